@@ -1,0 +1,14 @@
+// Jest runs the TypeScript sources directly in its ESM mode; ts-jest only strips types here
+// (type checking is `npm run typecheck`), which keeps the suite fast.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true, allowImportingTsExtensions: true, rewriteRelativeImportExtensions: false, noEmit: false } }],
+  },
+  testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts', '<rootDir>/workers/**/*.test.ts', '<rootDir>/simulators/**/*.test.ts', '<rootDir>/contracts/**/*.test.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  testTimeout: 60_000,
+};

@@ -1,0 +1,58 @@
+// The one configuration module: every entry point (farm, intake, simulators, demo, stack scripts,
+// tests) reads its settings through loadConfig(), so a default changed here changes everywhere.
+// Defaults match the local stack started by `npm run stack:up`.
+import { z } from 'zod';
+
+const url = z.url();
+const port = z.coerce.number().int().min(1).max(65_535);
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'expected host:port')).min(1));
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Zeebe gateway gRPC address; the scheme decides TLS (grpc:// plain, grpcs:// TLS). */
+  ZEEBE_GRPC_ADDRESS: z.string().regex(/^grpcs?:\/\/[^:]+:\d+$/, 'expected grpc://host:port').default('grpc://127.0.0.1:26500'),
+  /** Orchestration cluster REST API (v2) base URL. */
+  ZEEBE_REST_ADDRESS: url.default('http://127.0.0.1:8080'),
+  /** Spring management port of the cluster: readiness, and the controlled clock in test stacks. */
+  CAMUNDA_MANAGEMENT_ADDRESS: url.default('http://127.0.0.1:9600'),
+  CAMUNDA_OPERATE_BASE_URL: url.default('http://127.0.0.1:8080'),
+  CAMUNDA_TASKLIST_BASE_URL: url.default('http://127.0.0.1:8080'),
+  CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH', 'BASIC', 'COOKIE']).default('NONE'),
+  /** Secondary storage of the engine (exporter target of Operate/Tasklist). */
+  SECONDARY_STORAGE_URL: url.default('http://127.0.0.1:9200'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database')
+    .default('postgres://farm:farm@127.0.0.1:55432/fulfillment'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  KAFKA_BROKERS: csv.default(['127.0.0.1:19092']),
+  KAFKA_CLIENT_ID: z.string().min(1).default('fulfillment-farm'),
+  HTTP_PORT: port.default(3000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment; a bad value fails fast with every offending variable named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** host:port parts of a URL-ish address, used by the stack to bind what the app will call. */
+export function addressPort(address: string): number {
+  const parsed = new URL(address.replace(/^grpcs?:/, 'http:'));
+  if (!parsed.port) throw new ConfigError(`address ${address} has no explicit port`);
+  return Number(parsed.port);
+}

@@ -1,0 +1,15 @@
+// The database pool (slonik on pg). One pool per process; callers receive it, never create it.
+import { createPool, type DatabasePool } from 'slonik';
+import { loadConfig, type Config } from './config.ts';
+
+export type { DatabasePool };
+
+export async function createDatabasePool(config: Config = loadConfig(), name = 'farm'): Promise<DatabasePool> {
+  return createPool(config.DATABASE_URL, {
+    poolName: name,
+    maxPoolSize: config.DATABASE_POOL_SIZE,
+    connectionTimeout: 5_000,
+    statementTimeout: 30_000,
+    idleInTransactionSessionTimeout: 30_000,
+  });
+}

@@ -1,0 +1,24 @@
+// Applies the SQL files in migrations/ with node-pg-migrate (advisory-locked, so concurrent farm
+// replicas starting together apply each migration exactly once).
+import path from 'node:path';
+import { runner } from 'node-pg-migrate';
+import { loadConfig, type Config } from './config.ts';
+
+export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '..', '..', 'migrations');
+
+export interface MigrationReport {
+  readonly applied: readonly string[];
+}
+
+export async function migrate(config: Config = loadConfig(), log: (msg: string) => void = () => undefined): Promise<MigrationReport> {
+  const ran = await runner({
+    databaseUrl: config.DATABASE_URL,
+    dir: MIGRATIONS_DIR,
+    direction: 'up',
+    migrationsTable: 'schema_migration',
+    checkOrder: true,
+    log,
+    verbose: false,
+  });
+  return { applied: ran.map((m) => m.name) };
+}

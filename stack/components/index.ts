@@ -1,0 +1,6 @@
+import type { Component } from '../component.ts';
+import { kafka } from './kafka.ts';
+import { postgres } from './postgres.ts';
+
+/** Start order; `down` stops them in reverse. */
+export const stackComponents: readonly Component[] = [postgres, kafka];

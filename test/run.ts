@@ -1,0 +1,84 @@
+// `npm test`: type check, bring the real stack up (unless it already is), run every suite with
+// jest against it, print a one-line tally, and stop what this run started.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { down, printVersions, up } from '../stack/cli.ts';
+import { stackComponents } from '../stack/components/index.ts';
+import { stackSettings } from '../stack/settings.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+
+function step(title: string): void {
+  console.log(`\n=== ${title} [${elapsed()}]`);
+}
+
+interface JestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  numRuntimeErrorTestSuites: number;
+  success: boolean;
+}
+
+async function main(): Promise<number> {
+  step(`Node ${process.version} (${process.execPath}) on ${process.platform}/${process.arch}`);
+  if (Number(process.versions.node.split('.')[0]) < 24) {
+    console.error(`Node ${process.version} is too old: run through npm (npm ci && npm test) so the project's Node 24 is used`);
+    return 1;
+  }
+
+  step('type check (tsc --noEmit)');
+  const tsc = spawnSync(bin('tsc'), ['--noEmit', '-p', root], { stdio: 'inherit' });
+  if (tsc.status !== 0) return 1;
+
+  const s = stackSettings();
+  let startedHere = false;
+  const statuses = await Promise.all(stackComponents.map((c) => c.status(s)));
+  if (statuses.every((st) => st.ready)) {
+    step('stack already running: using it and leaving it up');
+  } else {
+    step('stack up');
+    startedHere = true;
+    try {
+      await up(s, stackComponents);
+    } catch (err) {
+      console.error(`the stack could not start: ${err instanceof Error ? err.message : String(err)}`);
+      await down(s, stackComponents);
+      return 1;
+    }
+  }
+  try {
+    step('versions under test');
+    console.log(`  node       ${process.version}`);
+    await printVersions(s, stackComponents);
+
+    step('jest');
+    const out = path.join(s.dir, 'jest-report.json');
+    mkdirSync(s.dir, { recursive: true });
+    rmSync(out, { force: true });
+    const jestArgs = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', '--disable-warning=TimeoutNegativeWarning', path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--json', `--outputFile=${out}`, ...process.argv.slice(2)];
+    const jest = spawnSync(process.execPath, jestArgs, { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'test' } });
+    if (!existsSync(out)) {
+      console.error('jest wrote no report');
+      return 1;
+    }
+    const report = JSON.parse(readFileSync(out, 'utf8')) as JestReport;
+    const skipped = report.numPendingTests + report.numTodoTests;
+    console.log(`\ntests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);
+    if (report.numRuntimeErrorTestSuites > 0) console.log(`(${report.numRuntimeErrorTestSuites} suite(s) failed to run)`);
+    return jest.status === 0 && report.success ? 0 : 1;
+  } finally {
+    if (startedHere && !process.env.KEEP_STACK) {
+      step('stack down (set KEEP_STACK=1 to keep it running)');
+      await down(s, stackComponents);
+    }
+    console.log(`\ntotal ${elapsed()}`);
+  }
+}
+
+process.exitCode = await main();
