@@ -1,5 +1,6 @@
 // `npm run stack:up | stack:down | stack:status | stack:fetch` — the local stack of real servers.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { processesUsing } from './proc.ts';
 import type { Component } from './component.ts';
 import { stackComponents } from './components/index.ts';
 import { MissingPrerequisite } from './prereq.ts';
@@ -30,12 +31,18 @@ async function timed(label: string, fn: () => Promise<void>): Promise<void> {
 
 export async function up(s: StackSettings, components: readonly Component[]): Promise<void> {
   mkdirSync(s.dir, { recursive: true });
+  console.log(`stack folder ${s.dir}, downloads cached in ${s.cacheDir}`);
   for (const c of components) await timed(`${c.name} fetch`, () => c.fetch(s));
   for (const c of components) await timed(`${c.name} up`, () => c.up(s));
 }
 
-export async function down(s: StackSettings, components: readonly Component[]): Promise<void> {
+/** Stops the components (reverse start order); returns the stack processes still alive afterwards. */
+export async function down(s: StackSettings, components: readonly Component[]): Promise<{ pid: number; command: string }[]> {
   for (const c of [...components].reverse()) console.log(`■ ${c.name}: ${await c.down(s)}`);
+  const left = processesUsing([s.dir]);
+  if (left.length === 0) console.log(`no process of the stack (${s.dir}) is left running`);
+  else for (const p of left) console.log(`still running: pid ${p.pid} ${p.command}`);
+  return left;
 }
 
 export async function printVersions(s: StackSettings, components: readonly Component[]): Promise<void> {
@@ -52,14 +59,14 @@ async function main(argv: string[]): Promise<number> {
       console.log('stack is up:');
       await printVersions(s, components);
       return 0;
-    case 'down':
-      await down(s, components);
+    case 'down': {
+      const left = await down(s, components);
       if (argv.includes('--purge')) {
-        const { rmSync } = await import('node:fs');
         rmSync(s.dir, { recursive: true, force: true });
         console.log(`removed ${s.dir}`);
       }
-      return 0;
+      return left.length === 0 || argv.includes('--only') ? 0 : 1;
+    }
     case 'status': {
       let ok = true;
       for (const c of components) {

@@ -11,7 +11,7 @@ function mvn(args: string[], cwd: string): void {
   requireMaven();
   mkdirSync(cwd, { recursive: true });
   try {
-    execFileSync('mvn', ['-B', '-q', '--no-transfer-progress', ...args], { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync('mvn', ['-B', '-q', '--no-transfer-progress', '-Dstyle.color=never', ...args], { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
   } catch {
     throw new Error(`mvn ${args.slice(0, 2).join(' ')} failed (see the Maven output above)`);
   }

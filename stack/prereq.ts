@@ -8,7 +8,7 @@ export class MissingPrerequisite extends Error {
 }
 
 /** Major version of the JDK under javaHome, read from its `release` file. */
-function jdkMajor(javaHome: string): number | undefined {
+export function jdkMajor(javaHome: string): number | undefined {
   try {
     const release = readFileSync(path.join(javaHome, 'release'), 'utf8');
     const v = /JAVA_VERSION="(\d+)/.exec(release)?.[1];

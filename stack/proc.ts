@@ -1,8 +1,9 @@
 // Start, find and stop the stack's own processes. A pid file records the pid *and* the kernel's
 // start time of that pid, so `down` never signals a recycled pid that now belongs to someone else.
 import { spawn, execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Account {
@@ -47,20 +48,16 @@ export function runningPid(pidFile: string): number | undefined {
   return startTimeOf(rec.pid) === rec.startTime ? rec.pid : undefined;
 }
 
-/** The unprivileged account servers run as when the stack is started by root. */
+/** The unprivileged account (STACK_RUN_AS, default nobody) servers run as when the stack is started by root. */
 export function serviceAccount(): Account | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const wanted = process.env.STACK_RUN_AS ? [process.env.STACK_RUN_AS] : ['postgres', 'nobody'];
-  for (const name of wanted) {
-    try {
-      const line = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim();
-      const [, , uid, gid] = line.split(':');
-      return { name, uid: Number(uid), gid: Number(gid) };
-    } catch {
-      // try the next candidate
-    }
+  const name = process.env.STACK_RUN_AS ?? 'nobody';
+  try {
+    const [, , uid, gid] = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim().split(':');
+    return { name, uid: Number(uid), gid: Number(gid) };
+  } catch {
+    throw new Error(`running as root, and the account ${name} that PostgreSQL and OpenSearch should run as does not exist: set STACK_RUN_AS to an unprivileged user`);
   }
-  throw new Error(`running as root and none of the accounts ${wanted.join(', ')} exists: set STACK_RUN_AS to an unprivileged user`);
 }
 
 /** Creates folders (if needed) and hands them, or existing files, to the service account (no-op when not root). */
@@ -133,16 +130,16 @@ export async function stopRecorded(pidFile: string, opts: { signal?: NodeJS.Sign
   return 'killed';
 }
 
-export async function waitFor(label: string, probe: () => Promise<boolean>, timeoutMs: number, logFile?: string): Promise<void> {
+/** Polls probe until it holds; fails early, with the log's tail, when the process behind pidFile exits. */
+export async function waitFor(label: string, probe: () => Promise<boolean>, timeoutMs: number, logFile?: string, pidFile?: string): Promise<void> {
   const started = Date.now();
   let lastReport = started;
+  const tail = () => (logFile && existsSync(logFile) ? `\n--- last lines of ${logFile} ---\n${tailOf(logFile, 25)}` : '');
   for (;;) {
     if (await probe().catch(() => false)) return;
     const now = Date.now();
-    if (now - started > timeoutMs) {
-      const tail = logFile && existsSync(logFile) ? `\n--- last lines of ${logFile} ---\n${tailOf(logFile, 25)}` : '';
-      throw new Error(`${label} not ready after ${Math.round(timeoutMs / 1000)}s${tail}`);
-    }
+    if (pidFile && runningPid(pidFile) === undefined) throw new Error(`${label} exited while starting${tail()}`);
+    if (now - started > timeoutMs) throw new Error(`${label} not ready after ${Math.round(timeoutMs / 1000)}s${tail()}`);
     if (now - lastReport >= 10_000) {
       console.log(`  … waiting for ${label} (${Math.round((now - started) / 1000)}s)`);
       lastReport = now;
@@ -153,8 +150,52 @@ export async function waitFor(label: string, probe: () => Promise<boolean>, time
 
 export function tailOf(file: string, lines: number): string {
   try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
+    // Java stack traces bury the cause: keep the lines that name an error, then the last lines.
+    const all = readFileSync(file, 'utf8').split('\n');
+    const errors = all.filter((l) => /\b(ERROR|FATAL|Caused by|Exception:)/.test(l)).slice(-8);
+    return [...errors, '...', ...all.slice(-lines - 1)].join('\n');
   } catch {
     return '';
+  }
+}
+
+/** Live processes whose command line mentions one of the given paths (the stack's own folders). */
+export function processesUsing(paths: readonly string[]): { pid: number; command: string }[] {
+  const found: { pid: number; command: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+      if (command && paths.some((p) => command.includes(p)) && startTimeOf(pid) !== undefined) found.push({ pid, command: command.slice(0, 160) });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.setTimeout(1_000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Before starting a server: its ports must be free, or the error names the port and the setting. */
+export async function assertPortsFree(component: string, ports: Readonly<Record<string, number>>): Promise<void> {
+  for (const [setting, port] of Object.entries(ports)) {
+    if (await portInUse(port)) {
+      throw new Error(`${component}: port ${port} on 127.0.0.1 is already in use by another process (not this stack's); free it or change ${setting}`);
+    }
   }
 }

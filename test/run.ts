@@ -75,10 +75,11 @@ async function main(): Promise<number> {
   } finally {
     if (startedHere && !process.env.KEEP_STACK) {
       step('stack down (set KEEP_STACK=1 to keep it running)');
-      await down(s, stackComponents);
+      const left = await down(s, stackComponents);
+      if (left.length > 0) process.exitCode = 1;
     }
     console.log(`\ntotal ${elapsed()}`);
   }
 }
 
-process.exitCode = await main();
+process.exitCode = (await main()) || process.exitCode || 0;

@@ -21,7 +21,15 @@ export const configSchema = z.object({
   CAMUNDA_MANAGEMENT_ADDRESS: url.default('http://127.0.0.1:9600'),
   CAMUNDA_OPERATE_BASE_URL: url.default('http://127.0.0.1:8080'),
   CAMUNDA_TASKLIST_BASE_URL: url.default('http://127.0.0.1:8080'),
-  CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH', 'BASIC', 'COOKIE']).default('NONE'),
+  /**
+   * How API clients authenticate. The local stack's cluster serves REST v2, Operate and Tasklist
+   * behind one session login (COOKIE: POST <rest>/api/login); gRPC is unauthenticated there.
+   */
+  CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH', 'BASIC', 'COOKIE']).default('COOKIE'),
+  /** Defaults to <ZEEBE_REST_ADDRESS>/api/login. */
+  CAMUNDA_COOKIE_AUTH_URL: url.optional(),
+  CAMUNDA_COOKIE_AUTH_USERNAME: z.string().min(1).default('demo'),
+  CAMUNDA_COOKIE_AUTH_PASSWORD: z.string().min(1).default('demo'),
   /** Secondary storage of the engine (exporter target of Operate/Tasklist). */
   SECONDARY_STORAGE_URL: url.default('http://127.0.0.1:9200'),
   DATABASE_URL: z
@@ -34,7 +42,7 @@ export const configSchema = z.object({
   HTTP_PORT: port.default(3000),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.infer<typeof configSchema> & { readonly CAMUNDA_COOKIE_AUTH_URL: string };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -47,7 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  return result.data;
+  const data = result.data;
+  return { ...data, CAMUNDA_COOKIE_AUTH_URL: data.CAMUNDA_COOKIE_AUTH_URL ?? `${data.ZEEBE_REST_ADDRESS.replace(/\/$/, '')}/api/login` };
 }
 
 /** host:port parts of a URL-ish address, used by the stack to bind what the app will call. */

@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Component } from '../component.ts';
 import { copyRuntimeClosure } from '../maven.ts';
 import { findJdk } from '../prereq.ts';
-import { runningPid, startDetached, stopRecorded, waitFor } from '../proc.ts';
+import { assertPortsFree, runningPid, startDetached, stopRecorded, waitFor } from '../proc.ts';
 import { VERSIONS, type StackSettings } from '../settings.ts';
 
 const paths = (s: StackSettings) => {
@@ -84,6 +84,7 @@ export const kafka: Component = {
     const p = paths(s);
     await this.fetch(s);
     if (runningPid(p.pid) === undefined) {
+      await assertPortsFree('kafka', { KAFKA_BROKERS: s.ports.kafka, STACK_KAFKA_CONTROLLER_PORT: s.ports.kafkaController });
       const server = writeConfig(s);
       mkdirSync(p.logs, { recursive: true });
       const cp = path.join(p.lib, '*');
@@ -94,7 +95,7 @@ export const kafka: Component = {
       }
       startDetached({ command: java(), args: [...jvm, '-cp', cp, 'kafka.Kafka', server], cwd: p.dir, logFile: path.join(p.logs, 'stdout.log'), pidFile: p.pid });
     }
-    await waitFor('kafka', () => reachable(s), 90_000, path.join(p.logs, 'server.log'));
+    await waitFor('kafka', () => reachable(s), 90_000, path.join(p.logs, 'server.log'), p.pid);
   },
   async down(s) {
     return stopRecorded(paths(s).pid, { graceMs: 30_000 });

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import type { Component } from '../component.ts';
-import { giveTo, runningPid, serviceAccount, startDetached, stopRecorded, waitFor } from '../proc.ts';
+import { assertPortsFree, giveTo, runningPid, serviceAccount, startDetached, stopRecorded, waitFor } from '../proc.ts';
 import { requirePostgresBin } from '../prereq.ts';
 import type { StackSettings } from '../settings.ts';
 
@@ -45,6 +45,7 @@ export const postgres: Component = {
     const account = serviceAccount();
     const db = new URL(s.config.DATABASE_URL);
     if (runningPid(p.pid) === undefined) {
+      await assertPortsFree('postgres', { 'DATABASE_URL (port)': s.ports.postgres });
       giveTo(account, p.dir, p.run, path.dirname(p.log));
       if (!existsSync(path.join(p.data, 'PG_VERSION'))) {
         const pwfile = path.join(p.dir, '.pwfile');
@@ -68,7 +69,7 @@ export const postgres: Component = {
         account,
       });
     }
-    await waitFor('postgres', async () => (await query(adminUrl(s), 'select 1')).length === 1, 60_000, p.log);
+    await waitFor('postgres', async () => (await query(adminUrl(s), 'select 1')).length === 1, 60_000, p.log, p.pid);
     await ensureDatabase(s, db.pathname.slice(1));
   },
   async down(s) {

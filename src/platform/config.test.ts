@@ -1,0 +1,32 @@
+import { ConfigError, addressPort, loadConfig } from './config.ts';
+
+test('defaults point at the local stack', () => {
+  const c = loadConfig({});
+  expect(c.ZEEBE_GRPC_ADDRESS).toBe('grpc://127.0.0.1:26500');
+  expect(c.DATABASE_URL).toBe('postgres://farm:farm@127.0.0.1:55432/fulfillment');
+  expect(c.KAFKA_BROKERS).toEqual(['127.0.0.1:19092']);
+  expect(c.CAMUNDA_COOKIE_AUTH_URL).toBe('http://127.0.0.1:8080/api/login');
+});
+
+test('a comma-separated broker list is split and trimmed', () => {
+  expect(loadConfig({ KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
+});
+
+test('every bad variable is named in one error', () => {
+  const attempt = () => loadConfig({ LOG_LEVEL: 'loud', KAFKA_BROKERS: 'nohostport', ZEEBE_GRPC_ADDRESS: 'http://x:1' });
+  expect(attempt).toThrow(ConfigError);
+  try {
+    attempt();
+  } catch (err) {
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/LOG_LEVEL/);
+    expect(msg).toMatch(/KAFKA_BROKERS/);
+    expect(msg).toMatch(/ZEEBE_GRPC_ADDRESS/);
+  }
+});
+
+test('addressPort reads ports of http and grpc addresses', () => {
+  expect(addressPort('grpc://127.0.0.1:26500')).toBe(26500);
+  expect(addressPort('http://127.0.0.1:8080')).toBe(8080);
+  expect(() => addressPort('http://example')).toThrow(/no explicit port/);
+});
