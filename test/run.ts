@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     mkdirSync(s.dir, { recursive: true });
     rmSync(out, { force: true });
     const jestArgs = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', '--disable-warning=TimeoutNegativeWarning', path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--json', `--outputFile=${out}`, ...process.argv.slice(2)];
-    const jest = spawnSync(process.execPath, jestArgs, { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'test' } });
+    const jest = spawnSync(process.execPath, jestArgs, { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'test', ...(process.stdout.isTTY ? {} : { FORCE_COLOR: '0' }) } });
     if (!existsSync(out)) {
       console.error('jest wrote no report');
       return 1;

@@ -2,7 +2,7 @@
 // instance, and read it back from the engine's secondary storage through the REST v2 search API.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { ProcessTest } from '../support/process-test.ts';
+import { ProcessTest, eventually } from '../support/process-test.ts';
 
 const fixture = path.join(import.meta.dirname, '..', 'fixtures', 'smoke-probe.bpmn');
 let pt: ProcessTest;
@@ -35,7 +35,11 @@ test('a streamed job completes an instance that the search API then reports as c
     expect(seen).toContain(probeId);
 
     // read back through REST v2 search: the instance found by its own variable, and its path
-    const found = await pt.search.processInstancesByVariable('probeId', probeId, 'smoke-probe');
+    // (variables reach the search side in their own import batch, so ask until they are there)
+    const found = await eventually('the instance to be found by its probeId', async () => {
+      const hits = await pt.search.processInstancesByVariable('probeId', probeId, 'smoke-probe');
+      return hits.length > 0 ? hits : undefined;
+    });
     expect(found.map((p) => [p.key, p.state])).toEqual([[key, 'COMPLETED']]);
     const passed = await pt.awaitPassed(key, ['EndEvent_ProbeAnswered']);
     expect(passed).toEqual(['StartEvent_ProbeRequested', 'ServiceTask_Echo', 'EndEvent_ProbeAnswered']);
