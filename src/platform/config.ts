@@ -39,7 +39,29 @@ export const configSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   KAFKA_BROKERS: csv.default(['127.0.0.1:19092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('fulfillment-farm'),
+  /** Order intake and callback HTTP server. */
   HTTP_PORT: port.default(3000),
+  /** Where external systems call back with asynchronous results (the intake's callback route). */
+  PROVISIONING_CALLBACK_URL: url.default('http://127.0.0.1:3000/callbacks/provisioning'),
+
+  // External systems (simulated locally by simulators/, one server with a prefix per system).
+  SIMULATOR_PORT: port.default(4010),
+  CRM_URL: url.default('http://127.0.0.1:4010/crm'),
+  INVENTORY_URL: url.default('http://127.0.0.1:4010/inventory'),
+  PROVISIONING_URL: url.default('http://127.0.0.1:4010/provisioning'),
+  BILLING_URL: url.default('http://127.0.0.1:4010/billing'),
+  NOTIFICATION_URL: url.default('http://127.0.0.1:4010/notify'),
+  /** Seed 000 §7.1 timeout budget of one external call. */
+  EXTERNAL_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  EXTERNAL_RESPONSE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+  // Credentials of the external systems (development defaults match the simulators; production
+  // values come from the environment or *_FILE secret files, never from code).
+  CRM_API_KEY: z.string().min(1).default('dev-crm-key'),
+  INVENTORY_TOKEN: z.string().min(1).default('dev-inventory-token'),
+  PROVISIONING_USERNAME: z.string().min(1).default('farm'),
+  PROVISIONING_PASSWORD: z.string().min(1).default('dev-provisioning-password'),
+  BILLING_TOKEN: z.string().min(1).default('dev-billing-token'),
+  NOTIFICATION_API_KEY: z.string().min(1).default('dev-notify-key'),
 });
 
 export type Config = z.infer<typeof configSchema> & { readonly CAMUNDA_COOKIE_AUTH_URL: string };
