@@ -17,10 +17,13 @@ create table customer_order (
 );
 create index idx_customer_order_tenant_status on customer_order (tenant_id, order_status, updated_at);
 
+-- The process is started by message (message id = order id, so the engine refuses a second
+-- instance); its key is linked by the first job the instance runs.
 create table order_orchestration_link (
   order_id                    text primary key references customer_order (order_id),
   process_key                 text not null,
-  process_instance_key        text not null unique,
+  start_message_id            text not null unique,
+  process_instance_key        text unique,
   process_definition_version  integer,
   started_at                  timestamptz not null default now(),
   ended_at                    timestamptz,

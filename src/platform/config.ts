@@ -39,6 +39,17 @@ export const configSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   KAFKA_BROKERS: csv.default(['127.0.0.1:19092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('fulfillment-farm'),
+  /** Jobs one farm process runs at once. */
+  FARM_MAX_CONCURRENT_JOBS: z.coerce.number().int().min(1).max(1_000).default(32),
+  /** Job timeout (seed 000 §7.1: 5 minutes); must exceed one external call's budget. */
+  FARM_JOB_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
+  /** On SIGTERM, how long running jobs may take to finish before the process exits. */
+  FARM_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** Comma-separated job types this process serves (role-based replicas); empty = all. */
+  FARM_JOB_TYPES: z.string().default('').transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean)),
+  /** How often a waiting provisioning request is polled (ISO 8601 repeating interval), and when its SLA is breached. */
+  PROVISIONING_POLL_CYCLE: z.string().regex(/^R(\d*)\/P/, 'an ISO 8601 repeating interval such as R/PT5M').default('R/PT5M'),
+  PROVISIONING_SLA: z.string().regex(/^P/, 'an ISO 8601 duration such as PT2H').default('PT2H'),
   /** Order intake and callback HTTP server. */
   HTTP_PORT: port.default(3000),
   /** Where external systems call back with asynchronous results (the intake's callback route). */

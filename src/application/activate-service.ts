@@ -1,0 +1,54 @@
+// Use case: ask provisioning to activate one item's service (asynchronous: accepted now, the
+// result arrives by callback, event or status poll and is correlated by the fulfillment task id).
+import { z } from 'zod';
+import { PROVISIONING_STATUSES } from '../adapters/provisioning/port.ts';
+import { BPMN_ERRORS } from '../fulfillment/bpmn-errors.ts';
+import { idempotencyKeys } from '../fulfillment/idempotency-keys.ts';
+import type { EngineAction } from '../integration/engine-action.ts';
+import type { JobInfo } from '../worker-runtime/define-worker.ts';
+import { runExternalStep } from './external-step.ts';
+import { loadOrder } from './order-repository.ts';
+import { orderItem } from './order-item.ts';
+import type { FarmServices } from './services.ts';
+
+const result = z.object({ providerRequestId: z.string(), status: z.enum(PROVISIONING_STATUSES) });
+
+export async function activateService(s: FarmServices, job: JobInfo, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
+  const { snapshot: order } = await loadOrder(s.db, input.orderId);
+  const item = orderItem(order, input.orderItemId);
+  const idempotencyKey = idempotencyKeys.provisioning(order.tenantId, order.orderId, item.orderItemId, 'ACTIVATE');
+  const { action } = await runExternalStep(s, job, {
+    order,
+    task: { orderId: order.orderId, orderItemId: item.orderItemId, taskType: 'ACTIVATE_SERVICE' },
+    call: {
+      system: 'PROVISIONING',
+      operation: 'ACTIVATE_SERVICE',
+      businessObject: { type: 'ORDER_ITEM', id: `${order.orderId}/${item.orderItemId}` },
+      idempotencyKey,
+      // hashed without the task id or callback address: a rebuilt command is the same request
+      request: { tenantId: order.tenantId, orderId: order.orderId, orderItemId: item.orderItemId, action: 'ACTIVATE', serviceSpecificationCode: item.serviceSpecificationCode, technicalParameters: item.technicalParameters },
+      resultSchema: result,
+      send: (taskId) =>
+        s.ports.provisioning.submit({
+          tenantId: order.tenantId,
+          orderId: order.orderId,
+          orderItemId: item.orderItemId,
+          fulfillmentTaskId: taskId,
+          action: 'ACTIVATE',
+          serviceSpecificationCode: item.serviceSpecificationCode,
+          technicalParameters: item.technicalParameters,
+          idempotencyKey,
+          correlationId: order.correlationId,
+          callbackUrl: s.config.PROVISIONING_CALLBACK_URL,
+        }),
+    },
+    policy: (taskId) => ({
+      subject: `PROVISIONING activate ${item.serviceSpecificationCode} for order ${order.orderId} item ${item.orderItemId}`,
+      onSuccess: (v) => ({ provisioningTaskId: taskId, providerRequestId: v.providerRequestId }),
+      rejectionErrorCode: BPMN_ERRORS.provisioningRejected,
+      conflictErrorCode: BPMN_ERRORS.externalConflict,
+    }),
+    taskResult: (v) => ({ providerRequestId: v.providerRequestId }),
+  });
+  return action;
+}

@@ -1,0 +1,53 @@
+// Use case (compensation): undo an item's service activation. Never activated → nothing to undo.
+import { z } from 'zod';
+import { PROVISIONING_STATUSES } from '../adapters/provisioning/port.ts';
+import { idempotencyKeys } from '../fulfillment/idempotency-keys.ts';
+import { complete, type EngineAction } from '../integration/engine-action.ts';
+import type { JobInfo } from '../worker-runtime/define-worker.ts';
+import { runExternalStep } from './external-step.ts';
+import { findTask, setTaskStatus } from './fulfillment-task-repository.ts';
+import { loadOrder } from './order-repository.ts';
+import { orderItem } from './order-item.ts';
+import type { FarmServices } from './services.ts';
+
+const result = z.object({ providerRequestId: z.string(), status: z.enum(PROVISIONING_STATUSES) });
+
+export async function deactivateService(s: FarmServices, job: JobInfo, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
+  const { snapshot: order } = await loadOrder(s.db, input.orderId);
+  const item = orderItem(order, input.orderItemId);
+  const activation = await findTask(s.db, { orderId: order.orderId, orderItemId: item.orderItemId, taskType: 'ACTIVATE_SERVICE' });
+  // Only requests the provider accepted can have created anything there.
+  if (!activation?.externalRequestId || !['WAITING_EXTERNAL', 'SUCCEEDED', 'FAILED', 'COMPENSATED'].includes(activation.status)) {
+    return complete({ deactivationRequested: false });
+  }
+  const idempotencyKey = idempotencyKeys.provisioning(order.tenantId, order.orderId, item.orderItemId, 'DEACTIVATE');
+  const { outcome, action } = await runExternalStep(s, job, {
+    order,
+    task: { orderId: order.orderId, orderItemId: item.orderItemId, taskType: 'DEACTIVATE_SERVICE' },
+    call: {
+      system: 'PROVISIONING',
+      operation: 'DEACTIVATE_SERVICE',
+      businessObject: { type: 'ORDER_ITEM', id: `${order.orderId}/${item.orderItemId}` },
+      idempotencyKey,
+      request: { tenantId: order.tenantId, orderId: order.orderId, orderItemId: item.orderItemId, action: 'DEACTIVATE', serviceSpecificationCode: item.serviceSpecificationCode, activationRequestId: activation.externalRequestId },
+      resultSchema: result,
+      send: (taskId) =>
+        s.ports.provisioning.submit({
+          tenantId: order.tenantId,
+          orderId: order.orderId,
+          orderItemId: item.orderItemId,
+          fulfillmentTaskId: taskId,
+          action: 'DEACTIVATE',
+          serviceSpecificationCode: item.serviceSpecificationCode,
+          technicalParameters: { activationRequestId: activation.externalRequestId ?? '' },
+          idempotencyKey,
+          correlationId: order.correlationId,
+          callbackUrl: s.config.PROVISIONING_CALLBACK_URL,
+        }),
+    },
+    policy: () => ({ subject: `PROVISIONING deactivate ${item.serviceSpecificationCode} for order ${order.orderId} item ${item.orderItemId}`, onSuccess: () => ({ deactivationRequested: true }) }),
+    taskResult: (v) => ({ providerRequestId: v.providerRequestId }),
+  });
+  if (outcome.kind === 'succeeded' || outcome.kind === 'accepted') await setTaskStatus(s.db, activation.id, 'COMPENSATED');
+  return action;
+}

@@ -1,0 +1,46 @@
+// The shape every external step of the fulfillment shares: make sure the fulfillment task exists,
+// make the call through the ledger (task state stored in the same transaction as the attempt's
+// result), and decide what the engine hears. Use cases only fill in what is theirs.
+import type { EngineAction } from '../integration/engine-action.ts';
+import type { CallOutcome, ExternalCallSpec } from '../integration/external-call.ts';
+import { toEngineAction, type OutcomePolicy } from '../integration/outcome-mapping.ts';
+import type { OrderSnapshot } from '../fulfillment/order.ts';
+import type { JobInfo } from '../worker-runtime/define-worker.ts';
+import { applyOutcome, ensureTask, type TaskScope } from './fulfillment-task-repository.ts';
+import type { FarmServices } from './services.ts';
+
+export interface ExternalStep<T> {
+  readonly order: OrderSnapshot;
+  readonly task: TaskScope;
+  readonly call: Omit<ExternalCallSpec<T>, 'tenantId' | 'correlationId' | 'causationId' | 'leaseMs' | 'context' | 'send'> & {
+    /** sends the request; gets the fulfillment task id (e.g. for the provider's correlation) */
+    readonly send: (taskId: string) => ReturnType<ExternalCallSpec<T>['send']>;
+  };
+  /** builds the engine policy once the fulfillment task id is known */
+  readonly policy: (taskId: string) => OutcomePolicy<T>;
+  /** what of a success is kept on the fulfillment task (non-secret, small) */
+  readonly taskResult?: (value: T) => unknown;
+}
+
+export interface StepResult<T> {
+  readonly taskId: string;
+  readonly outcome: CallOutcome<T>;
+  readonly action: EngineAction;
+}
+
+export async function runExternalStep<T>(s: FarmServices, job: JobInfo, step: ExternalStep<T>): Promise<StepResult<T>> {
+  const taskId = await ensureTask(s.db, step.task);
+  const outcome = await s.calls.run<T>(
+    {
+      ...step.call,
+      send: () => step.call.send(taskId),
+      tenantId: step.order.tenantId,
+      correlationId: step.order.correlationId,
+      causationId: `job:${job.key}`,
+      leaseMs: s.callLeaseMs,
+      context: { orderId: step.order.orderId, jobKey: job.key, processInstanceKey: job.processInstanceKey },
+    },
+    async (tx, o) => applyOutcome(tx, taskId, o, (o.kind === 'succeeded' || o.kind === 'accepted') && step.taskResult ? step.taskResult(o.value) : undefined),
+  );
+  return { taskId, outcome, action: toEngineAction(outcome, step.policy(taskId), job) };
+}

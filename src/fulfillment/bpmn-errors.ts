@@ -1,0 +1,20 @@
+// BPMN error codes the fulfillment model catches (see bpmn/README.md); business outcomes, not
+// technical failures.
+export const BPMN_ERRORS = {
+  customerAccountRejected: 'CUSTOMER_ACCOUNT_REJECTED',
+  inventoryUnavailable: 'INVENTORY_UNAVAILABLE',
+  provisioningRejected: 'PROVISIONING_REJECTED',
+  provisioningFailed: 'PROVISIONING_FAILED',
+  billingRejected: 'BILLING_REJECTED',
+  externalConflict: 'EXTERNAL_CONFLICT',
+} as const;
+export type BpmnErrorCode = (typeof BPMN_ERRORS)[keyof typeof BPMN_ERRORS];
+
+/** Messages the fulfillment model waits for or starts on. */
+export const MESSAGES = {
+  orderAccepted: 'OrderAccepted',
+  provisioningCompleted: 'ProvisioningCompleted',
+  orderCancellationRequested: 'OrderCancellationRequested',
+} as const;
+
+export const PROCESS_ID = 'order-fulfillment';

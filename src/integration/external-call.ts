@@ -1,0 +1,256 @@
+// One external side effect, made at most once per idempotency key: the ledger decides whether to
+// send (seed 000 §27: idempotency before the side effect, durable attempt, explicit mapping, error
+// classification, evidence id returned); the adapter sends; the result, its evidence and the
+// caller's domain state change are stored in one transaction.
+import type { DatabaseTransactionConnection } from 'slonik';
+import type { z } from 'zod';
+import { openCase } from '../reconciliation/case-repository.ts';
+import type { ExternalResult, ExternalSystem } from './external-result.ts';
+import type { FailureCategory } from './failure-category.ts';
+import { AttemptLedger, type AttemptRow, type AttemptResultRecord } from './ledger/attempt-ledger.ts';
+import { redact } from './redaction.ts';
+import { requestHash } from './request-hash.ts';
+
+export interface ExternalCallSpec<T> {
+  readonly tenantId: string;
+  readonly system: ExternalSystem;
+  readonly operation: string;
+  readonly businessObject: { readonly type: string; readonly id: string };
+  readonly idempotencyKey: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  /** the internal command: hashed to tell "same request" from "different request under the same key" */
+  readonly request: unknown;
+  /** decodes a stored result on replay */
+  readonly resultSchema: z.ZodType<T>;
+  readonly send: () => Promise<ExternalResult<T>>;
+  readonly leaseMs: number;
+  /** for reconciliation cases: which order / job / instance this belongs to */
+  readonly context?: { readonly orderId?: string; readonly jobKey?: string; readonly processInstanceKey?: string };
+}
+
+interface Refs {
+  readonly externalCallId: string;
+  readonly evidenceId: string;
+  readonly attemptNo: number;
+  readonly replayed: boolean;
+}
+
+export type CallOutcome<T> =
+  | ({ readonly kind: 'succeeded'; readonly value: T; readonly externalRequestId?: string | undefined; readonly externalReferenceId?: string | undefined } & Refs)
+  | ({ readonly kind: 'accepted'; readonly value: T; readonly externalRequestId: string } & Refs)
+  | ({ readonly kind: 'rejected'; readonly category: 'VALIDATION_REJECTED' | 'BUSINESS_REJECTED'; readonly reasonCode: string; readonly reasonMessage: string } & Refs)
+  /** same key, different request: ours (source ledger) or at the external system (source external) */
+  | ({ readonly kind: 'conflict'; readonly source: 'ledger' | 'external'; readonly detail: string; readonly reconciliationCaseId?: string | undefined } & Refs)
+  | ({ readonly kind: 'failed'; readonly category: FailureCategory; readonly retryable: boolean; readonly retryAfterMs?: number | undefined; readonly message: string } & Refs)
+  /** another worker is making this very call right now */
+  | { readonly kind: 'in-progress'; readonly externalCallId: string; readonly attemptNo: number; readonly message: string }
+  | ({ readonly kind: 'ambiguous'; readonly message: string; readonly reconciliationCaseId: string } & Refs);
+
+/** Domain state change stored atomically with the attempt's result (e.g. the fulfillment task row). */
+export type OnRecorded<T> = (tx: DatabaseTransactionConnection, outcome: CallOutcome<T>) => Promise<void>;
+
+export class ExternalCalls {
+  private readonly ledger: AttemptLedger;
+
+  constructor(ledger: AttemptLedger) {
+    this.ledger = ledger;
+  }
+
+  async run<T>(spec: ExternalCallSpec<T>, onRecorded?: OnRecorded<T>): Promise<CallOutcome<T>> {
+    const snapshot = redact(spec.request);
+    const claim = await this.ledger.claim({
+      tenantId: spec.tenantId,
+      system: spec.system,
+      operation: spec.operation,
+      businessObjectType: spec.businessObject.type,
+      businessObjectId: spec.businessObject.id,
+      idempotencyKey: spec.idempotencyKey,
+      correlationId: spec.correlationId,
+      causationId: spec.causationId,
+      requestHash: requestHash(spec.request),
+      requestSnapshot: snapshot,
+      leaseMs: spec.leaseMs,
+    });
+    switch (claim.decision) {
+      case 'send':
+        return this.send(spec, claim.attempt, onRecorded);
+      case 'replay':
+        return this.replay(spec, claim.attempt);
+      case 'in-progress':
+        return {
+          kind: 'in-progress',
+          externalCallId: claim.attempt.external_call_id,
+          attemptNo: claim.attempt.attempt_no,
+          message: `${spec.system} ${spec.operation} for ${spec.idempotencyKey} is being sent by another worker (attempt ${claim.attempt.attempt_no})`,
+        };
+      case 'conflict': {
+        const evidenceId = await this.ledger.recordRefusal({
+          externalCallId: claim.attempt.external_call_id,
+          attemptNo: claim.attempt.attempt_no,
+          kind: 'REFUSED',
+          outcome: 'CONFLICT',
+          detail: `a different request was presented under idempotency key ${spec.idempotencyKey}`,
+          requestSnapshot: snapshot,
+          jobKey: spec.context?.jobKey,
+        });
+        return {
+          kind: 'conflict',
+          source: 'ledger',
+          detail: `idempotency key ${spec.idempotencyKey} was already used for a different ${spec.operation} request (attempt ${claim.attempt.external_call_id}); not sent`,
+          externalCallId: claim.attempt.external_call_id,
+          evidenceId,
+          attemptNo: claim.attempt.attempt_no,
+          replayed: false,
+        };
+      }
+      case 'ambiguous':
+        return this.ambiguous(spec, claim.attempt, claim.abandoned);
+    }
+  }
+
+  private async send<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow, onRecorded?: OnRecorded<T>): Promise<CallOutcome<T>> {
+    let result: ExternalResult<T>;
+    try {
+      result = await spec.send();
+    } catch (err) {
+      // Adapters do not throw; if one does, we cannot know whether the request left: reconcile.
+      result = { kind: 'ambiguous', message: `adapter error: ${(err as Error).message}`, exchange: {} };
+    }
+    if (result.kind === 'duplicate' && result.matchesOurRequest && result.value === undefined) {
+      result = { kind: 'ambiguous', message: `the external system reports our request as a duplicate without its result: ${result.detail}`, exchange: result.exchange };
+    }
+    const rec = toRecord(result);
+    const evidence = {
+      kind: 'CALL' as const,
+      outcome: rec.status,
+      failureCategory: rec.failureCategory,
+      detail: rec.failureReason,
+      requestSnapshot: result.exchange.request,
+      responseSnapshot: result.exchange.response,
+      httpStatus: result.exchange.httpStatus,
+      latencyMs: result.exchange.latencyMs,
+      jobKey: spec.context?.jobKey,
+    };
+    let outcome: CallOutcome<T> | undefined;
+    const stored = await this.ledger.record(attempt, rec, evidence, async (tx, evidenceId) => {
+      const refs: Refs = { externalCallId: attempt.external_call_id, evidenceId, attemptNo: attempt.attempt_no, replayed: false };
+      let caseId: string | undefined;
+      if (result.kind === 'ambiguous' || (result.kind === 'duplicate' && !result.matchesOurRequest)) {
+        caseId = await openCase(tx, {
+          tenantId: spec.tenantId,
+          system: spec.system,
+          businessObjectType: spec.businessObject.type,
+          businessObjectId: spec.businessObject.id,
+          mismatchType: result.kind === 'ambiguous' ? 'AMBIGUOUS_OUTCOME' : 'DUPLICATE_CONFLICT',
+          expectedState: { operation: spec.operation, idempotencyKey: spec.idempotencyKey, request: redact(spec.request) },
+          observedState: result.kind === 'ambiguous' ? { known: false, reason: result.message } : { conflict: result.detail, externalReferenceId: result.externalReferenceId },
+          severity: spec.system === 'BILLING' ? 'HIGH' : 'MEDIUM',
+          externalCallId: attempt.external_call_id,
+          orderId: spec.context?.orderId,
+          jobKey: spec.context?.jobKey,
+          processInstanceKey: spec.context?.processInstanceKey,
+        });
+      }
+      outcome = toOutcome(result, refs, caseId);
+      if (onRecorded) await onRecorded(tx, outcome);
+    });
+    if (stored.applied && outcome) return outcome;
+    // Our lease ran out while we were calling and another worker moved the attempt on; the
+    // evidence of this try is stored, the attempt's current state is what counts.
+    return this.run({ ...spec }, onRecorded);
+  }
+
+  private async replay<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow): Promise<CallOutcome<T>> {
+    const evidenceId = (await this.ledger.latestEvidenceId(attempt.external_call_id)) ?? attempt.external_call_id;
+    const refs: Refs = { externalCallId: attempt.external_call_id, evidenceId, attemptNo: attempt.attempt_no, replayed: true };
+    const stored = attempt.result as { value?: unknown; reasonCode?: string; reasonMessage?: string; detail?: string } | null;
+    switch (attempt.status) {
+      case 'SUCCEEDED':
+      case 'PENDING': {
+        const parsed = spec.resultSchema.safeParse(stored?.value);
+        if (!parsed.success) {
+          return { kind: 'failed', category: 'SCHEMA_MISMATCH', retryable: false, message: `stored result of attempt ${attempt.external_call_id} no longer matches the result schema`, ...refs };
+        }
+        return attempt.status === 'SUCCEEDED'
+          ? { kind: 'succeeded', value: parsed.data, externalRequestId: attempt.external_request_id ?? undefined, externalReferenceId: attempt.external_reference_id ?? undefined, ...refs }
+          : { kind: 'accepted', value: parsed.data, externalRequestId: attempt.external_request_id ?? '', ...refs };
+      }
+      case 'REJECTED':
+        return {
+          kind: 'rejected',
+          category: attempt.failure_category === 'BUSINESS_REJECTED' ? 'BUSINESS_REJECTED' : 'VALIDATION_REJECTED',
+          reasonCode: stored?.reasonCode ?? 'REJECTED',
+          reasonMessage: stored?.reasonMessage ?? attempt.failure_reason ?? '',
+          ...refs,
+        };
+      default:
+        return { kind: 'conflict', source: 'external', detail: stored?.detail ?? attempt.failure_reason ?? 'conflicting external state', ...refs };
+    }
+  }
+
+  private async ambiguous<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow, abandoned: boolean): Promise<CallOutcome<T>> {
+    const reason = abandoned
+      ? `attempt ${attempt.attempt_no} was left unfinished (the worker stopped mid-call); whether the request reached ${spec.system} is unknown`
+      : (attempt.failure_reason ?? 'outcome unknown');
+    return this.ledger.transaction(async (tx) => {
+      if (abandoned) await this.ledger.markAmbiguous(tx, attempt.external_call_id, reason);
+      const caseId = await openCase(tx, {
+        tenantId: spec.tenantId,
+        system: spec.system,
+        businessObjectType: spec.businessObject.type,
+        businessObjectId: spec.businessObject.id,
+        mismatchType: 'AMBIGUOUS_OUTCOME',
+        expectedState: { operation: spec.operation, idempotencyKey: spec.idempotencyKey, request: redact(spec.request) },
+        observedState: { known: false, reason },
+        severity: spec.system === 'BILLING' ? 'HIGH' : 'MEDIUM',
+        externalCallId: attempt.external_call_id,
+        orderId: spec.context?.orderId,
+        jobKey: spec.context?.jobKey,
+        processInstanceKey: spec.context?.processInstanceKey,
+      });
+      const evidenceId = abandoned
+        ? await this.ledger.insertEvidence(tx, { externalCallId: attempt.external_call_id, attemptNo: attempt.attempt_no, kind: 'REFUSED', outcome: 'AMBIGUOUS', failureCategory: 'AMBIGUOUS_OUTCOME', detail: reason, jobKey: spec.context?.jobKey })
+        : ((await this.ledger.latestEvidenceId(attempt.external_call_id, tx)) ?? attempt.external_call_id);
+      return { kind: 'ambiguous', message: reason, reconciliationCaseId: caseId, externalCallId: attempt.external_call_id, evidenceId, attemptNo: attempt.attempt_no, replayed: !abandoned };
+    });
+  }
+}
+
+function toRecord<T>(r: ExternalResult<T>): AttemptResultRecord {
+  switch (r.kind) {
+    case 'succeeded':
+      return { status: 'SUCCEEDED', result: { value: redact(r.value) }, responseSnapshot: r.exchange.response, externalRequestId: r.externalRequestId, externalReferenceId: r.externalReferenceId, requestSent: true };
+    case 'accepted':
+      return { status: 'PENDING', result: { value: redact(r.value) }, responseSnapshot: r.exchange.response, externalRequestId: r.externalRequestId, requestSent: true };
+    case 'rejected':
+      return { status: 'REJECTED', result: { reasonCode: r.reasonCode, reasonMessage: r.reasonMessage }, responseSnapshot: r.exchange.response, failureCategory: r.category, failureReason: `${r.reasonCode}: ${r.reasonMessage}`, retryable: false, requestSent: true };
+    case 'duplicate':
+      return r.matchesOurRequest
+        ? { status: 'SUCCEEDED', result: { value: redact(r.value) }, responseSnapshot: r.exchange.response, externalReferenceId: r.externalReferenceId, requestSent: true }
+        : { status: 'CONFLICT', result: { detail: r.detail }, responseSnapshot: r.exchange.response, externalReferenceId: r.externalReferenceId, failureCategory: 'CONFLICT', failureReason: r.detail, retryable: false, requestSent: true };
+    case 'failed':
+      return { status: 'FAILED', responseSnapshot: r.exchange.response, failureCategory: r.category, failureReason: r.message, retryable: r.retryable, requestSent: r.sent };
+    case 'ambiguous':
+      return { status: 'AMBIGUOUS', responseSnapshot: r.exchange.response, failureCategory: 'AMBIGUOUS_OUTCOME', failureReason: r.message, retryable: false, requestSent: true };
+  }
+}
+
+function toOutcome<T>(r: ExternalResult<T>, refs: Refs, caseId: string | undefined): CallOutcome<T> {
+  switch (r.kind) {
+    case 'succeeded':
+      return { kind: 'succeeded', value: r.value, externalRequestId: r.externalRequestId, externalReferenceId: r.externalReferenceId, ...refs };
+    case 'accepted':
+      return { kind: 'accepted', value: r.value, externalRequestId: r.externalRequestId, ...refs };
+    case 'rejected':
+      return { kind: 'rejected', category: r.category, reasonCode: r.reasonCode, reasonMessage: r.reasonMessage, ...refs };
+    case 'duplicate':
+      return r.matchesOurRequest && r.value !== undefined
+        ? { kind: 'succeeded', value: r.value, externalReferenceId: r.externalReferenceId, ...refs }
+        : { kind: 'conflict', source: 'external', detail: r.detail, reconciliationCaseId: caseId, ...refs };
+    case 'failed':
+      return { kind: 'failed', category: r.category, retryable: r.retryable, retryAfterMs: r.retryAfterMs, message: r.message, ...refs };
+    case 'ambiguous':
+      return { kind: 'ambiguous', message: r.message, reconciliationCaseId: caseId ?? '', ...refs };
+  }
+}

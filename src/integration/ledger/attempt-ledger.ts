@@ -1,0 +1,219 @@
+// The external call attempt ledger (seed 000 §5) in PostgreSQL: one row per idempotency key, the
+// unique constraint being the real guard against a second side effect; one evidence row per try.
+// Every state change of an attempt goes through here.
+import { randomUUID } from 'node:crypto';
+import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+import type { ExternalSystem } from '../external-result.ts';
+import type { FailureCategory } from '../failure-category.ts';
+
+export const ATTEMPT_STATUSES = ['STARTED', 'SUCCEEDED', 'PENDING', 'REJECTED', 'CONFLICT', 'FAILED', 'AMBIGUOUS'] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+
+export const attemptRow = z.object({
+  external_call_id: z.string(),
+  tenant_id: z.string(),
+  system_code: z.string(),
+  operation_code: z.string(),
+  business_object_type: z.string(),
+  business_object_id: z.string(),
+  idempotency_key: z.string(),
+  correlation_id: z.string(),
+  request_hash: z.string(),
+  result: z.unknown().nullable(),
+  status: z.enum(ATTEMPT_STATUSES),
+  external_request_id: z.string().nullable(),
+  external_reference_id: z.string().nullable(),
+  failure_category: z.string().nullable(),
+  failure_reason: z.string().nullable(),
+  retryable: z.boolean().nullable(),
+  request_sent: z.boolean().nullable(),
+  attempt_no: z.number(),
+  lease_expired: z.boolean(),
+});
+export type AttemptRow = z.infer<typeof attemptRow>;
+
+const columns = sql.fragment`
+  external_call_id, tenant_id, system_code, operation_code, business_object_type, business_object_id,
+  idempotency_key, correlation_id, request_hash, result, status, external_request_id, external_reference_id,
+  failure_category, failure_reason, retryable, request_sent, attempt_no,
+  coalesce(lease_expires_at < now(), false) as lease_expired`;
+
+export interface AttemptIdentity {
+  readonly tenantId: string;
+  readonly system: ExternalSystem;
+  readonly operation: string;
+  readonly businessObjectType: string;
+  readonly businessObjectId: string;
+  readonly idempotencyKey: string;
+  readonly correlationId: string;
+  /** what caused this call: the job key, or the command id of an operator action */
+  readonly causationId: string;
+  readonly requestHash: string;
+  readonly requestSnapshot: unknown;
+  /** how long a STARTED attempt may stay unfinished before it counts as abandoned */
+  readonly leaseMs: number;
+}
+
+/** What the ledger says about a call that is about to be made. */
+export type Claim =
+  | { readonly decision: 'send'; readonly attempt: AttemptRow }
+  | { readonly decision: 'replay'; readonly attempt: AttemptRow }
+  | { readonly decision: 'conflict'; readonly attempt: AttemptRow }
+  | { readonly decision: 'in-progress'; readonly attempt: AttemptRow }
+  /** an earlier try was left unfinished (worker died mid-call) or is already known to be ambiguous */
+  | { readonly decision: 'ambiguous'; readonly attempt: AttemptRow; readonly abandoned: boolean };
+
+export interface AttemptResultRecord {
+  readonly status: Exclude<AttemptStatus, 'STARTED'>;
+  readonly result?: unknown;
+  readonly responseSnapshot?: unknown;
+  readonly requestSnapshot?: unknown;
+  readonly externalRequestId?: string | undefined;
+  readonly externalReferenceId?: string | undefined;
+  readonly failureCategory?: FailureCategory | undefined;
+  readonly failureReason?: string | undefined;
+  readonly retryable?: boolean | undefined;
+  readonly requestSent: boolean;
+}
+
+export interface EvidenceRecord {
+  readonly externalCallId: string;
+  readonly attemptNo: number;
+  readonly kind: 'CALL' | 'REPLAY' | 'REFUSED' | 'CALLBACK' | 'RECONCILIATION' | 'OPERATOR';
+  readonly outcome: string;
+  readonly failureCategory?: string | undefined;
+  readonly detail?: string | undefined;
+  readonly requestSnapshot?: unknown;
+  readonly responseSnapshot?: unknown;
+  readonly httpStatus?: number | undefined;
+  readonly latencyMs?: number | undefined;
+  readonly jobKey?: string | undefined;
+}
+
+const json = (v: unknown) => sql.jsonb((v ?? null) as never);
+/** SQL NULL (not JSON null) when there is nothing to store, so coalesce keeps the old value. */
+const jsonOrNull = (v: unknown) => (v === undefined || v === null ? null : sql.jsonb(v as never));
+
+export class AttemptLedger {
+  private readonly pool: DatabasePool;
+
+  constructor(pool: DatabasePool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Decides, atomically, whether this call may be sent. A new key inserts a STARTED row; an
+   * existing one replays, refuses a different request under the same key, waits for a call in
+   * flight, or re-claims a failed attempt for another try.
+   */
+  async claim(id: AttemptIdentity): Promise<Claim> {
+    return this.pool.transaction(async (tx) => {
+      const inserted = await tx.maybeOne(sql.type(attemptRow)`
+        insert into external_call_attempt (
+          external_call_id, tenant_id, system_code, operation_code, business_object_type, business_object_id,
+          idempotency_key, correlation_id, causation_id, request_hash, request_snapshot, status, attempt_no,
+          lease_expires_at, started_at, created_at, updated_at)
+        values (${randomUUID()}, ${id.tenantId}, ${id.system}, ${id.operation}, ${id.businessObjectType}, ${id.businessObjectId},
+          ${id.idempotencyKey}, ${id.correlationId}, ${id.causationId}, ${id.requestHash}, ${json(id.requestSnapshot)}, 'STARTED', 1,
+          now() + make_interval(secs => ${id.leaseMs / 1000}), now(), now(), now())
+        on conflict (tenant_id, system_code, operation_code, idempotency_key) do nothing
+        returning ${columns}`);
+      if (inserted) return { decision: 'send', attempt: inserted };
+
+      const existing = await tx.one(sql.type(attemptRow)`
+        select ${columns} from external_call_attempt
+        where tenant_id = ${id.tenantId} and system_code = ${id.system} and operation_code = ${id.operation} and idempotency_key = ${id.idempotencyKey}
+        for update`);
+      if (existing.request_hash !== id.requestHash) return { decision: 'conflict', attempt: existing };
+      switch (existing.status) {
+        case 'SUCCEEDED':
+        case 'PENDING':
+        case 'REJECTED':
+        case 'CONFLICT':
+          return { decision: 'replay', attempt: existing };
+        case 'AMBIGUOUS':
+          return { decision: 'ambiguous', attempt: existing, abandoned: false };
+        case 'STARTED':
+          if (!existing.lease_expired) return { decision: 'in-progress', attempt: existing };
+          return { decision: 'ambiguous', attempt: existing, abandoned: true };
+        case 'FAILED': {
+          const retried = await tx.one(sql.type(attemptRow)`
+            update external_call_attempt
+            set status = 'STARTED', attempt_no = attempt_no + 1, causation_id = ${id.causationId},
+                request_snapshot = ${json(id.requestSnapshot)}, lease_expires_at = now() + make_interval(secs => ${id.leaseMs / 1000}),
+                started_at = now(), completed_at = null, updated_at = now()
+            where external_call_id = ${existing.external_call_id}
+            returning ${columns}`);
+          return { decision: 'send', attempt: retried };
+        }
+      }
+    });
+  }
+
+  /**
+   * Stores the outcome of the try this worker claimed, with its evidence, and lets the caller
+   * change domain state in the same transaction. Returns undefined when the attempt is no longer
+   * this try's (its lease expired and someone else moved it on): the evidence is kept regardless.
+   */
+  async record<T>(
+    attempt: AttemptRow,
+    rec: AttemptResultRecord,
+    evidence: Omit<EvidenceRecord, 'externalCallId' | 'attemptNo'>,
+    inSameTransaction?: (tx: DatabaseTransactionConnection, evidenceId: string) => Promise<T>,
+  ): Promise<{ evidenceId: string; applied: boolean; extra: T | undefined }> {
+    return this.pool.transaction(async (tx) => {
+      const evidenceId = await this.insertEvidence(tx, { ...evidence, externalCallId: attempt.external_call_id, attemptNo: attempt.attempt_no });
+      const updated = await tx.query(sql.unsafe`
+        update external_call_attempt
+        set status = ${rec.status}, result = ${json(rec.result)}, response_snapshot = ${json(rec.responseSnapshot)},
+            request_snapshot = coalesce(${jsonOrNull(rec.requestSnapshot)}, request_snapshot),
+            external_request_id = coalesce(${rec.externalRequestId ?? null}, external_request_id),
+            external_reference_id = coalesce(${rec.externalReferenceId ?? null}, external_reference_id),
+            failure_category = ${rec.failureCategory ?? null}, failure_reason = ${rec.failureReason ?? null},
+            retryable = ${rec.retryable ?? null}, request_sent = ${rec.requestSent}, lease_expires_at = null,
+            completed_at = case when ${rec.status} in ('SUCCEEDED', 'REJECTED', 'CONFLICT') then now() else completed_at end,
+            updated_at = now()
+        where external_call_id = ${attempt.external_call_id} and status = 'STARTED' and attempt_no = ${attempt.attempt_no}`);
+      const applied = updated.rowCount === 1;
+      const extra = applied && inSameTransaction ? await inSameTransaction(tx, evidenceId) : undefined;
+      return { evidenceId, applied, extra };
+    });
+  }
+
+  /** Marks an attempt AMBIGUOUS (from STARTED, e.g. abandoned by a dead worker) inside tx. */
+  async markAmbiguous(tx: DatabaseTransactionConnection, externalCallId: string, reason: string): Promise<void> {
+    await tx.query(sql.unsafe`
+      update external_call_attempt
+      set status = 'AMBIGUOUS', failure_category = 'AMBIGUOUS_OUTCOME', failure_reason = ${reason}, retryable = false,
+          lease_expires_at = null, updated_at = now()
+      where external_call_id = ${externalCallId} and status in ('STARTED', 'AMBIGUOUS')`);
+  }
+
+  async insertEvidence(tx: DatabaseTransactionConnection | DatabasePool, e: EvidenceRecord): Promise<string> {
+    const evidenceId = randomUUID();
+    await tx.query(sql.unsafe`
+      insert into external_call_evidence (evidence_id, external_call_id, attempt_no, kind, outcome, failure_category, detail,
+        request_snapshot, response_snapshot, http_status, latency_ms, job_key)
+      values (${evidenceId}, ${e.externalCallId}, ${e.attemptNo}, ${e.kind}, ${e.outcome}, ${e.failureCategory ?? null}, ${e.detail ?? null},
+        ${json(e.requestSnapshot)}, ${json(e.responseSnapshot)}, ${e.httpStatus ?? null}, ${e.latencyMs ?? null}, ${e.jobKey ?? null})`);
+    return evidenceId;
+  }
+
+  /** Evidence of a request the ledger refused to send (e.g. a different request under a used key). */
+  async recordRefusal(e: EvidenceRecord): Promise<string> {
+    return this.insertEvidence(this.pool, e);
+  }
+
+  /** Evidence of the try that produced the attempt's current state (what a replay points to). */
+  async latestEvidenceId(externalCallId: string, db: DatabaseTransactionConnection | DatabasePool = this.pool): Promise<string | undefined> {
+    const id = await db.maybeOneFirst(sql.type(z.object({ evidence_id: z.string() }))`
+      select evidence_id from external_call_evidence where external_call_id = ${externalCallId} and kind <> 'REFUSED'
+      order by recorded_at desc limit 1`);
+    return id ?? undefined;
+  }
+
+  async transaction<T>(fn: (tx: DatabaseTransactionConnection) => Promise<T>): Promise<T> {
+    return this.pool.transaction(fn);
+  }
+}

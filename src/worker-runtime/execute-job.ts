@@ -1,0 +1,147 @@
+// The life of one job in the farm, the same for every job type: check the variables and headers
+// against the worker's schemas, run the handler, check its output, and tell the engine exactly one
+// thing. Nothing a handler does (or fails to do) escapes as an exception.
+import type { Logger } from '../platform/logger.ts';
+import type { EngineAction } from '../integration/engine-action.ts';
+import { redact, redactText } from '../integration/redaction.ts';
+import type { AnyWorker, JobInfo } from './define-worker.ts';
+import { isInfrastructureError } from './failure-classification.ts';
+import { isJobDataError } from './job-data-error.ts';
+import { describeIssues } from './schema-error.ts';
+
+/** The part of the SDK's activated job the runtime uses. */
+export interface JobHandle {
+  readonly key: string;
+  readonly type: string;
+  readonly retries: number;
+  readonly processInstanceKey: string;
+  readonly bpmnProcessId: string;
+  readonly elementId: string;
+  readonly elementInstanceKey: string;
+  readonly tenantId: string;
+  readonly deadline: string;
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly customHeaders: Readonly<Record<string, unknown>>;
+  complete(variables?: never): Promise<unknown>;
+  fail(conf: { errorMessage: string; retries?: number; retryBackOff?: number }): Promise<unknown>;
+  error(conf: { errorCode: string; errorMessage?: string; variables: never }): Promise<unknown>;
+}
+
+export type Decision = EngineAction['kind'];
+
+/** Hooks for metrics; every job reports exactly one decision. */
+export interface JobObserver {
+  activated(type: string): void;
+  decided(type: string, decision: Decision, durationMs: number): void;
+}
+
+/** Backoff when the database or broker is unavailable: the job keeps its retries. */
+export const INFRASTRUCTURE_BACKOFF_MS = 10_000;
+/** Incident messages are shown in Operate; keep them readable. */
+const MAX_MESSAGE = 1_500;
+
+export async function executeJob<S>(worker: AnyWorker<S>, job: JobHandle, services: S, baseLog: Logger, observer?: JobObserver): Promise<Decision> {
+  const started = performance.now();
+  observer?.activated(worker.type);
+  const vars = job.variables;
+  const log = baseLog.child({
+    jobKey: job.key,
+    jobType: job.type,
+    processInstanceKey: job.processInstanceKey,
+    elementId: job.elementId,
+    ...pick(vars, ['orderId', 'tenantId', 'correlationId', 'orderItemId']),
+  });
+  const info: JobInfo = {
+    key: job.key,
+    type: job.type,
+    retries: job.retries,
+    processInstanceKey: job.processInstanceKey,
+    bpmnProcessId: job.bpmnProcessId,
+    elementId: job.elementId,
+    elementInstanceKey: job.elementInstanceKey,
+    tenantId: job.tenantId,
+    deadline: Number(job.deadline),
+  };
+
+  let action: EngineAction;
+  const parsedVars = worker.variables.safeParse(vars);
+  const parsedHeaders = (worker.headers ?? passThrough).safeParse(job.customHeaders);
+  if (!parsedVars.success) {
+    action = { kind: 'fail', retries: 0, backoffMs: 0, message: `[INVALID_VARIABLES] job ${worker.type} at ${job.elementId}: variables do not match the worker's contract: ${describeIssues(parsedVars.error)}. Next: fix the variables (Operate: edit variable, then retry the job).` };
+  } else if (!parsedHeaders.success) {
+    action = { kind: 'fail', retries: 0, backoffMs: 0, message: `[INVALID_HEADERS] job ${worker.type} at ${job.elementId}: task headers do not match the worker's contract: ${describeIssues(parsedHeaders.error)}. Next: fix the BPMN model and redeploy.` };
+  } else {
+    action = await runHandler(worker, { variables: parsedVars.data, headers: parsedHeaders.data, job: info, log, services });
+  }
+
+  if (action.kind === 'complete') {
+    const out = worker.output.safeParse(action.variables);
+    if (!out.success) {
+      action = { kind: 'fail', retries: 0, backoffMs: 0, message: `[INVALID_OUTPUT] worker ${worker.type} produced variables outside its contract: ${describeIssues(out.error)}. This is a defect of the worker; retry after the fix.` };
+    } else {
+      action = { kind: 'complete', variables: out.data as Record<string, unknown> };
+    }
+  }
+
+  await tellEngine(job, action, log);
+  const durationMs = performance.now() - started;
+  observer?.decided(worker.type, action.kind, durationMs);
+  return action.kind;
+}
+
+const passThrough = { safeParse: (v: unknown) => ({ success: true as const, data: v, error: undefined }) } as unknown as NonNullable<AnyWorker<unknown>['headers']>;
+
+async function runHandler<S>(worker: AnyWorker<S>, ctx: Parameters<AnyWorker<S>['handle']>[0]): Promise<EngineAction> {
+  try {
+    return await worker.handle(ctx);
+  } catch (err) {
+    const text = redactText(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+    if (isJobDataError(err)) {
+      ctx.log.error({ err: serializeError(err) }, 'job refers to data the farm does not have');
+      return { kind: 'fail', retries: 0, backoffMs: 0, message: `[DATA] ${worker.type}: ${text}. Next: check the order data and the process variables, then retry or cancel the instance.` };
+    }
+    if (isInfrastructureError(err)) {
+      ctx.log.warn({ err: redact(serializeError(err)) }, 'infrastructure unavailable; job will be retried without spending a retry');
+      return { kind: 'fail', retries: Math.max(1, ctx.job.retries), backoffMs: INFRASTRUCTURE_BACKOFF_MS, message: `[INFRASTRUCTURE] ${worker.type}: ${text}. The farm retries once the database/broker is reachable again.` };
+    }
+    ctx.log.error({ err: redact(serializeError(err)) }, 'worker handler failed unexpectedly');
+    const retries = Math.max(0, ctx.job.retries - 1);
+    return { kind: 'fail', retries, backoffMs: 5_000, message: `[WORKER_ERROR] ${worker.type} failed unexpectedly: ${text}. Next: see the farm log for jobKey ${ctx.job.key}${retries === 0 ? ', fix, then retry the job' : ''}.` };
+  }
+}
+
+async function tellEngine(job: JobHandle, action: EngineAction, log: Logger): Promise<void> {
+  try {
+    switch (action.kind) {
+      case 'complete':
+        await job.complete(action.variables as never);
+        log.info({ decision: 'complete' }, 'job completed');
+        return;
+      case 'bpmn-error':
+        await job.error({ errorCode: action.errorCode, errorMessage: clip(action.message), variables: action.variables as never });
+        log.info({ decision: 'bpmn-error', errorCode: action.errorCode }, clip(action.message));
+        return;
+      case 'fail':
+        await job.fail({ errorMessage: clip(action.message), retries: action.retries, retryBackOff: action.backoffMs });
+        log[action.retries === 0 ? 'error' : 'warn']({ decision: 'fail', retries: action.retries, backoffMs: action.backoffMs }, clip(action.message));
+        return;
+    }
+  } catch (err) {
+    // The engine refused the command, e.g. the job timed out and was handed to another worker.
+    // The attempt ledger already holds the outcome, so the next activation replays it.
+    log.warn({ err: serializeError(err), decision: action.kind }, 'the engine did not accept the job decision');
+  }
+}
+
+const clip = (s: string) => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 1)}…` : s);
+
+function pick(vars: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (typeof vars[k] === 'string' || typeof vars[k] === 'number') out[k] = vars[k];
+  return out;
+}
+
+function serializeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  return { type: err.name, message: err.message, code: (err as { code?: unknown }).code, stack: err.stack?.split('\n').slice(0, 6).join('\n') };
+}

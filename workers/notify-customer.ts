@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { notifyCustomer } from '../src/application/notify-customer.ts';
+import { farmWorker } from './farm-worker.ts';
+import { orderScope } from './variables.ts';
+
+export default farmWorker({
+  type: 'notification.send-order-confirmation.v1',
+  description: 'Sends the order confirmation to the customer (once)',
+  variables: orderScope,
+  output: z.object({ notificationId: z.string() }),
+  bpmnErrors: [],
+  handle: ({ services, job, variables }) => notifyCustomer(services, job, variables),
+});
