@@ -1,20 +1,11 @@
 // What application services need, built once per farm process (src/farm/) and handed to workers.
 import type { DatabasePool } from 'slonik';
-import type { BillingPort } from '../adapters/billing/port.ts';
-import type { CrmPort } from '../adapters/crm/port.ts';
-import type { InventoryPort } from '../adapters/inventory/port.ts';
-import type { NotificationPort } from '../adapters/notification/port.ts';
-import type { ProvisioningPort } from '../adapters/provisioning/port.ts';
+import type { Adapters } from '../adapters/index.ts';
 import type { ExternalCalls } from '../integration/external-call.ts';
 import type { Config } from '../platform/config.ts';
 
-export interface Ports {
-  readonly crm: CrmPort;
-  readonly inventory: InventoryPort;
-  readonly provisioning: ProvisioningPort;
-  readonly billing: BillingPort;
-  readonly notification: NotificationPort;
-}
+/** The five external systems, behind their ports. */
+export type Ports = Omit<Adapters, 'circuits'>;
 
 /** Publishes a message to the engine; messageId makes a repeated publish a no-op while it lives. */
 export interface MessagePublisher {

@@ -51,6 +51,7 @@ export const configSchema = z.object({
   PROVISIONING_POLL_CYCLE: z.string().regex(/^R(\d*)\/P/, 'an ISO 8601 repeating interval such as R/PT5M').default('R/PT5M'),
   PROVISIONING_SLA: z.string().regex(/^P/, 'an ISO 8601 duration such as PT2H').default('PT2H'),
   /** Order intake and callback HTTP server. */
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(3000),
   /** Where external systems call back with asynchronous results (the intake's callback route). */
   PROVISIONING_CALLBACK_URL: url.default('http://127.0.0.1:3000/callbacks/provisioning'),

@@ -7,7 +7,7 @@ import { redact, redactText } from '../integration/redaction.ts';
 import type { AnyWorker, JobInfo } from './define-worker.ts';
 import { isInfrastructureError } from './failure-classification.ts';
 import { isJobDataError } from './job-data-error.ts';
-import { describeIssues } from './schema-error.ts';
+import { describeIssues } from '../platform/zod-issues.ts';
 
 /** The part of the SDK's activated job the runtime uses. */
 export interface JobHandle {

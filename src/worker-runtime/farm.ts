@@ -20,6 +20,11 @@ export interface FarmOptions<S> {
   readonly observer?: JobObserver;
   readonly workerName?: string;
   readonly tenantIds?: readonly string[];
+  /**
+   * Appended to every job type served (tests run an isolated copy of a model whose job types carry
+   * the same suffix, so parallel test runs never take each other's jobs).
+   */
+  readonly jobTypeSuffix?: string;
 }
 
 export interface Farm {
@@ -37,8 +42,9 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
   const streams: { close: () => void }[] = [];
 
   for (const worker of opts.workers) {
+    const type = opts.jobTypeSuffix ? `${worker.type}-${opts.jobTypeSuffix}` : worker.type;
     const stream = await opts.zeebe.streamJobs({
-      type: worker.type,
+      type,
       worker: name,
       timeout: worker.timeoutMs ?? opts.jobTimeoutMs,
       tenantIds: [...(opts.tenantIds ?? ['<default>'])],
@@ -59,7 +65,7 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
       },
     });
     streams.push(stream);
-    opts.log.info({ jobType: worker.type, worker: name }, 'job stream open');
+    opts.log.info({ jobType: type, worker: name }, 'job stream open');
   }
 
   return {

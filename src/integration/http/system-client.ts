@@ -78,7 +78,7 @@ export class SystemHttpClient {
     this.policy = wrap(isolation, immediateRetry, this.breaker);
   }
 
-  /** Open (or half-open) circuit = calls refused locally; exposed for health and metrics. */
+  /** Open circuit = calls refused locally (half-open lets a probe through); exposed for health and metrics. */
   get circuitOpen(): boolean {
     return this.breaker.state === CircuitState.Open || this.breaker.state === CircuitState.Isolated;
   }
@@ -131,7 +131,7 @@ export class SystemHttpClient {
   }
 }
 
-type FailureResult = Extract<ExternalResult<never>, { kind: 'failed' | 'ambiguous' | 'rejected' }>;
+export type FailureResult = Extract<ExternalResult<never>, { kind: 'failed' | 'ambiguous' | 'rejected' }>;
 
 /**
  * The generic reading of an outcome that is not a success the adapter understood. `sideEffect`
@@ -172,8 +172,9 @@ const header = (v: string | string[] | undefined): string | undefined => (Array.
 function describe(body: unknown): string {
   if (!body || typeof body !== 'object') return '';
   const b = body as Record<string, unknown>;
-  const code = b.code ?? b.errorCode ?? b.error;
-  const msg = b.message ?? b.detail;
+  // the spellings of the external systems' error bodies (errCd/errMsg: CRM and provisioning)
+  const code = b.code ?? b.errorCode ?? b.errCd ?? b.error;
+  const msg = b.message ?? b.errMsg ?? b.detail;
   const parts = [code, msg].filter((x) => typeof x === 'string' && x.length > 0) as string[];
   return parts.length ? ` (${parts.join(': ').slice(0, 200)})` : '';
 }

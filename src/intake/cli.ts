@@ -1,0 +1,26 @@
+// `npm run intake`: the order intake and callback HTTP server.
+import { createCamunda } from '../platform/camunda.ts';
+import { loadConfig } from '../platform/config.ts';
+import { createDatabasePool } from '../platform/db.ts';
+import { createLogger } from '../platform/logger.ts';
+import { migrate } from '../platform/migrate.ts';
+import { zeebeMessagePublisher } from '../farm/zeebe-message-publisher.ts';
+import { buildIntakeServer } from './server.ts';
+
+const config = loadConfig();
+const log = createLogger('intake', config.LOG_LEVEL);
+await migrate(config);
+const db = await createDatabasePool(config, 'intake');
+const zeebe = createCamunda(config).getZeebeGrpcApiClient();
+const app = buildIntakeServer({ db, messages: zeebeMessagePublisher(zeebe), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA, log });
+await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+
+async function shutdown(signal: string): Promise<void> {
+  log.info({ signal }, 'intake stopping');
+  await app.close();
+  await zeebe.close().catch(() => undefined);
+  await db.end().catch(() => undefined);
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,58 @@
+// POST /orders (Idempotency-Key required) and GET /orders/:orderId.
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'slonik';
+import { z } from 'zod';
+import { acceptOrder, type AcceptOrderDeps } from '../application/accept-order.ts';
+import { orderRequestSchema } from '../fulfillment/order.ts';
+import { problemType, sendProblem } from './problem.ts';
+
+const headerValue = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only');
+const correlationHeader = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/);
+
+export function orderRoutes(app: FastifyInstance, deps: AcceptOrderDeps): void {
+  app.post('/orders', async (req, reply) => {
+    const key = headerValue.safeParse(req.headers['idempotency-key']);
+    if (!key.success) {
+      return sendProblem(reply, { type: problemType('idempotency-key-required'), title: 'Idempotency-Key header required', status: 400, detail: 'Send an Idempotency-Key header (1–200 visible characters) so that a retried request cannot create a second order.' });
+    }
+    const corr = req.headers['x-correlation-id'] === undefined ? undefined : correlationHeader.safeParse(req.headers['x-correlation-id']);
+    if (corr && !corr.success) {
+      return sendProblem(reply, { type: problemType('bad-correlation-id'), title: 'Invalid X-Correlation-Id', status: 400, detail: 'X-Correlation-Id must be 1–100 characters of letters, digits, . _ : -' });
+    }
+    const body = orderRequestSchema.safeParse(req.body);
+    if (!body.success) {
+      return sendProblem(reply, {
+        type: problemType('invalid-order'),
+        title: 'The order does not match the order contract',
+        status: 400,
+        detail: `${body.error.issues.length} field(s) are invalid`,
+        errors: body.error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message })),
+      });
+    }
+    const result = await acceptOrder(deps, body.data, key.data, corr?.data);
+    switch (result.kind) {
+      case 'accepted':
+        return reply.code(202).headers({ location: `/orders/${result.order.orderId}`, ...(result.replayed ? { 'idempotent-replayed': 'true' } : {}) }).send(result.order);
+      case 'key-reused':
+        return sendProblem(reply, { type: problemType('idempotency-key-reused'), title: 'Idempotency-Key reused', status: 409, detail: result.message });
+      case 'start-failed':
+        return sendProblem(reply, { type: problemType('engine-unavailable'), title: 'Fulfillment could not be started yet', status: 503, detail: `${result.message}. Retry the same request with the same Idempotency-Key.` }, { 'retry-after': '5' });
+    }
+  });
+
+  app.get<{ Params: { orderId: string } }>('/orders/:orderId', async (req, reply) => {
+    const order = await deps.db.maybeOne(sql.type(z.object({ order_id: z.string(), order_status: z.string(), correlation_id: z.string(), process_instance_key: z.string().nullable() }))`
+      select o.order_id, o.order_status, o.correlation_id, l.process_instance_key
+      from customer_order o left join order_orchestration_link l on l.order_id = o.order_id where o.order_id = ${req.params.orderId}`);
+    if (!order) return sendProblem(reply, { type: problemType('order-not-found'), title: 'Order not found', status: 404, detail: `no order ${req.params.orderId}` });
+    const tasks = await deps.db.any(sql.type(z.object({ task_type: z.string(), order_item_id: z.string().nullable(), status: z.string() }))`
+      select task_type, order_item_id, status from fulfillment_task where order_id = ${order.order_id} order by created_at`);
+    return reply.send({
+      orderId: order.order_id,
+      status: order.order_status,
+      correlationId: order.correlation_id,
+      processInstanceKey: order.process_instance_key,
+      tasks: tasks.map((t) => ({ taskType: t.task_type, orderItemId: t.order_item_id, status: t.status })),
+    });
+  });
+}

@@ -1,0 +1,30 @@
+// The intake HTTP server: order submission, external callbacks. Malformed requests get problem
+// details, never a stack trace.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AcceptOrderDeps } from '../application/accept-order.ts';
+import type { Logger } from '../platform/logger.ts';
+import { callbackRoutes } from './callback-routes.ts';
+import { orderRoutes } from './order-routes.ts';
+import { problemType, sendProblem } from './problem.ts';
+
+export interface IntakeDeps extends AcceptOrderDeps {
+  readonly log: Logger;
+}
+
+export function buildIntakeServer(deps: IntakeDeps): FastifyInstance {
+  const app: FastifyInstance = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 256 * 1024 });
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err }, 'intake request failed');
+    return sendProblem(reply, {
+      type: problemType(status === 500 ? 'internal' : 'bad-request'),
+      title: status === 500 ? 'Internal error' : 'Bad request',
+      status,
+      detail: status === 500 ? 'the request could not be processed; it is safe to retry with the same Idempotency-Key' : err.message,
+    });
+  });
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, { type: problemType('not-found'), title: 'Not found', status: 404, detail: `${req.method} ${req.url} is not a route of the intake` }));
+  orderRoutes(app, deps);
+  callbackRoutes(app, deps);
+  return app;
+}
