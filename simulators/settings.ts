@@ -1,0 +1,39 @@
+// Where the simulators take their defaults from: the farm's own configuration (so the expected
+// credentials are exactly the ones the adapters send), plus the one simulator-only knob.
+import { z } from 'zod';
+import { ConfigError, loadConfig } from '../src/platform/config.ts';
+
+export interface SimulatorCredentials {
+  readonly crmApiKey: string;
+  readonly inventoryToken: string;
+  readonly provisioningUsername: string;
+  readonly provisioningPassword: string;
+  readonly billingToken: string;
+  readonly notificationApiKey: string;
+}
+
+export interface SimulatorSettings {
+  readonly port: number;
+  readonly credentials: SimulatorCredentials;
+  readonly completionDelayMs: number;
+}
+
+const completionDelay = z.coerce.number().int().min(0).max(3_600_000).default(300);
+
+export function simulatorSettings(env: NodeJS.ProcessEnv = process.env): SimulatorSettings {
+  const config = loadConfig(env);
+  const delay = completionDelay.safeParse(env.PROVISIONING_COMPLETION_DELAY_MS === '' ? undefined : env.PROVISIONING_COMPLETION_DELAY_MS);
+  if (!delay.success) throw new ConfigError('invalid configuration:\n  PROVISIONING_COMPLETION_DELAY_MS: expected a whole number of milliseconds');
+  return {
+    port: config.SIMULATOR_PORT,
+    completionDelayMs: delay.data,
+    credentials: {
+      crmApiKey: config.CRM_API_KEY,
+      inventoryToken: config.INVENTORY_TOKEN,
+      provisioningUsername: config.PROVISIONING_USERNAME,
+      provisioningPassword: config.PROVISIONING_PASSWORD,
+      billingToken: config.BILLING_TOKEN,
+      notificationApiKey: config.NOTIFICATION_API_KEY,
+    },
+  };
+}

@@ -1,0 +1,195 @@
+// A whole fulfillment setup for one workflow test file, on the real stack: the simulators, the
+// intake and a farm in this process, and an isolated copy of the fulfillment model (its process id,
+// job types and message names carry a per-run suffix, so test files and parallel runs never take
+// each other's jobs or messages).
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { sql } from 'slonik';
+import { z } from 'zod';
+import { startSimulators } from '../../simulators/server.ts';
+import type { MessagePublisher } from '../../src/application/services.ts';
+import { createFarmServices } from '../../src/farm/create-services.ts';
+import { zeebeMessagePublisher } from '../../src/farm/zeebe-message-publisher.ts';
+import { MESSAGES, PROCESS_ID } from '../../src/fulfillment/bpmn-errors.ts';
+import type { OrderRequest } from '../../src/fulfillment/order.ts';
+import { buildIntakeServer } from '../../src/intake/server.ts';
+import { loadConfig, type Config } from '../../src/platform/config.ts';
+import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { startFarm, type Farm } from '../../src/worker-runtime/farm.ts';
+import { workers } from '../../workers/index.ts';
+import { ProcessTest, eventually } from './process-test.ts';
+
+export const MODEL = path.resolve(import.meta.dirname, '..', '..', 'bpmn', 'order-fulfillment.bpmn');
+
+export interface HarnessOptions {
+  /** configuration overrides (e.g. short external timeouts) */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly jobTimeoutMs?: number;
+  readonly maxConcurrentJobs?: number;
+  /** start without a farm (a test starts its own) */
+  readonly withoutFarm?: boolean;
+  /** e.g. a provisioning completion that takes longer than the test (SLA paths) */
+  readonly simulator?: { readonly completionDelayMs?: number };
+}
+
+export interface SubmitResult {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+const suffixed = (publisher: MessagePublisher, suffix: string): MessagePublisher => ({
+  publish: (msg) => publisher.publish({ ...msg, name: `${msg.name}-${suffix}` }),
+});
+
+export class FulfillmentHarness {
+  readonly suffix: string;
+  readonly config: Config;
+  readonly db: DatabasePool;
+  readonly pt: ProcessTest;
+  readonly simulatorUrl: string;
+  readonly intakeUrl: string;
+  readonly processId: string;
+  farm: Farm | undefined;
+  private readonly closers: (() => Promise<unknown>)[];
+
+  private constructor(init: { suffix: string; config: Config; db: DatabasePool; pt: ProcessTest; simulatorUrl: string; intakeUrl: string; closers: (() => Promise<unknown>)[] }) {
+    this.suffix = init.suffix;
+    this.config = init.config;
+    this.db = init.db;
+    this.pt = init.pt;
+    this.simulatorUrl = init.simulatorUrl;
+    this.intakeUrl = init.intakeUrl;
+    this.processId = `${PROCESS_ID}-${init.suffix}`;
+    this.closers = init.closers;
+  }
+
+  static async start(opts: HarnessOptions = {}): Promise<FulfillmentHarness> {
+    const suffix = `t${randomUUID().slice(0, 8)}`;
+    const base = loadConfig();
+    const log = createLogger(`harness-${suffix}`, process.env.LOG_LEVEL === undefined ? 'warn' : base.LOG_LEVEL);
+    const closers: (() => Promise<unknown>)[] = [];
+    const sims = await startSimulators({ port: 0, host: '127.0.0.1', ...opts.simulator });
+    closers.push(() => sims.close());
+    const db = await createDatabasePool(base, `harness-${suffix}`);
+    closers.push(() => db.end());
+    const pt = new ProcessTest(base);
+    closers.push(() => pt.close());
+    const messages = suffixed(zeebeMessagePublisher(pt.zeebe), suffix);
+
+    const intake = buildIntakeServer({ db, messages, provisioningPollCycle: base.PROVISIONING_POLL_CYCLE, provisioningSla: base.PROVISIONING_SLA, log });
+    await intake.listen({ host: '127.0.0.1', port: 0 });
+    closers.push(() => intake.close());
+    const intakeUrl = `http://127.0.0.1:${(intake.server.address() as AddressInfo).port}`;
+
+    const config = loadConfig({
+      ...process.env,
+      CRM_URL: `${sims.url}/crm`,
+      INVENTORY_URL: `${sims.url}/inventory`,
+      PROVISIONING_URL: `${sims.url}/provisioning`,
+      BILLING_URL: `${sims.url}/billing`,
+      NOTIFICATION_URL: `${sims.url}/notify`,
+      PROVISIONING_CALLBACK_URL: `${intakeUrl}/callbacks/provisioning`,
+      EXTERNAL_RESPONSE_TIMEOUT_MS: '2000',
+      EXTERNAL_CONNECT_TIMEOUT_MS: '1000',
+      ...opts.env,
+    });
+    await pt.deployIsolatedCopy(MODEL, suffix);
+
+    const h = new FulfillmentHarness({ suffix, config, db, pt, simulatorUrl: sims.url, intakeUrl, closers });
+    if (!opts.withoutFarm) await h.startFarm(opts);
+    return h;
+  }
+
+  /** Starts (another) in-process farm on this harness's job types. */
+  async startFarm(opts: Pick<HarnessOptions, 'jobTimeoutMs' | 'maxConcurrentJobs'> = {}): Promise<Farm> {
+    const log = createLogger(`farm-${this.suffix}`, process.env.LOG_LEVEL === undefined ? 'warn' : this.config.LOG_LEVEL);
+    const services = { ...createFarmServices(this.config, this.db, this.pt.zeebe), messages: suffixed(zeebeMessagePublisher(this.pt.zeebe), this.suffix) };
+    const farm = await startFarm({
+      zeebe: this.pt.zeebe,
+      workers,
+      services,
+      log,
+      maxConcurrentJobs: opts.maxConcurrentJobs ?? 16,
+      jobTimeoutMs: opts.jobTimeoutMs ?? 60_000,
+      jobTypeSuffix: this.suffix,
+    });
+    this.farm = farm;
+    this.closers.unshift(() => farm.drain(5_000));
+    return farm;
+  }
+
+  async close(): Promise<void> {
+    for (const close of this.closers) await close().catch(() => undefined);
+  }
+
+  async submit(order: OrderRequest, idempotencyKey: string = randomUUID()): Promise<SubmitResult> {
+    const res = await fetch(`${this.intakeUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey }, body: JSON.stringify(order) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  /** Submits and returns the new order's id (fails the test on anything but 202). */
+  async submitOrder(order: OrderRequest): Promise<string> {
+    const res = await this.submit(order);
+    if (res.status !== 202) throw new Error(`order not accepted: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+    return String(res.body.orderId);
+  }
+
+  async orderStatus(orderId: string): Promise<string> {
+    return this.db.oneFirst(sql.type(z.object({ order_status: z.string() }))`select order_status from customer_order where order_id = ${orderId}`);
+  }
+
+  async awaitOrderStatus(orderId: string, status: string, timeoutMs = 60_000): Promise<void> {
+    await eventually(`order ${orderId} to be ${status}`, async () => ((await this.orderStatus(orderId)) === status ? true : undefined), { timeoutMs, intervalMs: 300 });
+  }
+
+  /** The process instance serving the order (linked by its first job). */
+  async processInstanceOf(orderId: string, timeoutMs = 30_000): Promise<string> {
+    return eventually(`a process instance for order ${orderId}`, async () => {
+      const key = await this.db.maybeOneFirst(sql.type(z.object({ process_instance_key: z.string().nullable() }))`
+        select process_instance_key from order_orchestration_link where order_id = ${orderId}`);
+      return key ?? undefined;
+    }, { timeoutMs });
+  }
+
+  async requestCancellation(orderId: string): Promise<void> {
+    await this.pt.publishMessage(`${MESSAGES.orderCancellationRequested}-${this.suffix}`, orderId, { cancellationReason: 'customer request' });
+  }
+
+  async publish(name: string, correlationKey: string, variables: Record<string, unknown>): Promise<void> {
+    await this.pt.publishMessage(`${name}-${this.suffix}`, correlationKey, variables as never);
+  }
+
+  // --- simulators
+
+  async fault(rule: Record<string, unknown>): Promise<void> {
+    const res = await fetch(`${this.simulatorUrl}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+    if (!res.ok) throw new Error(`installing fault failed: HTTP ${res.status} ${await res.text()}`);
+  }
+
+  async sideEffects(query: Record<string, string>): Promise<{ system: string; operation: string; idempotencyKey?: string; ref: string }[]> {
+    const res = await fetch(`${this.simulatorUrl}/__sim/side-effects?${new URLSearchParams(query)}`);
+    return (await res.json()) as { system: string; operation: string; idempotencyKey?: string; ref: string }[];
+  }
+
+  // --- ledger and cases
+
+  async attempts(orderId: string): Promise<{ system_code: string; operation_code: string; status: string; attempt_no: number; failure_category: string | null }[]> {
+    return [
+      ...(await this.db.any(sql.type(z.object({ system_code: z.string(), operation_code: z.string(), status: z.string(), attempt_no: z.number(), failure_category: z.string().nullable() }))`
+        select a.system_code, a.operation_code, a.status, a.attempt_no, a.failure_category
+        from external_call_attempt a
+        where a.business_object_id = ${orderId} or a.business_object_id like ${`${orderId}/%`}
+           or a.idempotency_key like ${`%:${orderId}:%`}
+        order by a.created_at`)),
+    ];
+  }
+
+  async openCases(orderId: string): Promise<{ reconciliation_case_id: string; system_code: string; mismatch_type: string; status: string }[]> {
+    return [
+      ...(await this.db.any(sql.type(z.object({ reconciliation_case_id: z.string(), system_code: z.string(), mismatch_type: z.string(), status: z.string() }))`
+        select reconciliation_case_id, system_code, mismatch_type, status from reconciliation_case where order_id = ${orderId} and status in ('OPEN', 'MANUAL_REVIEW')`)),
+    ];
+  }
+}
