@@ -29,6 +29,7 @@ const zeebe = camunda.getZeebeGrpcApiClient();
 const services = createFarmServices(config, db, zeebe);
 const farm = await startFarm({
   zeebe,
+  gatewayAddress: config.ZEEBE_GRPC_ADDRESS,
   workers: served,
   services,
   log,

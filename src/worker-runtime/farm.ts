@@ -1,15 +1,19 @@
-// The farm: one job stream (with the SDK's backfill and safety-net polls) per worker, a bound on
-// concurrent jobs per process, and a drain on shutdown: stop taking jobs, let running ones finish
-// within the job timeout, then close. Replicas are just more farm processes.
+// The farm: one reconnecting job stream (plus backup poll) per worker, a bound on concurrent jobs
+// per process, and a drain on shutdown: stop taking jobs, let running ones finish within the grace
+// period, then close. Replicas are just more farm processes.
 import { hostname } from 'node:os';
 import type { Zeebe } from '@camunda8/sdk';
 import type { Logger } from '../platform/logger.ts';
 import type { AnyWorker } from './define-worker.ts';
 import { executeJob, type JobHandle, type JobObserver } from './execute-job.ts';
+import { activateJobsNow, connectGateway, openJobStream, type ActivatedJob, type JobStream } from './job-stream.ts';
 import { Semaphore } from './semaphore.ts';
 
 export interface FarmOptions<S> {
+  /** engine commands (complete, fail, throw error) go through the SDK client */
   readonly zeebe: Zeebe.ZeebeGrpcClient;
+  /** grpc://host:port or grpcs://host:port of the gateway, for the job streams */
+  readonly gatewayAddress: string;
   readonly workers: readonly AnyWorker<S>[];
   readonly services: S;
   readonly log: Logger;
@@ -20,6 +24,10 @@ export interface FarmOptions<S> {
   readonly observer?: JobObserver;
   readonly workerName?: string;
   readonly tenantIds?: readonly string[];
+  /** backup poll interval per job type */
+  readonly pollIntervalMs?: number;
+  /** auth headers for the gateway stream, when the cluster needs them */
+  readonly gatewayMetadata?: () => Promise<Record<string, string>>;
   /**
    * Appended to every job type served (tests run an isolated copy of a model whose job types carry
    * the same suffix, so parallel test runs never take each other's jobs).
@@ -38,38 +46,57 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
   const gate = new Semaphore(opts.maxConcurrentJobs);
   const running = new Set<Promise<unknown>>();
   let draining = false;
+  let accepted = 0;
   const name = opts.workerName ?? `farm-${hostname()}-${process.pid}`;
-  const streams: { close: () => void }[] = [];
+  const gateway = connectGateway(opts.gatewayAddress.replace(/^grpcs?:\/\//, ''), { tls: opts.gatewayAddress.startsWith('grpcs://') });
+  const tenantIds = opts.tenantIds ?? ['<default>'];
+  const streams: JobStream[] = [];
+  const types: string[] = [];
 
   for (const worker of opts.workers) {
     const type = opts.jobTypeSuffix ? `${worker.type}-${opts.jobTypeSuffix}` : worker.type;
-    const stream = await opts.zeebe.streamJobs({
-      type,
-      worker: name,
-      timeout: worker.timeoutMs ?? opts.jobTimeoutMs,
-      tenantIds: [...(opts.tenantIds ?? ['<default>'])],
-      fetchVariables: variableNames(worker),
-      taskHandler: async (job) => {
-        const handle = job as unknown as JobHandle;
-        if (draining) {
-          // Shutting down: hand the job straight back so another replica takes it now.
-          await handle.fail({ errorMessage: `farm ${name} is shutting down; job handed back`, retries: job.retries, retryBackOff: 0 });
-          return job.forward();
-        }
-        const release = await gate.acquire();
-        const work = executeJob(worker, handle, opts.services, opts.log, opts.observer).finally(release);
-        running.add(work);
-        void work.finally(() => running.delete(work));
-        await work;
-        return job.forward();
-      },
-    });
-    streams.push(stream);
+    const timeoutMs = worker.timeoutMs ?? opts.jobTimeoutMs;
+    const fetchVariables = variableNames(worker);
+    const onJob = (raw: ActivatedJob) => {
+      const job = handleOf(raw, opts.zeebe);
+      if (draining) {
+        // Shutting down: hand the job straight back so another replica takes it now.
+        void job.fail({ errorMessage: `farm ${name} is shutting down; job handed back`, retries: raw.retries, retryBackOff: 0 }).catch(() => undefined);
+        return;
+      }
+      accepted++;
+      const work = gate
+        .acquire()
+        .then((release) => executeJob(worker, job, opts.services, opts.log, opts.observer).finally(release))
+        .catch((err: unknown) => opts.log.error({ err: (err as Error).message, jobKey: raw.key }, 'job execution failed outside the runtime'))
+        .finally(() => {
+          accepted--;
+          running.delete(work);
+        });
+      running.add(work);
+    };
+    streams.push(
+      openJobStream({
+        gateway,
+        type,
+        worker: name,
+        timeoutMs,
+        tenantIds,
+        fetchVariables,
+        metadata: opts.gatewayMetadata,
+        onJob,
+        poll: (max) => activateJobsNow(gateway, { type, worker: name, timeoutMs, max, tenantIds, fetchVariables }),
+        freeCapacity: () => (draining ? 0 : opts.maxConcurrentJobs - accepted),
+        pollIntervalMs: opts.pollIntervalMs ?? 10_000,
+        log: opts.log,
+      }),
+    );
+    types.push(type);
     opts.log.info({ jobType: type, worker: name }, 'job stream open');
   }
 
   return {
-    jobTypes: opts.workers.map((w) => w.type),
+    jobTypes: types,
     inFlight: () => running.size,
     async drain(graceMs: number): Promise<number> {
       draining = true;
@@ -78,9 +105,40 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
       while (running.size > 0 && Date.now() < deadline) {
         await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
       }
+      gateway.close();
       return running.size;
     },
   };
+}
+
+/** The runtime's view of a gateway job: its data, and the three engine commands through the SDK. */
+function handleOf(raw: ActivatedJob, zeebe: Zeebe.ZeebeGrpcClient): JobHandle {
+  return {
+    key: raw.key,
+    type: raw.type,
+    retries: raw.retries,
+    processInstanceKey: raw.processInstanceKey,
+    bpmnProcessId: raw.bpmnProcessId,
+    elementId: raw.elementId,
+    elementInstanceKey: raw.elementInstanceKey,
+    tenantId: raw.tenantId,
+    deadline: raw.deadline,
+    variables: parseJson(raw.variables),
+    customHeaders: parseJson(raw.customHeaders),
+    complete: (variables) => zeebe.completeJob({ jobKey: raw.key, variables: (variables ?? {}) as never }),
+    fail: (conf) => zeebe.failJob({ jobKey: raw.key, errorMessage: conf.errorMessage, retries: conf.retries ?? Math.max(0, raw.retries - 1), retryBackOff: conf.retryBackOff ?? 0 }),
+    error: (conf) => zeebe.throwError({ jobKey: raw.key, errorCode: conf.errorCode, errorMessage: conf.errorMessage ?? '', variables: conf.variables }),
+  };
+}
+
+/** Unreadable JSON reaches the worker's schema check as an empty object, which names the missing fields. */
+function parseJson(text: string): Readonly<Record<string, unknown>> {
+  try {
+    const v: unknown = JSON.parse(text || '{}');
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Only the variables a worker reads are fetched (its schema's top-level keys). */

@@ -108,6 +108,8 @@ export class FulfillmentHarness {
     const services = { ...createFarmServices(this.config, this.db, this.pt.zeebe), messages: suffixed(zeebeMessagePublisher(this.pt.zeebe), this.suffix) };
     const farm = await startFarm({
       zeebe: this.pt.zeebe,
+      gatewayAddress: this.config.ZEEBE_GRPC_ADDRESS,
+      pollIntervalMs: 2_000,
       workers,
       services,
       log,
