@@ -4,7 +4,6 @@ export const BPMN_ERRORS = {
   customerAccountRejected: 'CUSTOMER_ACCOUNT_REJECTED',
   inventoryUnavailable: 'INVENTORY_UNAVAILABLE',
   provisioningRejected: 'PROVISIONING_REJECTED',
-  provisioningFailed: 'PROVISIONING_FAILED',
   billingRejected: 'BILLING_REJECTED',
   externalConflict: 'EXTERNAL_CONFLICT',
 } as const;

@@ -2,6 +2,8 @@
 // await an end state / an incident / a user task, read the path taken, publish messages, complete
 // user tasks and move the engine's controlled clock. (They take the place of a process-test
 // library for TypeScript, which does not exist.)
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Camunda8, Zeebe } from '@camunda8/sdk';
 import { createCamunda } from '../../src/platform/camunda.ts';
@@ -67,6 +69,60 @@ export class ProcessTest {
       if (d.process) versions[d.process.bpmnProcessId] = d.process.version;
     }
     return versions;
+  }
+
+  /**
+   * Deploys a copy of a model whose engine-visible names carry `-<suffix>`: process ids, job types,
+   * message names and linked form ids (the forms it links, from `<model dir>/forms/*.form`, are
+   * deployed along, renamed the same way). Tests can then run the model beside the real farm, and
+   * beside each other, without taking each other's jobs, messages or instances.
+   */
+  async deployIsolatedCopy(file: string, suffix: string): Promise<IsolatedModel> {
+    const copy = isolateModel(await readFile(file, 'utf8'), suffix);
+    const forms = await linkedForms(path.join(path.dirname(file), 'forms'), copy.formIds);
+    const base = path.basename(file, '.bpmn');
+    const res = await this.zeebe.deployResources([
+      { name: `${base}-${suffix}.bpmn`, process: Buffer.from(copy.xml) },
+      ...[...forms].map(([id, json]) => ({ name: `${id}-${suffix}.form`, form: Buffer.from(isolateForm(json, suffix)) })),
+    ]);
+    const versions = new Map<string, number>();
+    for (const d of res.deployments as { process?: { bpmnProcessId: string; version: number } }[]) {
+      if (d.process) versions.set(d.process.bpmnProcessId, d.process.version);
+    }
+    const [processId] = copy.processIds;
+    if (!processId) throw new ProcessTestError(`${file} defines no process`);
+    const isolated = (name: string): string => `${name}-${suffix}`;
+    return {
+      suffix,
+      bpmnProcessId: isolated(processId),
+      version: versions.get(isolated(processId)) ?? 0,
+      jobTypes: copy.jobTypes,
+      jobType: isolated,
+      message: isolated,
+      formId: isolated,
+    };
+  }
+
+  /**
+   * Starts an instance through its message start event (message id = correlation key, as the
+   * intake does) and returns its key, found on the search side by the variable that carries the
+   * correlation key.
+   */
+  async startByMessage(bpmnProcessId: string, messageName: string, correlationKey: string, variables: Variables, keyVariable: string, opts: AwaitOptions = {}): Promise<string> {
+    await this.zeebe.publishMessage({ name: messageName, correlationKey, messageId: correlationKey, variables: variables as Record<string, Variables[string] & {}>, timeToLive: 60_000 });
+    const found = await eventually(`an instance of ${bpmnProcessId} with ${keyVariable}=${correlationKey}`, async () => {
+      const hits = await this.search.processInstancesByVariable(keyVariable, correlationKey, bpmnProcessId);
+      return hits[0];
+    }, { timeoutMs: 30_000, ...opts });
+    return found.key;
+  }
+
+  /** Waits until `count` instances of the element are active (e.g. a receive task whose timers must exist). */
+  async awaitActive(processInstanceKey: string, elementId: string, count = 1, opts: AwaitOptions = {}): Promise<ElementInstanceView[]> {
+    return eventually(`${count} active ${elementId} in ${processInstanceKey}`, async () => {
+      const active = (await this.search.elementInstances(processInstanceKey)).filter((e) => e.elementId === elementId && e.state === 'ACTIVE');
+      return active.length >= count ? active : undefined;
+    }, { timeoutMs: 30_000, ...opts });
   }
 
   async start(bpmnProcessId: string, variables: Variables = {}): Promise<string> {
@@ -137,15 +193,15 @@ export class ProcessTest {
     if (res.status !== 204) throw new ProcessTestError(`completing user task ${userTaskKey}: HTTP ${res.status} ${await res.text()}`);
   }
 
-  /** Moves the engine's controlled clock forward, so timers fire without the test sleeping. */
+  /**
+   * Moves the engine's controlled clock forward, so timers fire without the test sleeping. The
+   * clock is never moved back: the broker's own timers (job backoffs, the exporter's flush) follow
+   * the same clock, and a jump back stalls them for as long as the clock had been ahead.
+   */
   async advanceClock(ms: number): Promise<void> {
     await this.clock('add', { offsetMilli: ms });
   }
 
-  async resetClock(): Promise<void> {
-    const res = await fetch(`${this.config.CAMUNDA_MANAGEMENT_ADDRESS}/actuator/clock`, { method: 'DELETE' });
-    if (!res.ok) throw new ProcessTestError(`resetting the engine clock: HTTP ${res.status}`);
-  }
 
   private async clock(op: 'add' | 'pin', body: Record<string, number>): Promise<void> {
     const res = await fetch(`${this.config.CAMUNDA_MANAGEMENT_ADDRESS}/actuator/clock/${op}`, {
@@ -156,3 +212,69 @@ export class ProcessTest {
     if (!res.ok) throw new ProcessTestError(`engine clock ${op}: HTTP ${res.status} (is the cluster started with ZEEBE_CLOCK_CONTROLLED=true?)`);
   }
 }
+
+/** An isolated copy of a model, as deployed: every name the engine routes by carries the suffix. */
+export interface IsolatedModel {
+  readonly suffix: string;
+  readonly bpmnProcessId: string;
+  readonly version: number;
+  /** the job types of the original model, unsuffixed */
+  readonly jobTypes: readonly string[];
+  jobType(type: string): string;
+  message(name: string): string;
+  formId(id: string): string;
+}
+
+export interface IsolatedXml {
+  readonly xml: string;
+  readonly processIds: readonly string[];
+  readonly jobTypes: readonly string[];
+  readonly messageNames: readonly string[];
+  readonly formIds: readonly string[];
+}
+
+/** Rewrites a BPMN document's process ids, job types, message names and linked form ids with `-<suffix>`. */
+export function isolateModel(xml: string, suffix: string): IsolatedXml {
+  const found = { processIds: new Set<string>(), jobTypes: new Set<string>(), messageNames: new Set<string>(), formIds: new Set<string>() };
+  const rename = (pattern: RegExp, into: Set<string>) => (text: string): string =>
+    text.replace(pattern, (_m, head: string, value: string, tail: string) => {
+      // an expression is evaluated per instance: no name to rewrite here, so no isolation either
+      if (value.startsWith('=')) throw new ProcessTestError(`cannot isolate the expression ${value}`);
+      into.add(value);
+      return `${head}${value}-${suffix}${tail}`;
+    });
+  let out = [
+    rename(/(<(?:\w+:)?taskDefinition\b[^>]*?\btype=")([^"]+)(")/g, found.jobTypes),
+    rename(/(<(?:\w+:)?message\b[^>]*?\bname=")([^"]+)(")/g, found.messageNames),
+    rename(/(<(?:\w+:)?formDefinition\b[^>]*?\bformId=")([^"]+)(")/g, found.formIds),
+  ].reduce((text, step) => step(text), xml);
+  for (const m of xml.matchAll(/<(?:\w+:)?process\b[^>]*?\bid="([^"]+)"/g)) if (m[1]) found.processIds.add(m[1]);
+  for (const id of found.processIds) {
+    // the process element itself and whatever refers to it (diagram plane, participants)
+    out = out.replaceAll(new RegExp(`(\\s(?:id|bpmnElement|processRef)=")${escapeRegExp(id)}(")`, 'g'), `$1${id}-${suffix}$2`);
+  }
+  return { xml: out, processIds: [...found.processIds], jobTypes: [...found.jobTypes], messageNames: [...found.messageNames], formIds: [...found.formIds] };
+}
+
+/** A Camunda form with its id suffixed. */
+export function isolateForm(json: string, suffix: string): string {
+  const form = JSON.parse(json) as { id?: unknown };
+  if (typeof form.id !== 'string') throw new ProcessTestError('form without an id');
+  return JSON.stringify({ ...form, id: `${form.id}-${suffix}` });
+}
+
+/** The forms (id -> JSON) in `dir` whose ids are among `ids`; a linked form that is missing fails. */
+async function linkedForms(dir: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const forms = new Map<string, string>();
+  if (ids.length === 0) return forms;
+  for (const name of (await readdir(dir)).filter((f) => f.endsWith('.form'))) {
+    const json = await readFile(path.join(dir, name), 'utf8');
+    const { id } = JSON.parse(json) as { id?: unknown };
+    if (typeof id === 'string' && ids.includes(id)) forms.set(id, json);
+  }
+  const missing = ids.filter((id) => !forms.has(id));
+  if (missing.length) throw new ProcessTestError(`linked form(s) ${missing.join(', ')} not found in ${dir}`);
+  return forms;
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
