@@ -1,0 +1,60 @@
+// Outcomes nobody can know from the response: a billing call that timed out after the request was
+// sent, and a job handed to a second worker while the first is still calling. Neither may cause a
+// second side effect.
+import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
+import { sampleOrder } from '../support/orders.ts';
+
+describe('billing times out after the request was sent', () => {
+  let h: FulfillmentHarness;
+  beforeAll(async () => {
+    h = await FulfillmentHarness.start({ env: { EXTERNAL_RESPONSE_TIMEOUT_MS: '1500' } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  test('a reconciliation case is opened, the incident names it, and billing is not called again', async () => {
+    const order = sampleOrder();
+    await h.fault({ system: 'billing', operation: 'activateSubscription', match: { subscriptionId: order.subscription.subscriptionId }, fault: { type: 'timeout-after-commit', ms: 4_000 }, times: 1 });
+    const orderId = await h.submitOrder(order);
+    const pik = await h.processInstanceOf(orderId);
+    const incident = await h.pt.awaitIncident(pik, 'ServiceTask_ActivateBilling');
+    const [kase] = await h.openCases(orderId);
+    expect(kase).toMatchObject({ system_code: 'BILLING', mismatch_type: 'AMBIGUOUS_OUTCOME', status: 'OPEN' });
+    expect(incident.errorMessage).toMatch(/^\[AMBIGUOUS_OUTCOME\] BILLING activate-subscription/);
+    expect(incident.errorMessage).toContain(`Reconciliation case ${kase?.reconciliation_case_id}`);
+    expect(incident.errorMessage).toMatch(/Do not retry by hand/);
+
+    // the billing system did act (the request committed there) — once, and never again
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect(await h.sideEffects({ system: 'billing', ref: order.subscription.subscriptionId })).toHaveLength(1);
+    const billing = (await h.attempts(orderId)).filter((a) => a.system_code === 'BILLING');
+    expect(billing).toEqual([expect.objectContaining({ status: 'AMBIGUOUS', attempt_no: 1, failure_category: 'AMBIGUOUS_OUTCOME' })]);
+  });
+});
+
+describe('a job whose timeout is shorter than its handler', () => {
+  let h: FulfillmentHarness;
+  beforeAll(async () => {
+    // the engine hands the job out again after 2 s while the billing call takes 5 s
+    h = await FulfillmentHarness.start({ jobTimeoutMs: 2_000, env: { EXTERNAL_RESPONSE_TIMEOUT_MS: '10000' } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  test('is activated twice but causes exactly one external side effect', async () => {
+    const order = sampleOrder();
+    await h.fault({ system: 'billing', operation: 'activateSubscription', match: { subscriptionId: order.subscription.subscriptionId }, fault: { type: 'latency', ms: 5_000 }, times: -1 });
+    const orderId = await h.submitOrder(order);
+    await h.awaitOrderStatus(orderId, 'COMPLETED', 90_000);
+    expect(await h.sideEffects({ system: 'billing', ref: order.subscription.subscriptionId })).toHaveLength(1);
+    const billing = (await h.attempts(orderId)).filter((a) => a.system_code === 'BILLING');
+    expect(billing).toEqual([expect.objectContaining({ status: 'SUCCEEDED', attempt_no: 1 })]);
+    // the second activation found the call in flight and waited for it instead of sending again
+    const activations = await h.db.oneFirst((await import('slonik')).sql.type((await import('zod')).z.object({ n: (await import('zod')).z.number() }))`
+      select count(*)::int as n from external_call_evidence e join external_call_attempt a using (external_call_id)
+      where a.idempotency_key like ${`billing-activation:%:${orderId}:%`}`);
+    expect(activations).toBe(1);
+  }, 120_000);
+});
