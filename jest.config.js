@@ -11,4 +11,6 @@ export default {
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts', '<rootDir>/workers/**/*.test.ts', '<rootDir>/simulators/**/*.test.ts', '<rootDir>/contracts/**/*.test.ts', '<rootDir>/stack/**/*.test.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60_000,
+  // fetch keeps idle keep-alive sockets for a few seconds after the last test
+  openHandlesTimeout: 5_000,
 };

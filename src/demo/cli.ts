@@ -1,48 +1,126 @@
-// `npm run demo`: the project's main job. Brings the local stack up, proves the engine serves a
-// worker end to end, and prints where to look. (Later: the farm, simulators and a batch of orders.)
+// `npm run demo [-- --orders N] [-- --replicas N]`: the project's main job. Brings the local stack
+// up, deploys the models, starts the simulators, the intake and farm replicas, submits a batch of
+// orders (a few made to hit rejection, retry, fallout and ambiguity), shows progress, and prints
+// where every order ended and where to look next. The stack keeps running afterwards.
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { sql } from 'slonik';
+import { z } from 'zod';
 import { up } from '../../stack/cli.ts';
 import { stackComponents } from '../../stack/components/index.ts';
 import { stackSettings } from '../../stack/settings.ts';
-import { createCamunda } from '../platform/camunda.ts';
+import { deployModels } from '../deploy/deploy.ts';
+import { createDatabasePool } from '../platform/db.ts';
 import { EngineSearch } from '../platform/engine-search.ts';
+import { migrate } from '../platform/migrate.ts';
+import { textTable } from '../platform/text-table.ts';
+import { awaitReady, logSays, startChild, stopChildren, type Child } from './child-processes.ts';
+import { describeExpectation, describeOutcome, meets, observe, settled, type Observed } from './outcomes.ts';
+import { demoScenarios } from './scenarios.ts';
+
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '6' }, replicas: { type: 'string', default: '2' }, 'timeout-seconds': { type: 'string', default: '240' } } });
+const started = Date.now();
+const since = () => `${Math.round((Date.now() - started) / 1000)}s`;
+const say = (msg: string) => console.log(`[${since()}] ${msg}`);
 
 const s = stackSettings();
+const config = s.config;
+say('starting the local stack (first run downloads Camunda, OpenSearch and Kafka through Maven)');
 await up(s, stackComponents);
+await migrate(config);
+const deployed = await deployModels();
+say(`models: ${deployed.map((d) => `${d.id} v${d.version} (${d.status})`).join(', ')}`);
 
-const camunda = createCamunda(s.config);
-const zeebe = camunda.getZeebeGrpcApiClient();
-const search = new EngineSearch(s.config);
-const model = path.resolve(import.meta.dirname, '..', '..', 'test', 'fixtures', 'smoke-probe.bpmn');
-await zeebe.deployResource({ processFilename: model });
-const worker = await zeebe.streamJobs({
-  type: 'smoke.echo.v1',
-  worker: 'demo',
-  timeout: 30_000,
-  tenantIds: ['<default>'],
-  taskHandler: (job) => job.complete({ echoed: true }),
-});
-const runId = `demo-${Date.now()}`;
-const { processInstanceKey } = await zeebe.createProcessInstance({ bpmnProcessId: 'smoke-probe', variables: { probeId: runId } });
-console.log(`started smoke-probe instance ${processInstanceKey}; waiting for it in the search API …`);
-const deadline = Date.now() + 60_000;
-let state = 'unknown';
-while (Date.now() < deadline) {
-  const [found] = await search.processInstancesByVariable('probeId', runId, 'smoke-probe');
-  state = found?.state ?? 'not yet visible';
-  if (state === 'COMPLETED') break;
-  await new Promise((r) => setTimeout(r, 500));
+const logDir = path.join(s.dir, 'demo');
+const children: Child[] = [];
+const db = await createDatabasePool(config, 'demo');
+const search = new EngineSearch(config);
+let exitCode = 1;
+try {
+  const simulators = startChild('simulators', 'simulators/cli.ts', logDir);
+  children.push(simulators);
+  await awaitReady(simulators, async () => (await fetch(`http://127.0.0.1:${config.SIMULATOR_PORT}/__sim/health`)).ok);
+  await fetch(`http://127.0.0.1:${config.SIMULATOR_PORT}/__sim/reset`, { method: 'POST' });
+  const intake = startChild('intake', 'src/intake/cli.ts', logDir);
+  children.push(intake);
+  await awaitReady(intake, async () => (await fetch(`http://127.0.0.1:${config.HTTP_PORT}/orders/none`)).status === 404);
+  const replicas = Number(values.replicas);
+  for (let i = 1; i <= replicas; i++) {
+    const farm = startChild(`farm-${i}`, 'src/farm/cli.ts', logDir);
+    children.push(farm);
+    await awaitReady(farm, logSays(farm, 'farm ready'));
+  }
+  say(`simulators :${config.SIMULATOR_PORT}, intake :${config.HTTP_PORT}, ${replicas} farm replica(s) running (logs in ${logDir})`);
+
+  const scenarios = demoScenarios(Number(values.orders));
+  for (const sc of scenarios) {
+    for (const rule of sc.faults) {
+      await fetch(`http://127.0.0.1:${config.SIMULATOR_PORT}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+    }
+  }
+  const submitted: { scenario: (typeof scenarios)[number]; orderId: string }[] = [];
+  for (const sc of scenarios) {
+    const res = await fetch(`http://127.0.0.1:${config.HTTP_PORT}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `demo-${randomUUID()}` },
+      body: JSON.stringify(sc.order),
+    });
+    const body = (await res.json()) as { orderId?: string; detail?: string };
+    if (res.status !== 202 || !body.orderId) throw new Error(`order ${sc.name} refused: HTTP ${res.status} ${body.detail ?? ''}`);
+    submitted.push({ scenario: sc, orderId: body.orderId });
+  }
+  say(`submitted ${submitted.length} orders`);
+
+  const deadline = Date.now() + Number(values['timeout-seconds']) * 1000;
+  let observed = new Map<string, Observed>();
+  let lastLine = '';
+  for (;;) {
+    observed = new Map(await Promise.all(submitted.map(async (o) => [o.orderId, await observe(db, search, o.orderId)] as const)));
+    const all = [...observed.values()];
+    const count = (p: (o: Observed) => boolean) => all.filter(p).length;
+    const line = `${all.length} orders: ${count((o) => o.status === 'COMPLETED')} completed, ${count((o) => o.status === 'REJECTED')} rejected, ${count((o) => o.status === 'FALLOUT')} fallout, ${count((o) => o.status === 'CANCELLED')} cancelled, ${count((o) => !!o.userTask)} waiting for a person, ${count((o) => !!o.incident)} incident(s), ${count((o) => !settled(o))} in progress`;
+    if (line !== lastLine) say(line);
+    lastLine = line;
+    if (all.every(settled) || Date.now() > deadline) break;
+    await sleep(1_000);
+  }
+
+  const rows = submitted.map(({ scenario, orderId }) => {
+    const o = observed.get(orderId);
+    const ok = o !== undefined && meets(o, scenario.expect);
+    return { ok, cells: [ok ? 'ok' : 'UNEXPECTED', scenario.name, orderId, o ? describeOutcome(o) : '?', describeExpectation(scenario.expect), scenario.description] };
+  });
+  console.log(`\n${textTable(['check', 'scenario', 'order', 'outcome', 'expected', 'what happens'], rows.map((r) => r.cells))}\n`);
+
+  const totals = await db.one(sql.type(z.object({ completed: z.number(), rejected: z.number(), fallout: z.number(), cancelled: z.number(), open_cases: z.number() }))`
+    select count(*) filter (where order_status = 'COMPLETED')::int as completed, count(*) filter (where order_status = 'REJECTED')::int as rejected,
+           count(*) filter (where order_status = 'FALLOUT')::int as fallout, count(*) filter (where order_status = 'CANCELLED')::int as cancelled,
+           (select count(*)::int from reconciliation_case where status in ('OPEN', 'MANUAL_REVIEW') and order_id = any(${sql.array(submitted.map((o) => o.orderId), 'text')})) as open_cases
+    from customer_order where order_id = any(${sql.array(submitted.map((o) => o.orderId), 'text')})`);
+  const values_ = [...observed.values()];
+  console.log(
+    textTable(
+      ['completed', 'rejected', 'fallout', 'cancelled', 'incidents', 'open reconciliation cases', 'user tasks waiting'],
+      [[totals.completed, totals.rejected, totals.fallout, totals.cancelled, values_.filter((o) => o.incident).length, totals.open_cases, values_.filter((o) => o.userTask).length].map(String)],
+    ),
+  );
+  const base = config.CAMUNDA_OPERATE_BASE_URL;
+  const password = config.CAMUNDA_COOKIE_AUTH_PASSWORD === 'demo' ? 'demo' : 'see CAMUNDA_COOKIE_AUTH_PASSWORD';
+  console.log(`
+Operate  (incidents, instances)  ${base}/operate   login ${config.CAMUNDA_COOKIE_AUTH_USERNAME} / ${password}
+Tasklist (fallout user tasks)    ${base}/tasklist
+Order status                     curl http://127.0.0.1:${config.HTTP_PORT}/orders/<orderId>   (while the intake runs)
+The stack keeps running (npm run stack:status); stop it with: npm run stack:down`);
+  const failed = rows.filter((r) => !r.ok).length;
+  if (failed) console.log(`\n${failed} order(s) did not end as their scenario expects (logs: ${logDir})`);
+  exitCode = failed ? 1 : 0;
+} catch (err) {
+  console.error(`demo failed: ${(err as Error).message}`);
+} finally {
+  await stopChildren(children);
+  await db.end();
 }
-worker.close();
-await zeebe.close();
-
-const base = s.config.CAMUNDA_OPERATE_BASE_URL;
-console.log(`
-smoke instance ${processInstanceKey}: ${state}
-
-  Operate   ${base}/operate    (login ${s.config.CAMUNDA_COOKIE_AUTH_USERNAME} / ${s.config.CAMUNDA_COOKIE_AUTH_PASSWORD === 'demo' ? 'demo' : 'the password in CAMUNDA_COOKIE_AUTH_PASSWORD'})
-  Tasklist  ${base}/tasklist
-  REST API  ${s.config.ZEEBE_REST_ADDRESS}/v2   gRPC ${s.config.ZEEBE_GRPC_ADDRESS}
-
-The stack keeps running; stop it with: npm run stack:down`);
-process.exit(state === 'COMPLETED' ? 0 : 1);
+say(exitCode === 0 ? 'demo finished: every order ended as expected' : 'demo finished with problems');
+process.exit(exitCode);

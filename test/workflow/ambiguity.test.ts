@@ -2,7 +2,7 @@
 // sent, and a job handed to a second worker while the first is still calling. Neither may cause a
 // second side effect.
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
-import { sampleOrder } from '../support/orders.ts';
+import { sampleOrder } from '../../src/demo/sample-orders.ts';
 
 describe('billing times out after the request was sent', () => {
   let h: FulfillmentHarness;

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { eventually } from '../support/process-test.ts';
-import { sampleOrder } from '../support/orders.ts';
+import { sampleOrder } from '../../src/demo/sample-orders.ts';
 
 let h: FulfillmentHarness;
 beforeAll(async () => {

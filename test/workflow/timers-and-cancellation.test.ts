@@ -2,7 +2,7 @@
 // arrives), the SLA breach (by moving the engine's clock, not by sleeping), and a customer's
 // cancellation while the order waits.
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
-import { sampleOrder } from '../support/orders.ts';
+import { sampleOrder } from '../../src/demo/sample-orders.ts';
 
 const AWAIT = 'ReceiveTask_AwaitProvisioningResult';
 

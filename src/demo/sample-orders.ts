@@ -1,7 +1,7 @@
-// Sample orders for tests and the demo. Every id is unique per call, so orders never collide in the
+// Sample orders for the demo and the tests. Every id is unique per call, so orders never collide in the
 // simulators or the database.
 import { randomUUID } from 'node:crypto';
-import type { OrderRequest } from '../../src/fulfillment/order.ts';
+import type { OrderRequest } from '../fulfillment/order.ts';
 
 export interface SampleOrderOptions {
   readonly items?: number;
