@@ -19,21 +19,21 @@ export interface RetryPolicy {
   readonly workflowRetry: boolean;
   /** May the adapter retry at once, inside the same job execution? */
   readonly immediateRetry: boolean;
-  /** What a person does when retries do not help. */
+  /** What a person checks or fixes when retries do not help (before retrying the job in Operate). */
   readonly operatorAction: string;
 }
 
 export const RETRY_POLICY: Readonly<Record<FailureCategory, RetryPolicy>> = {
-  TIMEOUT: { workflowRetry: true, immediateRetry: false, operatorAction: 'check the external system latency; retry the job when it answers again' },
-  CONNECTION_FAILED: { workflowRetry: true, immediateRetry: true, operatorAction: 'check that the external system is reachable; retry the job' },
-  AUTH_FAILED: { workflowRetry: false, immediateRetry: false, operatorAction: 'fix the credentials or permissions of the integration, then retry the job' },
-  VALIDATION_REJECTED: { workflowRetry: false, immediateRetry: false, operatorAction: 'fix the order data, then retry or cancel' },
+  TIMEOUT: { workflowRetry: true, immediateRetry: false, operatorAction: 'check the external system latency' },
+  CONNECTION_FAILED: { workflowRetry: true, immediateRetry: true, operatorAction: 'check that the external system is reachable' },
+  AUTH_FAILED: { workflowRetry: false, immediateRetry: false, operatorAction: 'fix the credentials or permissions of the integration' },
+  VALIDATION_REJECTED: { workflowRetry: false, immediateRetry: false, operatorAction: 'fix the order data' },
   BUSINESS_REJECTED: { workflowRetry: false, immediateRetry: false, operatorAction: 'decide with the business owner (manual path)' },
-  CONFLICT: { workflowRetry: false, immediateRetry: false, operatorAction: 'investigate the duplicate/conflicting external state (reconciliation)' },
-  RATE_LIMITED: { workflowRetry: true, immediateRetry: false, operatorAction: 'wait for the external quota; retry the job' },
-  SERVER_ERROR: { workflowRetry: true, immediateRetry: false, operatorAction: 'check the external system health; retry the job' },
+  CONFLICT: { workflowRetry: false, immediateRetry: false, operatorAction: 'investigate the duplicate or conflicting external state (reconciliation case)' },
+  RATE_LIMITED: { workflowRetry: true, immediateRetry: false, operatorAction: 'wait for the external quota' },
+  SERVER_ERROR: { workflowRetry: true, immediateRetry: false, operatorAction: 'check the external system health' },
   AMBIGUOUS_OUTCOME: { workflowRetry: false, immediateRetry: false, operatorAction: 'let the reconciler (or an operator) establish what the external system did before anything is re-sent' },
-  SCHEMA_MISMATCH: { workflowRetry: false, immediateRetry: false, operatorAction: 'fix the contract or the adapter mapping, then retry the job' },
+  SCHEMA_MISMATCH: { workflowRetry: false, immediateRetry: false, operatorAction: 'fix the contract or the adapter mapping' },
 };
 
 export const isFailureCategory = (v: unknown): v is FailureCategory => typeof v === 'string' && (FAILURE_CATEGORIES as readonly string[]).includes(v);

@@ -38,7 +38,7 @@ export function toEngineAction<T>(outcome: CallOutcome<T>, policy: OutcomePolicy
       if (policy.rejectionErrorCode) {
         return { kind: 'bpmn-error', errorCode: policy.rejectionErrorCode, message, variables: { falloutReason: `${outcome.reasonCode}: ${outcome.reasonMessage}`, evidenceId: outcome.evidenceId } };
       }
-      return { kind: 'fail', retries: 0, backoffMs: 0, message: `[${outcome.category}] ${message} Next: ${RETRY_POLICY[outcome.category].operatorAction}.` };
+      return { kind: 'fail', retries: 0, backoffMs: 0, message: `[${outcome.category}] ${message} Next: ${RETRY_POLICY[outcome.category].operatorAction}, then retry the job or cancel the instance in Operate.` };
     }
 
     case 'conflict': {
@@ -48,7 +48,7 @@ export function toEngineAction<T>(outcome: CallOutcome<T>, policy: OutcomePolicy
       if (policy.conflictErrorCode) {
         return { kind: 'bpmn-error', errorCode: policy.conflictErrorCode, message, variables: { falloutReason: outcome.detail, evidenceId: outcome.evidenceId } };
       }
-      return { kind: 'fail', retries: 0, backoffMs: 0, message: `[CONFLICT] ${message} Next: ${RETRY_POLICY.CONFLICT.operatorAction}.` };
+      return { kind: 'fail', retries: 0, backoffMs: 0, message: `[CONFLICT] ${message} Next: ${RETRY_POLICY.CONFLICT.operatorAction}, then retry the job or cancel the instance in Operate.` };
     }
 
     case 'failed': {

@@ -129,7 +129,7 @@ async function tellEngine(job: JobHandle, action: EngineAction, log: Logger): Pr
   } catch (err) {
     // The engine refused the command, e.g. the job timed out and was handed to another worker.
     // The attempt ledger already holds the outcome, so the next activation replays it.
-    log.warn({ err: serializeError(err), decision: action.kind }, 'the engine did not accept the job decision');
+    log.warn({ err: { message: (err as Error).message }, decision: action.kind }, 'the engine did not accept the job decision');
   }
 }
 

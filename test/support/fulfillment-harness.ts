@@ -68,7 +68,8 @@ export class FulfillmentHarness {
   static async start(opts: HarnessOptions = {}): Promise<FulfillmentHarness> {
     const suffix = `t${randomUUID().slice(0, 8)}`;
     const base = loadConfig();
-    const log = createLogger(`harness-${suffix}`, process.env.LOG_LEVEL === undefined ? 'warn' : base.LOG_LEVEL);
+    // quiet unless asked (LOG_LEVEL=debug npm run test:jest -- …): tests provoke failures on purpose
+    const log = createLogger(`harness-${suffix}`, process.env.LOG_LEVEL === undefined ? 'silent' : base.LOG_LEVEL);
     const closers: (() => Promise<unknown>)[] = [];
     const sims = await startSimulators({ port: 0, host: '127.0.0.1', ...opts.simulator });
     closers.push(() => sims.close());
@@ -104,7 +105,7 @@ export class FulfillmentHarness {
 
   /** Starts (another) in-process farm on this harness's job types. */
   async startFarm(opts: Pick<HarnessOptions, 'jobTimeoutMs' | 'maxConcurrentJobs'> = {}): Promise<Farm> {
-    const log = createLogger(`farm-${this.suffix}`, process.env.LOG_LEVEL === undefined ? 'warn' : this.config.LOG_LEVEL);
+    const log = createLogger(`farm-${this.suffix}`, process.env.LOG_LEVEL === undefined ? 'silent' : this.config.LOG_LEVEL);
     const services = { ...createFarmServices(this.config, this.db, this.pt.zeebe), messages: suffixed(zeebeMessagePublisher(this.pt.zeebe), this.suffix) };
     const farm = await startFarm({
       zeebe: this.pt.zeebe,
