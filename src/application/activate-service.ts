@@ -9,6 +9,7 @@ import type { JobInfo } from '../worker-runtime/define-worker.ts';
 import { runExternalStep } from './external-step.ts';
 import { loadOrder } from './order-repository.ts';
 import { orderItem } from './order-item.ts';
+import { provisioningCommand } from './provisioning-command.ts';
 import type { FarmServices } from './services.ts';
 
 const result = z.object({ providerRequestId: z.string(), status: z.enum(PROVISIONING_STATUSES) });
@@ -29,18 +30,9 @@ export async function activateService(s: FarmServices, job: JobInfo, input: { or
       request: { tenantId: order.tenantId, orderId: order.orderId, orderItemId: item.orderItemId, action: 'ACTIVATE', serviceSpecificationCode: item.serviceSpecificationCode, technicalParameters: item.technicalParameters },
       resultSchema: result,
       send: (taskId) =>
-        s.ports.provisioning.submit({
-          tenantId: order.tenantId,
-          orderId: order.orderId,
-          orderItemId: item.orderItemId,
-          fulfillmentTaskId: taskId,
-          action: 'ACTIVATE',
-          serviceSpecificationCode: item.serviceSpecificationCode,
-          technicalParameters: item.technicalParameters,
-          idempotencyKey,
-          correlationId: order.correlationId,
-          callbackUrl: s.config.PROVISIONING_CALLBACK_URL,
-        }),
+        s.ports.provisioning.submit(
+          provisioningCommand(order, item, { fulfillmentTaskId: taskId, action: 'ACTIVATE', idempotencyKey, callbackUrl: s.config.PROVISIONING_CALLBACK_URL, technicalParameters: item.technicalParameters }),
+        ),
     },
     policy: (taskId) => ({
       subject: `PROVISIONING activate ${item.serviceSpecificationCode} for order ${order.orderId} item ${item.orderItemId}`,

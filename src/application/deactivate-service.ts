@@ -8,6 +8,7 @@ import { runExternalStep } from './external-step.ts';
 import { findTask, setTaskStatus } from './fulfillment-task-repository.ts';
 import { loadOrder } from './order-repository.ts';
 import { orderItem } from './order-item.ts';
+import { provisioningCommand } from './provisioning-command.ts';
 import type { FarmServices } from './services.ts';
 
 const result = z.object({ providerRequestId: z.string(), status: z.enum(PROVISIONING_STATUSES) });
@@ -32,18 +33,15 @@ export async function deactivateService(s: FarmServices, job: JobInfo, input: { 
       request: { tenantId: order.tenantId, orderId: order.orderId, orderItemId: item.orderItemId, action: 'DEACTIVATE', serviceSpecificationCode: item.serviceSpecificationCode, activationRequestId: activation.externalRequestId },
       resultSchema: result,
       send: (taskId) =>
-        s.ports.provisioning.submit({
-          tenantId: order.tenantId,
-          orderId: order.orderId,
-          orderItemId: item.orderItemId,
-          fulfillmentTaskId: taskId,
-          action: 'DEACTIVATE',
-          serviceSpecificationCode: item.serviceSpecificationCode,
-          technicalParameters: { activationRequestId: activation.externalRequestId ?? '' },
-          idempotencyKey,
-          correlationId: order.correlationId,
-          callbackUrl: s.config.PROVISIONING_CALLBACK_URL,
-        }),
+        s.ports.provisioning.submit(
+          provisioningCommand(order, item, {
+            fulfillmentTaskId: taskId,
+            action: 'DEACTIVATE',
+            idempotencyKey,
+            callbackUrl: s.config.PROVISIONING_CALLBACK_URL,
+            technicalParameters: { activationRequestId: activation.externalRequestId ?? '' },
+          }),
+        ),
     },
     policy: () => ({ subject: `PROVISIONING deactivate ${item.serviceSpecificationCode} for order ${order.orderId} item ${item.orderItemId}`, onSuccess: () => ({ deactivationRequested: true }) }),
     taskResult: (v) => ({ providerRequestId: v.providerRequestId }),
