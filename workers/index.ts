@@ -10,6 +10,10 @@ import notifyCustomer from './notify-customer.ts';
 import recordOrderStatus from './record-order-status.ts';
 import releaseInventory from './release-inventory.ts';
 import reserveInventory from './reserve-inventory.ts';
+import reconciliationApplyDecision from './reconciliation-apply-decision.ts';
+import reconciliationCheckExternalState from './reconciliation-check-external-state.ts';
+import reconciliationResumeFulfillment from './reconciliation-resume-fulfillment.ts';
+import reconciliationSweepOpenCases from './reconciliation-sweep-open-cases.ts';
 import validateCustomerAccount from './validate-customer-account.ts';
 
 export const workers: readonly AnyWorker<FarmServices>[] = [
@@ -22,4 +26,8 @@ export const workers: readonly AnyWorker<FarmServices>[] = [
   activateBilling,
   notifyCustomer,
   recordOrderStatus,
+  reconciliationCheckExternalState,
+  reconciliationApplyDecision,
+  reconciliationResumeFulfillment,
+  reconciliationSweepOpenCases,
 ];

@@ -7,6 +7,7 @@ import type { JobInfo } from '../worker-runtime/define-worker.ts';
 import { toEngineAction } from '../integration/outcome-mapping.ts';
 import { findTask } from './fulfillment-task-repository.ts';
 import { loadOrder } from './order-repository.ts';
+import { startReconciliation } from './external-step.ts';
 import { handleProvisioningResult } from './provisioning-result.ts';
 import type { FarmServices } from './services.ts';
 
@@ -40,6 +41,7 @@ export async function checkProvisioningStatus(s: FarmServices, job: JobInfo, inp
     leaseMs: s.callLeaseMs,
     context: { orderId: order.orderId, jobKey: job.key, processInstanceKey: job.processInstanceKey },
   });
+  if (outcome.kind === 'ambiguous') await startReconciliation(s, outcome.reconciliationCaseId);
   const action = toEngineAction(outcome, { subject: `PROVISIONING status of ${providerRequestId} (order ${order.orderId} item ${input.orderItemId})`, onSuccess: (v) => ({ provisioningPollStatus: v.status }) }, job);
   if (outcome.kind === 'succeeded') {
     await handleProvisioningResult(s.db, s.messages, {

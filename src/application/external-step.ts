@@ -7,6 +7,7 @@ import { toEngineAction, type OutcomePolicy } from '../integration/outcome-mappi
 import type { OrderSnapshot } from '../fulfillment/order.ts';
 import type { JobInfo } from '../worker-runtime/define-worker.ts';
 import { applyOutcome, ensureTask, type TaskScope } from './fulfillment-task-repository.ts';
+import { requestCaseHandling } from '../reconciliation/request-case-handling.ts';
 import type { FarmServices } from './services.ts';
 
 export interface ExternalStep<T> {
@@ -42,5 +43,13 @@ export async function runExternalStep<T>(s: FarmServices, job: JobInfo, step: Ex
     },
     async (tx, o) => applyOutcome(tx, taskId, o, (o.kind === 'succeeded' || o.kind === 'accepted') && step.taskResult ? step.taskResult(o.value) : undefined),
   );
+  if (outcome.kind === 'ambiguous') await startReconciliation(s, outcome.reconciliationCaseId);
   return { taskId, outcome, action: toEngineAction(outcome, step.policy(taskId), job) };
+}
+
+/** Hands a new case to the reconciler at once; the reconciliation sweep retries it if this fails. */
+export async function startReconciliation(s: FarmServices, caseId: string): Promise<void> {
+  await requestCaseHandling(s.db, s.messages, caseId, s.config.RECONCILIATION_RECHECK_DELAY).catch((err: unknown) =>
+    s.log.warn({ caseId, err: (err as Error).message }, 'could not start the reconciliation of the case yet; the sweep will'),
+  );
 }

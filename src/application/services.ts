@@ -3,6 +3,7 @@ import type { DatabasePool } from 'slonik';
 import type { Adapters } from '../adapters/index.ts';
 import type { ExternalCalls } from '../integration/external-call.ts';
 import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/logger.ts';
 
 /** The five external systems, behind their ports. */
 export type Ports = Omit<Adapters, 'circuits'>;
@@ -12,12 +13,26 @@ export interface MessagePublisher {
   publish(msg: { name: string; correlationKey: string; messageId: string; variables: Record<string, unknown>; timeToLiveMs: number }): Promise<void>;
 }
 
+/** What the application asks of the engine besides jobs and messages (operator-grade actions). */
+export interface EnginePort {
+  /**
+   * Gives a failed job its retries back and resolves its incident; 'no-incident' when none is (yet)
+   * visible, 'instance-ended' when the instance is no longer running.
+   */
+  resumeFailedJob(processInstanceKey: string, jobKey: string): Promise<'resumed' | 'no-incident' | 'instance-ended'>;
+  /** The open user task at elementId in the instance, if the search side shows one. */
+  findOpenUserTask(processInstanceKey: string, elementId: string): Promise<string | undefined>;
+  completeUserTask(userTaskKey: string, variables: Record<string, unknown>): Promise<void>;
+}
+
 export interface FarmServices {
   readonly db: DatabasePool;
   readonly calls: ExternalCalls;
   readonly ports: Ports;
   readonly messages: MessagePublisher;
+  readonly engine: EnginePort;
   readonly config: Config;
+  readonly log: Logger;
   /** how long one external call may take before its attempt counts as abandoned */
   readonly callLeaseMs: number;
 }

@@ -26,7 +26,7 @@ if (applied.applied.length) log.info({ migrations: applied.applied }, 'database 
 const db = await createDatabasePool(config, 'farm');
 const camunda = createCamunda(config);
 const zeebe = camunda.getZeebeGrpcApiClient();
-const services = createFarmServices(config, db, zeebe);
+const services = createFarmServices(config, db, zeebe, log);
 const farm = await startFarm({
   zeebe,
   gatewayAddress: config.ZEEBE_GRPC_ADDRESS,

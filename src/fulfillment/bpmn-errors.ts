@@ -14,6 +14,11 @@ export const MESSAGES = {
   orderAccepted: 'OrderAccepted',
   provisioningCompleted: 'ProvisioningCompleted',
   orderCancellationRequested: 'OrderCancellationRequested',
+  reconciliationCaseOpened: 'ReconciliationCaseOpened',
 } as const;
 
 export const PROCESS_ID = 'order-fulfillment';
+
+export const RECONCILIATION_PROCESS_ID = 'reconciliation-case';
+/** Where a person decides a case the reconciler could not (bpmn/reconciliation.bpmn). */
+export const RECONCILIATION_DECISION_TASK = 'UserTask_DecideReconciliation';

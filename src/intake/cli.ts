@@ -4,6 +4,7 @@ import { loadConfig } from '../platform/config.ts';
 import { createDatabasePool } from '../platform/db.ts';
 import { createLogger } from '../platform/logger.ts';
 import { migrate } from '../platform/migrate.ts';
+import { engineOverGateway } from '../farm/engine-port.ts';
 import { zeebeMessagePublisher } from '../farm/zeebe-message-publisher.ts';
 import { buildIntakeServer } from './server.ts';
 
@@ -12,7 +13,7 @@ const log = createLogger('intake', config.LOG_LEVEL);
 await migrate(config);
 const db = await createDatabasePool(config, 'intake');
 const zeebe = createCamunda(config).getZeebeGrpcApiClient();
-const app = buildIntakeServer({ db, messages: zeebeMessagePublisher(zeebe), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA, log });
+const app = buildIntakeServer({ db, messages: zeebeMessagePublisher(zeebe), engine: engineOverGateway(config, zeebe), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA, log });
 await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 
 async function shutdown(signal: string): Promise<void> {

@@ -2,13 +2,16 @@
 // details, never a stack trace.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AcceptOrderDeps } from '../application/accept-order.ts';
+import type { EnginePort } from '../application/services.ts';
 import type { Logger } from '../platform/logger.ts';
 import { callbackRoutes } from './callback-routes.ts';
+import { operatorRoutes } from './operator-routes.ts';
 import { orderRoutes } from './order-routes.ts';
 import { problemType, sendProblem } from './problem.ts';
 
 export interface IntakeDeps extends AcceptOrderDeps {
   readonly log: Logger;
+  readonly engine: EnginePort;
 }
 
 export function buildIntakeServer(deps: IntakeDeps): FastifyInstance {
@@ -26,5 +29,6 @@ export function buildIntakeServer(deps: IntakeDeps): FastifyInstance {
   app.setNotFoundHandler((req, reply) => sendProblem(reply, { type: problemType('not-found'), title: 'Not found', status: 404, detail: `${req.method} ${req.url} is not a route of the intake` }));
   orderRoutes(app, deps);
   callbackRoutes(app, deps);
+  operatorRoutes(app, deps);
   return app;
 }

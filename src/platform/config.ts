@@ -50,6 +50,10 @@ export const configSchema = z.object({
   /** How often a waiting provisioning request is polled (ISO 8601 repeating interval), and when its SLA is breached. */
   PROVISIONING_POLL_CYCLE: z.string().regex(/^R(\d*)\/P/, 'an ISO 8601 repeating interval such as R/PT5M').default('R/PT5M'),
   PROVISIONING_SLA: z.string().regex(/^P/, 'an ISO 8601 duration such as PT2H').default('PT2H'),
+  /** How many times the reconciler asks an external system before a person decides. */
+  RECONCILIATION_MAX_CHECKS: z.coerce.number().int().min(1).max(100).default(5),
+  /** Wait between two checks of a case whose external state is still unknown (ISO 8601 duration). */
+  RECONCILIATION_RECHECK_DELAY: z.string().regex(/^P/, 'an ISO 8601 duration such as PT30S').default('PT30S'),
   /** Order intake and callback HTTP server. */
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(3000),

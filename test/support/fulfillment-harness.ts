@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { startSimulators } from '../../simulators/server.ts';
 import type { MessagePublisher } from '../../src/application/services.ts';
 import { createFarmServices } from '../../src/farm/create-services.ts';
+import { engineOverGateway } from '../../src/farm/engine-port.ts';
 import { zeebeMessagePublisher } from '../../src/farm/zeebe-message-publisher.ts';
 import { MESSAGES, PROCESS_ID } from '../../src/fulfillment/bpmn-errors.ts';
 import type { OrderRequest } from '../../src/fulfillment/order.ts';
@@ -79,7 +80,7 @@ export class FulfillmentHarness {
     closers.push(() => pt.close());
     const messages = suffixed(zeebeMessagePublisher(pt.zeebe), suffix);
 
-    const intake = buildIntakeServer({ db, messages, provisioningPollCycle: base.PROVISIONING_POLL_CYCLE, provisioningSla: base.PROVISIONING_SLA, log });
+    const intake = buildIntakeServer({ db, messages, engine: engineOverGateway(base, pt.zeebe), provisioningPollCycle: base.PROVISIONING_POLL_CYCLE, provisioningSla: base.PROVISIONING_SLA, log });
     await intake.listen({ host: '127.0.0.1', port: 0 });
     closers.push(() => intake.close());
     const intakeUrl = `http://127.0.0.1:${(intake.server.address() as AddressInfo).port}`;
@@ -106,7 +107,7 @@ export class FulfillmentHarness {
   /** Starts (another) in-process farm on this harness's job types. */
   async startFarm(opts: Pick<HarnessOptions, 'jobTimeoutMs' | 'maxConcurrentJobs'> = {}): Promise<Farm> {
     const log = createLogger(`farm-${this.suffix}`, process.env.LOG_LEVEL === undefined ? 'silent' : this.config.LOG_LEVEL);
-    const services = { ...createFarmServices(this.config, this.db, this.pt.zeebe), messages: suffixed(zeebeMessagePublisher(this.pt.zeebe), this.suffix) };
+    const services = { ...createFarmServices(this.config, this.db, this.pt.zeebe, log), messages: suffixed(zeebeMessagePublisher(this.pt.zeebe), this.suffix) };
     const farm = await startFarm({
       zeebe: this.pt.zeebe,
       gatewayAddress: this.config.ZEEBE_GRPC_ADDRESS,

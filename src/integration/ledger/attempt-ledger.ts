@@ -181,6 +181,44 @@ export class AttemptLedger {
     });
   }
 
+  /**
+   * Reconciliation found what the external system did with an AMBIGUOUS attempt: the attempt takes
+   * the state a normal answer would have given it, so the job's next run replays it.
+   */
+  async repairAmbiguous(
+    tx: DatabaseTransactionConnection,
+    externalCallId: string,
+    found: { status: 'SUCCEEDED' | 'PENDING'; value: unknown; externalRequestId?: string | undefined; externalReferenceId?: string | undefined },
+    evidence: { kind: 'RECONCILIATION' | 'OPERATOR'; detail: string; observed?: unknown },
+  ): Promise<boolean> {
+    const updated = await tx.query(sql.unsafe`
+      update external_call_attempt
+      set status = ${found.status}, result = ${json({ value: found.value })},
+          external_request_id = coalesce(${found.externalRequestId ?? null}, external_request_id),
+          external_reference_id = coalesce(${found.externalReferenceId ?? null}, external_reference_id),
+          failure_category = null, failure_reason = null, retryable = false,
+          completed_at = case when ${found.status} = 'SUCCEEDED' then now() else completed_at end, updated_at = now()
+      where external_call_id = ${externalCallId} and status = 'AMBIGUOUS'`);
+    await this.evidenceOfReview(tx, externalCallId, found.status, evidence);
+    return updated.rowCount === 1;
+  }
+
+  /** Reconciliation found no trace of an AMBIGUOUS attempt: the next run sends it again, same key. */
+  async markSafeToRetry(tx: DatabaseTransactionConnection, externalCallId: string, evidence: { kind: 'RECONCILIATION' | 'OPERATOR'; detail: string; observed?: unknown }): Promise<boolean> {
+    const updated = await tx.query(sql.unsafe`
+      update external_call_attempt
+      set status = 'FAILED', retryable = true, request_sent = false, failure_category = 'AMBIGUOUS_OUTCOME',
+          failure_reason = ${`reconciled: not executed, safe to send again (${evidence.detail})`.slice(0, 1_000)}, updated_at = now()
+      where external_call_id = ${externalCallId} and status = 'AMBIGUOUS'`);
+    await this.evidenceOfReview(tx, externalCallId, 'SAFE_TO_RETRY', evidence);
+    return updated.rowCount === 1;
+  }
+
+  private async evidenceOfReview(tx: DatabaseTransactionConnection, externalCallId: string, outcome: string, e: { kind: 'RECONCILIATION' | 'OPERATOR'; detail: string; observed?: unknown }): Promise<void> {
+    const attemptNo = await tx.oneFirst(sql.type(z.object({ attempt_no: z.number() }))`select attempt_no from external_call_attempt where external_call_id = ${externalCallId}`);
+    await this.insertEvidence(tx, { externalCallId, attemptNo, kind: e.kind, outcome, detail: e.detail, responseSnapshot: e.observed });
+  }
+
   /** Marks an attempt AMBIGUOUS (from STARTED, e.g. abandoned by a dead worker) inside tx. */
   async markAmbiguous(tx: DatabaseTransactionConnection, externalCallId: string, reason: string): Promise<void> {
     await tx.query(sql.unsafe`

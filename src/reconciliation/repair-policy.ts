@@ -1,0 +1,41 @@
+// When the reconciler may act on its own (seed 000 §23.3: the mismatch is deterministic, the
+// repair is idempotent, the impact is low or already approved, the evidence is complete, and the
+// policy allows it). Everything else goes to a person.
+export interface RepairRule {
+  /** the external system did what we asked (found under our idempotency key): record it as done */
+  readonly recordObservedSuccess: boolean;
+  /** the external system has no trace of the request: send it again under the same key */
+  readonly resendWhenAbsent: boolean;
+  /** sending again is harmless whatever happened (no need to look first) */
+  readonly repeatable: boolean;
+  readonly why: string;
+}
+
+const rules: Readonly<Record<string, RepairRule>> = {
+  'BILLING/ACTIVATE_SUBSCRIPTION': {
+    recordObservedSuccess: true,
+    resendWhenAbsent: true,
+    repeatable: false,
+    why: 'billing is looked up by our idempotency key (deterministic); recording what billing did changes nothing there, and a re-send is the activation the order already approved, deduplicated by billing on the same key',
+  },
+  'INVENTORY/RESERVE_RESOURCE': { recordObservedSuccess: true, resendWhenAbsent: true, repeatable: false, why: 'inventory is looked up and deduplicates by our idempotency key' },
+  'INVENTORY/RELEASE_RESOURCE': { recordObservedSuccess: false, resendWhenAbsent: false, repeatable: true, why: 'releasing a reservation twice leaves it released' },
+  'PROVISIONING/ACTIVATE_SERVICE': {
+    recordObservedSuccess: true,
+    resendWhenAbsent: true,
+    repeatable: false,
+    why: 'provisioning is looked up by our transaction reference; a request there for another order is never repaired automatically (seed 000 §29.2: no auto-disconnect)',
+  },
+  'PROVISIONING/DEACTIVATE_SERVICE': { recordObservedSuccess: true, resendWhenAbsent: true, repeatable: false, why: 'provisioning deduplicates on our transaction reference' },
+  'NOTIFICATION/SEND_ORDER_CONFIRMATION': {
+    recordObservedSuccess: true,
+    resendWhenAbsent: true,
+    repeatable: false,
+    why: 'the provider lists sent messages with our reference: found = sent once, absent = not sent (seed 000 §29.3)',
+  },
+};
+
+/** The rule for an operation; unknown operations are manual. */
+export function repairRule(system: string, operation: string): RepairRule {
+  return rules[`${system}/${operation}`] ?? { recordObservedSuccess: false, resendWhenAbsent: false, repeatable: false, why: `no automatic repair is defined for ${system} ${operation}` };
+}
