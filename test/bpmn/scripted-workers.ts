@@ -6,6 +6,8 @@ import type { IsolatedModel, ProcessTest } from '../support/process-test.ts';
 export interface JobCall {
   /** the model's job type, without the isolation suffix */
   readonly type: string;
+  /** the value of the variable that keys scripts and calls (`orderId` unless started with another `keyVariable`) */
+  readonly key: string;
   readonly elementId: string;
   readonly processInstanceKey: string;
   readonly orderId: string;
@@ -22,6 +24,11 @@ export type JobScript = (call: JobCall) => JobReply | Promise<JobReply>;
 /** Per job type, how the jobs of one order are answered (unscripted types get the defaults). */
 export type OrderScript = Partial<Record<string, JobScript>>;
 
+export interface ScriptedWorkersOptions {
+  /** the variable whose value keys scripts and calls (default `orderId`; e.g. `caseId` for reconciliation cases) */
+  readonly keyVariable?: string;
+}
+
 export const complete = (variables: Record<string, unknown> = {}): JobReply => ({ kind: 'complete', variables });
 /** A business rejection as the farm reports it: code plus the reason and evidence the model maps. */
 export const bpmnError = (errorCode: string, falloutReason: string): JobReply => ({ kind: 'bpmn-error', errorCode, variables: { falloutReason, evidenceId: `ev-${errorCode.toLowerCase()}` } });
@@ -37,6 +44,10 @@ export const DEFAULT_REPLIES: Readonly<Record<string, JobScript>> = {
   'billing.activate-subscription.v1': (c) => complete({ billingReference: `bill-${c.orderId}` }),
   'notification.send-order-confirmation.v1': (c) => complete({ notificationId: `note-${c.orderId}` }),
   'order.record-status.v1': (c) => complete({ orderStatus: c.headers.orderStatus }),
+  'reconciliation.check-external-state.v1': (c) => complete({ reconciliationOutcome: 'REPAIRED', reconciliationChecks: 1, expectedSummary: `expected of ${c.key}`, observedSummary: `observed of ${c.key}` }),
+  'reconciliation.apply-decision.v1': (c) => complete({ resumeFulfillment: c.variables.reconciliationDecision !== 'CANCEL_ORDER' }),
+  'reconciliation.resume-fulfillment.v1': () => complete({ fulfillmentResumed: true }),
+  'reconciliation.sweep-open-cases.v1': () => complete({ casesStarted: 0 }),
 };
 
 /** The fulfillment task id the default activation reply hands out (the ProvisioningCompleted correlation key). */
@@ -49,7 +60,8 @@ export class ScriptedWorkers {
 
   private constructor() {}
 
-  static async start(pt: ProcessTest, model: IsolatedModel): Promise<ScriptedWorkers> {
+  static async start(pt: ProcessTest, model: IsolatedModel, opts: ScriptedWorkersOptions = {}): Promise<ScriptedWorkers> {
+    const keyVariable = opts.keyVariable ?? 'orderId';
     const workers = new ScriptedWorkers();
     for (const type of model.jobTypes) {
       const stream = await pt.zeebe.streamJobs({
@@ -61,6 +73,7 @@ export class ScriptedWorkers {
           const variables = job.variables as Record<string, unknown>;
           const call: JobCall = {
             type,
+            key: String(variables[keyVariable]),
             elementId: job.elementId,
             processInstanceKey: job.processInstanceKey,
             orderId: String(variables.orderId),
@@ -84,17 +97,22 @@ export class ScriptedWorkers {
     return workers;
   }
 
-  /** How this order's jobs are answered (merged over earlier scripts for the order). */
+  /** How this order's jobs are answered (merged over earlier scripts for the order; the key is the `keyVariable`'s value). */
   script(orderId: string, script: OrderScript): void {
     this.scripts.set(orderId, { ...this.scripts.get(orderId), ...script });
   }
 
   calls(orderId: string, type?: string): JobCall[] {
-    return this.log.filter((c) => c.orderId === orderId && (!type || c.type === type));
+    return this.log.filter((c) => c.key === orderId && (!type || c.type === type));
   }
 
   count(orderId: string, type: string): number {
     return this.calls(orderId, type).length;
+  }
+
+  /** Every job of the type so far, whatever its key (e.g. of instances a timer started, which carry no key variable). */
+  callsOfType(type: string): JobCall[] {
+    return this.log.filter((c) => c.type === type);
   }
 
   close(): void {
@@ -102,7 +120,7 @@ export class ScriptedWorkers {
   }
 
   private replyTo(call: JobCall): JobReply | Promise<JobReply> {
-    const script = this.scripts.get(call.orderId)?.[call.type] ?? DEFAULT_REPLIES[call.type];
+    const script = this.scripts.get(call.key)?.[call.type] ?? DEFAULT_REPLIES[call.type];
     if (!script) throw new Error(`no reply scripted for ${call.type}`);
     return script(call);
   }

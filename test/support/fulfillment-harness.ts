@@ -23,6 +23,7 @@ import { workers } from '../../workers/index.ts';
 import { ProcessTest, eventually } from './process-test.ts';
 
 export const MODEL = path.resolve(import.meta.dirname, '..', '..', 'bpmn', 'order-fulfillment.bpmn');
+export const RECONCILIATION_MODEL = path.resolve(import.meta.dirname, '..', '..', 'bpmn', 'reconciliation.bpmn');
 
 export interface HarnessOptions {
   /** configuration overrides (e.g. short external timeouts) */
@@ -98,6 +99,7 @@ export class FulfillmentHarness {
       ...opts.env,
     });
     await pt.deployIsolatedCopy(MODEL, suffix);
+    await pt.deployIsolatedCopy(RECONCILIATION_MODEL, suffix);
 
     const h = new FulfillmentHarness({ suffix, config, db, pt, simulatorUrl: sims.url, intakeUrl, closers });
     if (!opts.withoutFarm) await h.startFarm(opts);

@@ -9,6 +9,7 @@ import type { Camunda8, Zeebe } from '@camunda8/sdk';
 import { createCamunda } from '../../src/platform/camunda.ts';
 import { CamundaSession } from '../../src/platform/camunda-session.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
+import { completeUserTask } from '../../src/platform/user-task-client.ts';
 import { EngineSearch, type ElementInstanceView, type IncidentView, type ProcessInstanceView, type UserTaskView } from '../../src/platform/engine-search.ts';
 
 type ZeebeClient = Zeebe.ZeebeGrpcClient;
@@ -76,6 +77,11 @@ export class ProcessTest {
    * message names and linked form ids (the forms it links, from `<model dir>/forms/*.form`, are
    * deployed along, renamed the same way). Tests can then run the model beside the real farm, and
    * beside each other, without taking each other's jobs, messages or instances.
+   *
+   * A file may hold several processes (the pools of a collaboration): every one is isolated, and
+   * `bpmnProcessId` is the first, `processId(id)` any of them. A timer start event of the copy fires
+   * on the engine clock for as long as the copy is deployed, starting instances whose jobs only the
+   * test's handlers take (their types carry the suffix too): end it with `deleteIsolatedCopy`.
    */
   async deployIsolatedCopy(file: string, suffix: string): Promise<IsolatedModel> {
     const copy = isolateModel(await readFile(file, 'utf8'), suffix);
@@ -86,8 +92,12 @@ export class ProcessTest {
       ...[...forms].map(([id, json]) => ({ name: `${id}-${suffix}.form`, form: Buffer.from(isolateForm(json, suffix)) })),
     ]);
     const versions = new Map<string, number>();
-    for (const d of res.deployments as { process?: { bpmnProcessId: string; version: number } }[]) {
-      if (d.process) versions.set(d.process.bpmnProcessId, d.process.version);
+    const definitionKeys: string[] = [];
+    for (const d of res.deployments as { process?: { bpmnProcessId: string; version: number; processDefinitionKey: string } }[]) {
+      if (d.process) {
+        versions.set(d.process.bpmnProcessId, d.process.version);
+        definitionKeys.push(d.process.processDefinitionKey);
+      }
     }
     const [processId] = copy.processIds;
     if (!processId) throw new ProcessTestError(`${file} defines no process`);
@@ -100,7 +110,22 @@ export class ProcessTest {
       jobType: isolated,
       message: isolated,
       formId: isolated,
+      bpmnProcessIds: copy.processIds.map(isolated),
+      processId: (id: string): string => {
+        if (!copy.processIds.includes(id)) throw new ProcessTestError(`${file} defines no process ${id} (it defines ${copy.processIds.join(', ')})`);
+        return isolated(id);
+      },
+      processDefinitionKeys: definitionKeys,
     };
+  }
+
+  /**
+   * Deletes the process definitions of an isolated copy: its timer and message start events stop
+   * starting instances (instances still running go on to their end). Call it after the tests of a
+   * copy with a timer start event, or the engine keeps starting instances of it.
+   */
+  async deleteIsolatedCopy(model: IsolatedModel): Promise<void> {
+    for (const resourceKey of model.processDefinitionKeys) await this.zeebe.deleteResource({ resourceKey });
   }
 
   /**
@@ -185,13 +210,9 @@ export class ProcessTest {
   }
 
   async completeUserTask(userTaskKey: string, variables: Record<string, unknown> = {}): Promise<void> {
-    const res = await fetch(`${this.config.ZEEBE_REST_ADDRESS}/v2/user-tasks/${userTaskKey}/completion`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await this.session.getHeaders()) },
-      body: JSON.stringify({ variables }),
-    });
-    if (res.status !== 204) throw new ProcessTestError(`completing user task ${userTaskKey}: HTTP ${res.status} ${await res.text()}`);
+    await completeUserTask(this.config, userTaskKey, variables, this.session);
   }
+
 
   /**
    * Moves the engine's controlled clock forward, so timers fire without the test sleeping. The
@@ -223,6 +244,12 @@ export interface IsolatedModel {
   jobType(type: string): string;
   message(name: string): string;
   formId(id: string): string;
+  /** every process of the file, isolated, in document order (the first is `bpmnProcessId`) */
+  readonly bpmnProcessIds: readonly string[];
+  /** the isolated id of one of the file's processes, by its original id */
+  processId(id: string): string;
+  /** the deployed process definitions (see ProcessTest.deleteIsolatedCopy) */
+  readonly processDefinitionKeys: readonly string[];
 }
 
 export interface IsolatedXml {
