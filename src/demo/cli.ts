@@ -94,16 +94,18 @@ try {
   });
   console.log(`\n${textTable(['check', 'scenario', 'order', 'outcome', 'expected', 'what happens'], rows.map((r) => r.cells))}\n`);
 
-  const totals = await db.one(sql.type(z.object({ completed: z.number(), rejected: z.number(), fallout: z.number(), cancelled: z.number(), open_cases: z.number() }))`
+  const ids = sql.array(submitted.map((o) => o.orderId), 'text');
+  const totals = await db.one(sql.type(z.object({ completed: z.number(), rejected: z.number(), fallout: z.number(), cancelled: z.number(), open_cases: z.number(), resolved_cases: z.number() }))`
     select count(*) filter (where order_status = 'COMPLETED')::int as completed, count(*) filter (where order_status = 'REJECTED')::int as rejected,
            count(*) filter (where order_status = 'FALLOUT')::int as fallout, count(*) filter (where order_status = 'CANCELLED')::int as cancelled,
-           (select count(*)::int from reconciliation_case where status in ('OPEN', 'MANUAL_REVIEW') and order_id = any(${sql.array(submitted.map((o) => o.orderId), 'text')})) as open_cases
-    from customer_order where order_id = any(${sql.array(submitted.map((o) => o.orderId), 'text')})`);
+           (select count(*)::int from reconciliation_case where status in ('OPEN', 'MANUAL_REVIEW') and order_id = any(${ids})) as open_cases,
+           (select count(*)::int from reconciliation_case where status in ('RESOLVED', 'CLOSED') and order_id = any(${ids})) as resolved_cases
+    from customer_order where order_id = any(${ids})`);
   const values_ = [...observed.values()];
   console.log(
     textTable(
-      ['completed', 'rejected', 'fallout', 'cancelled', 'incidents', 'open reconciliation cases', 'user tasks waiting'],
-      [[totals.completed, totals.rejected, totals.fallout, totals.cancelled, values_.filter((o) => o.incident).length, totals.open_cases, values_.filter((o) => o.userTask).length].map(String)],
+      ['completed', 'rejected', 'fallout', 'cancelled', 'incidents', 'open reconciliation cases', 'cases reconciled', 'user tasks waiting'],
+      [[totals.completed, totals.rejected, totals.fallout, totals.cancelled, values_.filter((o) => o.incident).length, totals.open_cases, totals.resolved_cases, values_.filter((o) => o.userTask).length].map(String)],
     ),
   );
   const base = config.CAMUNDA_OPERATE_BASE_URL;
@@ -111,7 +113,7 @@ try {
   console.log(`
 Operate  (incidents, instances)  ${base}/operate   login ${config.CAMUNDA_COOKIE_AUTH_USERNAME} / ${password}
 Tasklist (fallout user tasks)    ${base}/tasklist
-Order status                     curl http://127.0.0.1:${config.HTTP_PORT}/orders/<orderId>   (while the intake runs)
+Reconciliation cases             npm run ops -- cases   /   npm run ops -- case <caseId>
 The stack keeps running (npm run stack:status); stop it with: npm run stack:down`);
   const failed = rows.filter((r) => !r.ok).length;
   if (failed) console.log(`\n${failed} order(s) did not end as their scenario expects (logs: ${logDir})`);

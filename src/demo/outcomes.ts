@@ -11,16 +11,20 @@ export interface Observed {
   readonly incident?: { readonly elementId: string; readonly message: string } | undefined;
   readonly userTask?: { readonly elementId: string } | undefined;
   readonly openCases: number;
+  /** cases the reconciler is still working on (open, or repaired but the job not resumed yet) */
+  readonly reconciling: number;
 }
 
 const TERMINAL = new Set(['COMPLETED', 'REJECTED', 'FALLOUT', 'CANCELLED']);
 
 export async function observe(db: DatabasePool, search: EngineSearch, orderId: string): Promise<Observed> {
-  const row = await db.one(sql.type(z.object({ order_status: z.string(), process_instance_key: z.string().nullable(), open_cases: z.number() }))`
+  const row = await db.one(sql.type(z.object({ order_status: z.string(), process_instance_key: z.string().nullable(), open_cases: z.number(), reconciling: z.number() }))`
     select o.order_status, l.process_instance_key,
-      (select count(*)::int from reconciliation_case c where c.order_id = o.order_id and c.status in ('OPEN', 'MANUAL_REVIEW')) as open_cases
+      (select count(*)::int from reconciliation_case c where c.order_id = o.order_id and c.status in ('OPEN', 'MANUAL_REVIEW')) as open_cases,
+      (select count(*)::int from reconciliation_case c where c.order_id = o.order_id and (c.status = 'OPEN' or (c.status = 'RESOLVED'
+         and not exists (select 1 from reconciliation_case_event e where e.reconciliation_case_id = c.reconciliation_case_id and e.action = 'RESUMED')))) as reconciling
     from customer_order o left join order_orchestration_link l on l.order_id = o.order_id where o.order_id = ${orderId}`);
-  const base = { status: row.order_status, processInstanceKey: row.process_instance_key ?? undefined, openCases: row.open_cases };
+  const base = { status: row.order_status, processInstanceKey: row.process_instance_key ?? undefined, openCases: row.open_cases, reconciling: row.reconciling };
   if (TERMINAL.has(row.order_status) || !row.process_instance_key) return base;
   const [incidents, tasks] = await Promise.all([
     search.incidents({ processInstanceKey: row.process_instance_key, state: 'ACTIVE' }).catch(() => []),
@@ -31,8 +35,8 @@ export async function observe(db: DatabasePool, search: EngineSearch, orderId: s
   return { ...base, incident: incident ? { elementId: incident.elementId, message: incident.errorMessage } : undefined, userTask: task ? { elementId: task.elementId } : undefined };
 }
 
-/** Finished, or waiting on a person (incident or user task): nothing more happens by itself. */
-export const settled = (o: Observed): boolean => TERMINAL.has(o.status) || o.incident !== undefined || o.userTask !== undefined;
+/** Finished, or waiting on a person (a user task, or an incident the reconciler is not working on). */
+export const settled = (o: Observed): boolean => TERMINAL.has(o.status) || o.userTask !== undefined || (o.incident !== undefined && o.reconciling === 0);
 
 export function describeOutcome(o: Observed): string {
   if (o.incident) return `incident at ${o.incident.elementId}${o.openCases ? ` (+${o.openCases} reconciliation case)` : ''}`;
