@@ -7,8 +7,13 @@ const logger = createLogger('simulators');
 
 try {
   const settings = simulatorSettings();
-  const running = await startSimulators({ port: settings.port, host: process.env.SIMULATOR_HOST ?? '127.0.0.1', logger });
-  logger.info({ url: running.url, completionDelayMs: settings.completionDelayMs }, 'simulators listening (crm, inventory, provisioning, billing, notify, __sim)');
+  const running = await startSimulators({
+    port: settings.port,
+    host: process.env.SIMULATOR_HOST ?? '127.0.0.1',
+    logger,
+    ...(settings.kafkaBrokers ? { kafkaBrokers: settings.kafkaBrokers } : {}),
+  });
+  logger.info({ url: running.url, completionDelayMs: settings.completionDelayMs, kafkaBrokers: settings.kafkaBrokers ?? 'off' }, 'simulators listening (crm, inventory, provisioning, billing, notify, __sim)');
   const stop = (signal: string): void => {
     logger.info({ signal }, 'simulators stopping');
     running.close().then(

@@ -1,7 +1,12 @@
 // The OpenAPI documents in contracts/openapi against the running simulators: the same routes and
 // operation names, the same security, every documented status seen in a real exchange and every
 // exchange's answer valid against the document (no undocumented field either), and request
-// schemas that accept and refuse what the simulators accept and refuse.
+// schemas that accept and refuse what the simulators accept and refuse. The control API's Kafka
+// endpoints are exercised against a second simulator that has the stack's Kafka.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadConfig } from '../src/platform/config.ts';
 import { startSimulators, type RunningSimulators } from './server.ts';
 import { startCallbackReceiver, type CallbackReceiver } from './testing/callback-receiver.ts';
 import { deref, findOperation, loadOpenApi, operationsOf, requestSchema, responseSchema, validate, type OpenApiDocument } from './testing/openapi-check.ts';
@@ -20,18 +25,27 @@ const docs = Object.fromEntries([...NAMES, 'simulator-control'].map((n) => [n, l
 const auth = authHeaders();
 
 let sim: RunningSimulators;
+let kafkaSim: RunningSimulators;
 let receiver: CallbackReceiver;
+const kafkaBrokers = loadConfig().KAFKA_BROKERS;
+const rawTopic = `sim-contracts.${randomUUID()}`;
 /** "<doc> <METHOD> <path template> <status>" of every exchange checked */
 const seen = new Set<string>();
 const problems: string[] = [];
 
 beforeAll(async () => {
   sim = await startSimulators({ port: 0, credentials: TEST_CREDENTIALS, completionDelayMs: 20, callbackRetryDelaysMs: [10] });
+  kafkaSim = await startSimulators({ port: 0, credentials: TEST_CREDENTIALS, completionDelayMs: 20, kafkaBrokers });
   receiver = await startCallbackReceiver();
 });
 afterAll(async () => {
   await sim.close();
+  await kafkaSim.close();
   await receiver.close();
+  const admin = new Kafka({ clientId: 'simulator-contracts-test', brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [rawTopic] }).catch(() => undefined);
+  await admin.disconnect();
 });
 
 interface Exchange {
@@ -40,13 +54,15 @@ interface Exchange {
   readonly path: string;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** another simulator than `sim` (the one with Kafka) */
+  readonly baseUrl?: string;
 }
 
 /** One real exchange, checked against the document; problems are collected, not thrown. */
 async function exchange(docName: SystemName | 'simulator-control', request: Exchange, expectedStatus: number): Promise<SimResponse<any>> {
   const doc = docs[docName];
   const prefix = docName === 'simulator-control' ? '' : SYSTEMS[docName].prefix;
-  const res = await call(sim.url, request.method, `${prefix}${request.path}`, { headers: request.headers ?? {}, ...(request.body === undefined ? {} : { body: request.body }) });
+  const res = await call(request.baseUrl ?? sim.url, request.method, `${prefix}${request.path}`, { headers: request.headers ?? {}, ...(request.body === undefined ? {} : { body: request.body }) });
   const label = `${docName} ${request.method} ${request.path}`;
   if (res.status !== expectedStatus) problems.push(`${label}: expected ${expectedStatus}, got ${res.status} ${res.text}`);
   const found = findOperation(doc, request.method, request.path.split('?')[0] ?? '');
@@ -95,6 +111,15 @@ const SAMPLES: Record<SystemName, Record<string, Exchange>> = {
     findMessages: { method: 'GET', path: '/v1/messages' },
   },
 };
+
+describe('contracts/openapi/simulator-control.yaml', () => {
+  it('documents exactly the routes control.ts registers', () => {
+    const source = readFileSync(new URL('./control.ts', import.meta.url), 'utf8');
+    const registered = [...source.matchAll(/scope\.(get|post|delete)\('([^']+)'/g)].map(([, method = '', path = '']) => `${method.toUpperCase()} /__sim${path}`);
+    const documented = operationsOf(docs['simulator-control']).map((o) => `${o.method} ${o.path}`);
+    expect(documented.sort()).toEqual(registered.sort());
+  });
+});
 
 describe.each(NAMES)('contracts/openapi/%s.yaml', (name) => {
   const doc = docs[name];
@@ -215,6 +240,25 @@ describe('exchanges against the documents', () => {
     await exchange('simulator-control', { method: 'GET', path: '/__sim/side-effects?system=inventory' }, 200);
     await exchange('simulator-control', { method: 'GET', path: '/__sim/callbacks' }, 200);
     await exchange('simulator-control', { method: 'POST', path: '/__sim/reset' }, 204);
+    expect(problems).toEqual([]);
+  });
+
+  it('answers the control API\'s Kafka endpoints as documented', async () => {
+    const republish = '/__sim/provisioning/republish';
+    const raw = '/__sim/kafka/raw';
+    await exchange('simulator-control', { method: 'POST', path: republish, body: {} }, 400);
+    await exchange('simulator-control', { method: 'POST', path: republish, body: { provTxnRef: 'PTX-NONE' } }, 503);
+    await exchange('simulator-control', { method: 'POST', path: raw, body: { topic: 'no spaces allowed', value: 'x' } }, 400);
+    await exchange('simulator-control', { method: 'POST', path: raw, body: { topic: rawTopic, value: 'x' } }, 503);
+
+    const onKafka = { baseUrl: kafkaSim.url };
+    await exchange('simulator-control', { ...onKafka, method: 'POST', path: republish, body: { provTxnRef: 'PTX-NONE' } }, 404);
+    const accepted = await call(kafkaSim.url, 'POST', '/provisioning/api/service-orders', { body: { ...serviceOrder, clientTxnRef: `TXN-${randomUUID()}` }, headers: auth.provisioning });
+    const provTxnRef = String(accepted.body.provTxnRef);
+    await eventually(() => (kafkaSim.state.provisioning.serviceOrders.get(provTxnRef)?.resultPublications.some((p) => p.published) ? true : undefined), 20_000);
+    await exchange('simulator-control', { ...onKafka, method: 'POST', path: republish, body: { provTxnRef } }, 200);
+    await exchange('simulator-control', { ...onKafka, method: 'POST', path: raw, body: { topic: rawTopic, key: 'K-1', value: '{not json' } }, 200);
+    await exchange('simulator-control', { ...onKafka, method: 'POST', path: raw, body: { topic: rawTopic, key: null, value: '' } }, 200);
     expect(problems).toEqual([]);
   });
 

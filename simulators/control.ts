@@ -1,9 +1,12 @@
 // The control API (/__sim, no auth): tests install fault rules, read the side-effect record and
-// forget everything between cases. It talks about the simulators, never as one of the systems.
+// forget everything between cases, and (with Kafka) repeat a provisioning result event or publish
+// any record. It talks about the simulators, never as one of the systems.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { checkRuleTarget, faultRuleInputSchema, type FaultCatalog } from './kit/fault-rules.ts';
 import { checkBody } from './kit/json-body.ts';
 import type { SimulatorState } from './state.ts';
+import { PROVISIONING_RESULTS_TOPIC } from './systems/provisioning-results.ts';
 
 function textParam(query: unknown, name: string): string | undefined {
   if (query === null || typeof query !== 'object') return undefined;
@@ -12,6 +15,17 @@ function textParam(query: unknown, name: string): string | undefined {
 }
 
 const invalid = (reply: FastifyReply, detail: string) => reply.code(400).send({ error: 'INVALID_FAULT_RULE', detail });
+const badRequest = (reply: FastifyReply, detail: string) => reply.code(400).send({ error: 'BAD_REQUEST', detail });
+const kafkaDisabled = (reply: FastifyReply) => reply.code(503).send({ error: 'KAFKA_DISABLED', detail: 'the simulators were started without Kafka (kafkaBrokers / SIMULATOR_KAFKA=off)' });
+const kafkaUnavailable = (reply: FastifyReply, detail: string) => reply.code(503).send({ error: 'KAFKA_UNAVAILABLE', detail });
+
+const republishInput = z.strictObject({ provTxnRef: z.string().min(1) });
+const rawRecordInput = z.strictObject({
+  topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name'),
+  key: z.string().nullable().optional(),
+  // a string on purpose: malformed JSON is what tests send through here
+  value: z.string(),
+});
 
 export async function registerControl(app: FastifyInstance, state: SimulatorState, catalog: FaultCatalog): Promise<void> {
   await app.register(
@@ -50,6 +64,34 @@ export async function registerControl(app: FastifyInstance, state: SimulatorStat
         return [...state.provisioning.serviceOrders.values()]
           .filter((o) => provTxnRef === undefined || o.provTxnRef === provTxnRef)
           .flatMap((o) => o.callbackAttempts.map((a) => ({ provTxnRef: o.provTxnRef, ...a })));
+      });
+
+      // duplicated delivery of a provisioning result event (same eventId), for consumer tests
+      scope.post('/provisioning/republish', async (request, reply) => {
+        const checked = checkBody(republishInput, request.body);
+        if (!checked.ok) return badRequest(reply, checked.message);
+        if (!state.kafka) return kafkaDisabled(reply);
+        const { provTxnRef } = checked.data;
+        const outcome = await state.provisioning.republishResult(provTxnRef);
+        if (!outcome) return reply.code(404).send({ error: 'NOT_FOUND', detail: `no service order ${provTxnRef}` });
+        if (outcome.kind === 'no-result') return reply.code(404).send({ error: 'NOT_FOUND', detail: `service order ${provTxnRef} has no result event yet (not final)` });
+        if (outcome.kind === 'failed') return kafkaUnavailable(reply, outcome.error);
+        const { record, event } = outcome;
+        return { topic: PROVISIONING_RESULTS_TOPIC, key: provTxnRef, partition: record.partition, offset: record.offset, eventId: event.eventId };
+      });
+
+      // any value on any topic (created when missing), for malformed and unknown-type tests
+      scope.post('/kafka/raw', async (request, reply) => {
+        const checked = checkBody(rawRecordInput, request.body);
+        if (!checked.ok) return badRequest(reply, checked.message);
+        if (!state.kafka) return kafkaDisabled(reply);
+        const { topic, key, value } = checked.data;
+        try {
+          const record = await state.kafka.send({ topic, key: key ?? null, value });
+          return { topic, ...(key === undefined || key === null ? {} : { key }), partition: record.partition, offset: record.offset };
+        } catch (error) {
+          return kafkaUnavailable(reply, error instanceof Error ? error.message : String(error));
+        }
       });
 
       scope.post('/reset', async (_request, reply) => {

@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { registerControl } from './control.ts';
 import { FaultRuleBook } from './kit/fault-rules.ts';
+import { KafkaPublisher } from './kit/kafka-publisher.ts';
 import { registerLenientJsonParser } from './kit/json-body.ts';
 import { Scheduler } from './kit/scheduler.ts';
 import { SideEffectRecorder } from './kit/side-effects.ts';
@@ -15,6 +16,7 @@ import { createCrmSystem } from './systems/crm.ts';
 import { createInventorySystem } from './systems/inventory.ts';
 import { createNotificationSystem } from './systems/notification.ts';
 import { createProvisioningSystem } from './systems/provisioning.ts';
+import { ResultPublishing } from './systems/provisioning-results.ts';
 import type { SimulatedSystem } from './systems/simulated-system.ts';
 
 export type { SimulatorCredentials, SimulatorState };
@@ -32,6 +34,13 @@ export interface StartSimulatorsOptions {
   readonly callbackRetryDelaysMs?: readonly number[];
   /** per callback attempt; default 2000 */
   readonly callbackTimeoutMs?: number;
+  /**
+   * Kafka bootstrap brokers: provisioning also publishes its final results to
+   * provisioning.results.v1 and the /__sim/kafka endpoints work. Left out: no Kafka at all.
+   */
+  readonly kafkaBrokers?: readonly string[];
+  /** pauses before the retries of a failed result publication; default [250, 500, 1000] */
+  readonly kafkaRetryDelaysMs?: readonly number[];
   /** request and error logging (pino); silent when left out */
   readonly logger?: FastifyBaseLogger;
 }
@@ -51,6 +60,16 @@ export async function startSimulators(options: StartSimulatorsOptions): Promise<
   const sideEffects = new SideEffectRecorder();
   const faults = new FaultRuleBook();
   const delays = new Scheduler();
+  const log = options.logger;
+  const kafka = options.kafkaBrokers?.length ? new KafkaPublisher({ brokers: options.kafkaBrokers, clientId: 'simulators' }) : undefined;
+  const results = kafka
+    ? new ResultPublishing({
+        publisher: kafka,
+        retryDelaysMs: options.kafkaRetryDelaysMs ?? [250, 500, 1_000],
+        onAttemptFailed: (order, p) => log?.warn({ provTxnRef: order.provTxnRef, eventId: p.eventId, attempt: p.attempt, error: p.error }, 'provisioning result not published to Kafka'),
+        onGivenUp: (order, event) => log?.error({ provTxnRef: order.provTxnRef, eventId: event.eventId }, 'provisioning result given up: not published to Kafka'),
+      })
+    : undefined;
 
   const systems = {
     crm: createCrmSystem({ apiKey: credentials.crmApiKey }),
@@ -63,11 +82,12 @@ export async function startSimulators(options: StartSimulatorsOptions): Promise<
       callbackRetryDelaysMs: options.callbackRetryDelaysMs ?? [200, 400, 800],
       callbackTimeoutMs: options.callbackTimeoutMs ?? 2_000,
       ...(options.logger ? { onCallbackFailed: (order) => options.logger?.warn({ provTxnRef: order.provTxnRef, attempts: order.callbackAttempts.length }, 'provisioning callback not delivered') } : {}),
+      ...(results ? { results } : {}),
     }),
     billing: createBillingSystem({ token: credentials.billingToken, sideEffects }),
     notification: createNotificationSystem({ apiKey: credentials.notificationApiKey, sideEffects }),
   };
-  const state = createState(faults, sideEffects, systems);
+  const state = createState(faults, sideEffects, systems, kafka);
   const definitions = Object.values(systems).map((s) => s.definition);
 
   // forceCloseConnections: a request held by a timeout fault must not keep close() waiting
@@ -92,6 +112,7 @@ export async function startSimulators(options: StartSimulatorsOptions): Promise<
       closed ??= (async () => {
         delays.cancelAll();
         await Promise.all(Object.values(systems).map((s: SimulatedSystem) => s.close?.()));
+        await kafka?.close();
         await app.close();
       })();
       return closed;

@@ -1,6 +1,7 @@
 // Everything the simulators remember, in one object: the server owns it, the control API and
 // in-process tests read it, reset() forgets it.
 import type { FaultRuleBook } from './kit/fault-rules.ts';
+import type { KafkaPublisher } from './kit/kafka-publisher.ts';
 import type { SideEffectRecorder } from './kit/side-effects.ts';
 import type { createBillingSystem } from './systems/billing.ts';
 import type { createCrmSystem } from './systems/crm.ts';
@@ -19,15 +20,18 @@ export interface SimulatedSystems {
 export interface SimulatorState extends SimulatedSystems {
   readonly faults: FaultRuleBook;
   readonly sideEffects: SideEffectRecorder;
+  /** the simulators' Kafka client; undefined when started without kafkaBrokers */
+  readonly kafka: KafkaPublisher | undefined;
   /** forgets all records, rules and pending provisioning work */
   reset(): void;
 }
 
-export function createState(faults: FaultRuleBook, sideEffects: SideEffectRecorder, systems: SimulatedSystems): SimulatorState {
+export function createState(faults: FaultRuleBook, sideEffects: SideEffectRecorder, systems: SimulatedSystems, kafka?: KafkaPublisher): SimulatorState {
   return {
     ...systems,
     faults,
     sideEffects,
+    kafka,
     reset: () => {
       faults.clear();
       sideEffects.clear();

@@ -1,8 +1,10 @@
 // The asynchronous half of provisioning: an accepted service order moves ACK → INPROG (half-way)
-// → DONE/ERR (after completionDelayMs), and the result is POSTed to the order's callbackUrl.
+// → DONE/ERR (after completionDelayMs), the result is POSTed to the order's callbackUrl and, when
+// the simulators have Kafka, published as an event too (provisioning-results.ts).
 import { deliverCallback, type CallbackAttempt } from '../kit/callback-delivery.ts';
 import { newId } from '../kit/ids.ts';
 import type { Scheduler } from '../kit/scheduler.ts';
+import type { ResultPublication, ServiceOrderStatusChanged } from './provisioning-results.ts';
 
 export const PROVISIONING_STATUSES = ['NEW', 'SENT', 'ACK', 'INPROG', 'DONE', 'ERR', 'ERR2', 'CANCEL_PENDING'] as const;
 export type ProvisioningStatus = (typeof PROVISIONING_STATUSES)[number];
@@ -25,6 +27,9 @@ export interface ServiceOrder {
   errCd?: string;
   errMsg?: string;
   readonly callbackAttempts: CallbackAttempt[];
+  /** the last result event published to Kafka (republish sends it again, same eventId) */
+  resultEvent?: ServiceOrderStatusChanged;
+  readonly resultPublications: ResultPublication[];
 }
 
 /** The order in the provider's wire shape (status answer, search items, callback body). */
@@ -47,6 +52,8 @@ export interface LifecycleOptions {
   readonly callbackRetryDelaysMs: readonly number[];
   readonly callbackTimeoutMs: number;
   readonly onCallbackFailed?: (order: ServiceOrder) => void;
+  /** at DONE, ERR or ERR2, after the order took its final state */
+  readonly onFinal?: (order: ServiceOrder) => void;
 }
 
 export class ServiceOrderLifecycle {
@@ -77,6 +84,7 @@ export class ServiceOrderLifecycle {
       order.errMsg = order.outcome.errMsg;
     }
     if (order.callbackUrl !== undefined) this.sendCallback(order, order.callbackUrl);
+    this.options.onFinal?.(order);
   }
 
   private sendCallback(order: ServiceOrder, url: string): void {

@@ -10,6 +10,7 @@ import { Scheduler } from '../kit/scheduler.ts';
 import type { SideEffectRecorder } from '../kit/side-effects.ts';
 import type { SimReply, SimRequest, SystemDefinition } from '../kit/system-routes.ts';
 import { ServiceOrderLifecycle, serviceOrderView, type PlannedOutcome, type ServiceOrder } from './provisioning-lifecycle.ts';
+import type { RepublishOutcome, ResultPublishing } from './provisioning-results.ts';
 import type { SimulatedSystem } from './simulated-system.ts';
 
 const SYSTEM = 'provisioning';
@@ -32,6 +33,8 @@ export interface ProvisioningOptions {
   readonly callbackRetryDelaysMs: readonly number[];
   readonly callbackTimeoutMs: number;
   readonly onCallbackFailed?: (order: ServiceOrder) => void;
+  /** final results also go to Kafka (absent: callbacks and status answers only) */
+  readonly results?: ResultPublishing;
 }
 
 const errorBody = (errCd: string, errMsg: string) => ({ errCd, errMsg });
@@ -42,7 +45,13 @@ function plannedOutcome(request: SimRequest, svcSpec: string): PlannedOutcome {
   return { status: 'DONE' };
 }
 
-export function createProvisioningSystem(options: ProvisioningOptions): SimulatedSystem & { readonly serviceOrders: ReadonlyMap<string, ServiceOrder> } {
+export interface ProvisioningSystem extends SimulatedSystem {
+  readonly serviceOrders: ReadonlyMap<string, ServiceOrder>;
+  /** publishes a service order's last result event again; undefined: no such service order */
+  republishResult(provTxnRef: string): Promise<RepublishOutcome> | undefined;
+}
+
+export function createProvisioningSystem(options: ProvisioningOptions): ProvisioningSystem {
   const serviceOrders = new Map<string, ServiceOrder>();
   const txnRefs = new IdempotencyStore<ServiceOrder>();
   const lifecycle = new ServiceOrderLifecycle({
@@ -51,6 +60,7 @@ export function createProvisioningSystem(options: ProvisioningOptions): Simulate
     callbackRetryDelaysMs: options.callbackRetryDelaysMs,
     callbackTimeoutMs: options.callbackTimeoutMs,
     ...(options.onCallbackFailed ? { onCallbackFailed: options.onCallbackFailed } : {}),
+    ...(options.results ? { onFinal: (order: ServiceOrder) => options.results?.publishFinal(order) } : {}),
   });
 
   function submitServiceOrder(request: SimRequest): SimReply {
@@ -83,6 +93,7 @@ export function createProvisioningSystem(options: ProvisioningOptions): Simulate
       outcome: plannedOutcome(request, submitted.svcSpec),
       status: 'ACK',
       callbackAttempts: [],
+      resultPublications: [],
     };
     serviceOrders.set(order.provTxnRef, order);
     txnRefs.remember(order.clientTxnRef, hash, order);
@@ -119,11 +130,20 @@ export function createProvisioningSystem(options: ProvisioningOptions): Simulate
   return {
     definition,
     serviceOrders,
+    republishResult: (provTxnRef) => {
+      const order = serviceOrders.get(provTxnRef);
+      if (!order) return undefined;
+      return options.results ? options.results.republish(order) : Promise.resolve({ kind: 'no-result' });
+    },
     reset: () => {
       void lifecycle.stop();
+      options.results?.cancelPending();
       serviceOrders.clear();
       txnRefs.clear();
     },
-    close: () => lifecycle.stop(),
+    close: async () => {
+      await lifecycle.stop();
+      await options.results?.stop();
+    },
   };
 }

@@ -26,7 +26,12 @@ export interface OpenApiDocument {
 export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 export function loadOpenApi(name: string): OpenApiDocument {
-  return parse(readFileSync(new URL(`../../contracts/openapi/${name}.yaml`, import.meta.url), 'utf8')) as OpenApiDocument;
+  return loadDocument(`openapi/${name}.yaml`) as OpenApiDocument;
+}
+
+/** Any document below contracts/ (AsyncAPI too: its schemas are checked with the same validate()). */
+export function loadDocument(pathInContracts: string): unknown {
+  return parse(readFileSync(new URL(`../../contracts/${pathInContracts}`, import.meta.url), 'utf8')) as unknown;
 }
 
 /** Follows a local $ref ("#/components/schemas/X") until a real node. */

@@ -44,6 +44,7 @@ export async function activateBilling(s: FarmServices, job: JobInfo, input: { or
       conflictErrorCode: BPMN_ERRORS.externalConflict,
     }),
     taskResult: (v) => ({ externalBillingId: v.externalBillingId, activatedAt: v.activatedAt }),
+    announce: (v) => ({ type: 'BillingActivated', payload: { subscriptionId: sub.subscriptionId, billingReference: v.externalBillingId } }),
   });
   return action;
 }

@@ -9,6 +9,8 @@ import type { JobInfo } from '../worker-runtime/define-worker.ts';
 import { applyOutcome, ensureTask, type TaskScope } from './fulfillment-task-repository.ts';
 import { requestCaseHandling } from '../reconciliation/request-case-handling.ts';
 import type { FarmServices } from './services.ts';
+import { emit } from '../events/emit.ts';
+import type { FulfillmentEventInput, FulfillmentEventType } from '../events/event-schemas.ts';
 
 export interface ExternalStep<T> {
   readonly order: OrderSnapshot;
@@ -21,7 +23,12 @@ export interface ExternalStep<T> {
   readonly policy: (taskId: string) => OutcomePolicy<T>;
   /** what of a success is kept on the fulfillment task (non-secret, small) */
   readonly taskResult?: (value: T) => unknown;
+  /** the lifecycle event a success announces (written to the outbox with the attempt's result) */
+  readonly announce?: (value: T) => Announcement;
 }
+
+/** A lifecycle event of one type with its payload (orderId, correlation and causation are added). */
+export type Announcement = { [K in FulfillmentEventType]: { readonly type: K; readonly payload: FulfillmentEventInput<K>['payload'] } }[FulfillmentEventType];
 
 export interface StepResult<T> {
   readonly taskId: string;
@@ -41,7 +48,13 @@ export async function runExternalStep<T>(s: FarmServices, job: JobInfo, step: Ex
       leaseMs: s.callLeaseMs,
       context: { orderId: step.order.orderId, jobKey: job.key, processInstanceKey: job.processInstanceKey },
     },
-    async (tx, o) => applyOutcome(tx, taskId, o, (o.kind === 'succeeded' || o.kind === 'accepted') && step.taskResult ? step.taskResult(o.value) : undefined),
+    async (tx, o) => {
+      await applyOutcome(tx, taskId, o, (o.kind === 'succeeded' || o.kind === 'accepted') && step.taskResult ? step.taskResult(o.value) : undefined);
+      if (o.kind === 'succeeded' && step.announce) {
+        const a = step.announce(o.value);
+        await emit(tx, a.type, { orderId: step.order.orderId, correlationId: step.order.correlationId, causationId: `job:${job.key}`, payload: a.payload as never });
+      }
+    },
   );
   if (outcome.kind === 'ambiguous') await startReconciliation(s, outcome.reconciliationCaseId);
   return { taskId, outcome, action: toEngineAction(outcome, step.policy(taskId), job) };

@@ -36,6 +36,7 @@ export async function notifyCustomer(s: FarmServices, job: JobInfo, input: { ord
     },
     policy: () => ({ subject: `NOTIFICATION order confirmation to ${order.contact.recipientId} for order ${order.orderId}`, onSuccess: (v) => ({ notificationId: v.messageId }) }),
     taskResult: (v) => ({ messageId: v.messageId }),
+    announce: (v) => ({ type: 'CustomerNotified', payload: { notificationId: v.messageId, templateCode: ORDER_CONFIRMATION.templateCode } }),
   });
   return action;
 }

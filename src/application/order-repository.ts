@@ -1,6 +1,7 @@
 // Orders and their orchestration link (seed 004 §14.1).
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { emit } from '../events/emit.ts';
 import { JobDataError } from '../worker-runtime/job-data-error.ts';
 import { ORDER_STATUSES, orderSnapshotSchema, type OrderSnapshot, type OrderStatus } from '../fulfillment/order.ts';
 
@@ -24,6 +25,15 @@ export async function setOrderStatus(db: CommonQueryMethods, orderId: string, st
     returning order_status`);
   if (row) return row.order_status;
   return (await loadOrder(db, orderId)).status;
+}
+
+/** ACCEPTED → IN_FULFILLMENT, announced in the same transaction; false when it had already started. */
+export async function markFulfillmentStarted(db: CommonQueryMethods, order: OrderSnapshot, causationId: string): Promise<boolean> {
+  const started = await db.maybeOne(sql.unsafe`
+    update customer_order set order_status = 'IN_FULFILLMENT', updated_at = now() where order_id = ${order.orderId} and order_status = 'ACCEPTED' returning order_id`);
+  if (!started) return false;
+  await emit(db, 'FulfillmentStarted', { orderId: order.orderId, correlationId: order.correlationId, causationId, payload: { tenantId: order.tenantId, customerAccountId: order.customerAccountId, itemCount: order.items.length } });
+  return true;
 }
 
 /** Links the process instance that serves the order (idempotent; first link wins). */

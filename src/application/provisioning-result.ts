@@ -6,6 +6,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { ProvisioningStatus } from '../adapters/provisioning/port.ts';
 import { MESSAGES } from '../fulfillment/bpmn-errors.ts';
+import { emit } from '../events/emit.ts';
 import type { MessagePublisher } from './services.ts';
 
 export interface ProvisioningResult {
@@ -26,12 +27,22 @@ export type ResultHandling =
 /** How long a result waits in the engine for its receive task (it may arrive before the task is entered). */
 export const RESULT_MESSAGE_TTL_MS = 60 * 60_000;
 
-const taskRow = z.object({ fulfillment_task_id: z.string(), task_type: z.string(), status: z.string(), last_external_call_id: z.string().nullable(), attempt_no: z.number().nullable() });
+const taskRow = z.object({
+  fulfillment_task_id: z.string(),
+  task_type: z.string(),
+  status: z.string(),
+  last_external_call_id: z.string().nullable(),
+  attempt_no: z.number().nullable(),
+  order_id: z.string(),
+  order_item_id: z.string().nullable(),
+  correlation_id: z.string(),
+});
 
 export async function handleProvisioningResult(db: DatabasePool, messages: MessagePublisher, r: ProvisioningResult): Promise<ResultHandling> {
   const task = await db.maybeOne(sql.type(taskRow)`
-    select t.fulfillment_task_id, t.task_type, t.status, t.last_external_call_id, a.attempt_no
-    from fulfillment_task t left join external_call_attempt a on a.external_call_id = t.last_external_call_id
+    select t.fulfillment_task_id, t.task_type, t.status, t.last_external_call_id, a.attempt_no, t.order_id, t.order_item_id, o.correlation_id
+    from fulfillment_task t join customer_order o on o.order_id = t.order_id
+    left join external_call_attempt a on a.external_call_id = t.last_external_call_id
     where t.external_request_id = ${r.providerRequestId} and t.task_type in ('ACTIVATE_SERVICE', 'DEACTIVATE_SERVICE')`);
   if (!task) return { kind: 'unknown-request' };
   if (r.status !== 'SUCCEEDED' && r.status !== 'FAILED') return { kind: 'not-final', fulfillmentTaskId: task.fulfillment_task_id };
@@ -41,6 +52,12 @@ export async function handleProvisioningResult(db: DatabasePool, messages: Messa
     const moved = await tx.query(sql.unsafe`
       update fulfillment_task set status = ${r.status}, result = coalesce(result, '{}'::jsonb) || ${sql.jsonb({ serviceInstanceId: r.serviceInstanceId ?? null, failureReason: r.failureReason ?? null })}, updated_at = now()
       where fulfillment_task_id = ${task.fulfillment_task_id} and status in ('WAITING_EXTERNAL', 'IN_PROGRESS', 'FAILED', 'AMBIGUOUS')`);
+    if (moved.rowCount === 1 && task.task_type === 'ACTIVATE_SERVICE') {
+      const base = { orderId: task.order_id, correlationId: task.correlation_id, causationId: `provisioning-result:${r.providerRequestId}:${r.channel.toLowerCase()}` };
+      const orderItemId = task.order_item_id ?? '';
+      if (r.status === 'SUCCEEDED') await emit(tx, 'ServiceProvisioned', { ...base, payload: { orderItemId, providerRequestId: r.providerRequestId, serviceInstanceId: r.serviceInstanceId ?? '' } });
+      else await emit(tx, 'ServiceProvisioningFailed', { ...base, payload: { orderItemId, providerRequestId: r.providerRequestId, reason: r.failureReason ?? 'provisioning failed' } });
+    }
     if (task.last_external_call_id) {
       if (moved.rowCount === 1) {
         await tx.query(sql.unsafe`

@@ -40,6 +40,7 @@ export async function releaseInventory(s: FarmServices, job: JobInfo, input: { o
     },
     // A compensation handler has no business error path: anything but success is an incident.
     policy: () => ({ subject: `INVENTORY release ${command.reservationId} for order ${order.orderId} item ${item.orderItemId}`, onSuccess: () => ({ released: true }) }),
+    announce: (v) => ({ type: 'InventoryReleased', payload: { orderItemId: item.orderItemId, reservationId: v.reservationId } }),
   });
   if (outcome.kind === 'succeeded') await setTaskStatus(s.db, reservation.id, 'COMPENSATED');
   return action;

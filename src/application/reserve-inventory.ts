@@ -43,6 +43,7 @@ export async function reserveInventory(s: FarmServices, job: JobInfo, input: { o
       conflictErrorCode: BPMN_ERRORS.externalConflict,
     }),
     taskResult: (v) => ({ reservationId: v.reservationId }),
+    announce: (v) => ({ type: 'InventoryReserved', payload: { orderItemId: item.orderItemId, reservationId: v.reservationId } }),
   });
   return action;
 }

@@ -5,7 +5,7 @@ import { idempotencyKeys } from '../fulfillment/idempotency-keys.ts';
 import type { EngineAction } from '../integration/engine-action.ts';
 import type { JobInfo } from '../worker-runtime/define-worker.ts';
 import { runExternalStep } from './external-step.ts';
-import { linkProcessInstance, loadOrder, setOrderStatus } from './order-repository.ts';
+import { linkProcessInstance, loadOrder, markFulfillmentStarted } from './order-repository.ts';
 import type { FarmServices } from './services.ts';
 
 const result = z.object({ accountStatus: z.literal('ACTIVE'), billingAccountId: z.string(), eligibilityFlags: z.array(z.string()) });
@@ -13,8 +13,10 @@ const result = z.object({ accountStatus: z.literal('ACTIVE'), billingAccountId: 
 export async function validateCustomerAccount(s: FarmServices, job: JobInfo, input: { orderId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
   // The first job of an instance links it to the order (the intake starts it by message).
-  await linkProcessInstance(s.db, order.orderId, job.processInstanceKey, job.elementId);
-  await setOrderStatus(s.db, order.orderId, 'IN_FULFILLMENT');
+  await s.db.transaction(async (tx) => {
+    await linkProcessInstance(tx, order.orderId, job.processInstanceKey, job.elementId);
+    await markFulfillmentStarted(tx, order, `job:${job.key}`);
+  });
   const command = { tenantId: order.tenantId, customerAccountId: order.customerAccountId, marketSegment: order.marketSegment, correlationId: order.correlationId };
   const { action } = await runExternalStep(s, job, {
     order,

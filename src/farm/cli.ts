@@ -7,6 +7,8 @@ import { loadConfig } from '../platform/config.ts';
 import { createDatabasePool } from '../platform/db.ts';
 import { createLogger } from '../platform/logger.ts';
 import { migrate } from '../platform/migrate.ts';
+import { startEventProcessing } from '../events/event-processing.ts';
+import { farmInboxRetryHandlers, startInboxRetries } from '../events/inbox-retries.ts';
 import { startFarm } from '../worker-runtime/farm.ts';
 import { createFarmServices } from './create-services.ts';
 
@@ -36,7 +38,9 @@ const farm = await startFarm({
   maxConcurrentJobs: values.concurrency ? Number(values.concurrency) : config.FARM_MAX_CONCURRENT_JOBS,
   jobTimeoutMs: config.FARM_JOB_TIMEOUT_MS,
 });
-log.info({ jobTypes: farm.jobTypes, pid: process.pid }, 'farm ready');
+const inboxRetries = startInboxRetries({ db, log, handlers: farmInboxRetryHandlers(db, services.messages) });
+const events = config.FARM_EVENTS === 'on' ? startEventProcessing({ config, db, messages: services.messages, log }) : undefined;
+log.info({ jobTypes: farm.jobTypes, events: config.FARM_EVENTS, pid: process.pid }, 'farm ready');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -45,6 +49,8 @@ async function shutdown(signal: string): Promise<void> {
   log.info({ signal, inFlight: farm.inFlight() }, 'draining: no new jobs, waiting for running ones');
   const left = await farm.drain(config.FARM_DRAIN_TIMEOUT_MS);
   if (left > 0) log.warn({ left }, 'drain timeout reached; unfinished jobs time out in the engine and run elsewhere');
+  await events?.stop();
+  await inboxRetries.stop();
   await zeebe.close().catch(() => undefined);
   await db.end().catch(() => undefined);
   log.info('farm stopped');

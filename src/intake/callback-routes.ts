@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DatabasePool } from 'slonik';
 import { parseProvisioningCallback } from '../adapters/provisioning/callback.ts';
-import { handleProvisioningResult } from '../application/provisioning-result.ts';
+import { deliverProvisioningResult } from '../events/provisioning-result-inbox.ts';
 import type { MessagePublisher } from '../application/services.ts';
 import type { Logger } from '../platform/logger.ts';
 import { problemType, sendProblem } from './problem.ts';
@@ -23,14 +23,24 @@ export function callbackRoutes(app: FastifyInstance, deps: CallbackDeps): void {
       return sendProblem(reply, { type: problemType('invalid-callback'), title: 'Callback does not match the provisioning contract', status: 400, detail: parsed.error });
     }
     try {
-      const handled = await handleProvisioningResult(deps.db, deps.messages, { ...parsed.result, channel: 'CALLBACK', rawSnapshot: parsed.snapshot });
-      deps.log.info({ providerRequestId: parsed.result.providerRequestId, status: parsed.result.status, handling: handled.kind }, 'provisioning callback');
-      if (handled.kind === 'unknown-request') {
+      // A callback has no id of its own: the same result for the same request is the same delivery.
+      const status = await deliverProvisioningResult(deps.db, deps.messages, {
+        eventId: `provisioning-callback:${parsed.result.providerRequestId}:${parsed.result.status}`,
+        eventType: 'ProvisioningCallback',
+        sourceTopic: 'http:/callbacks/provisioning',
+        channel: 'CALLBACK',
+        result: parsed.result,
+        snapshot: parsed.snapshot,
+      });
+      deps.log.info({ providerRequestId: parsed.result.providerRequestId, status: parsed.result.status, inbox: status }, 'provisioning callback');
+      if (status === 'FAILED_PERMANENT') {
         return sendProblem(reply, { type: problemType('unknown-request'), title: 'Unknown provisioning request', status: 404, detail: `no fulfillment task waits for provider request ${parsed.result.providerRequestId}` });
       }
-      return reply.code(202).send({ accepted: true, handling: handled.kind });
+      return reply.code(202).send({ accepted: true, inbox: status });
     } catch (err) {
-      // The provider retries callbacks: answering 503 keeps the result from being lost.
+      // The result could not even be recorded (database away). The provider retries callbacks:
+      // answering 503 keeps the result from being lost. (One recorded but not deliverable yet —
+      // FAILED_RETRYABLE — is accepted: the farm retries it from the inbox.)
       deps.log.error({ err: (err as Error).message }, 'provisioning callback could not be recorded');
       return sendProblem(reply, { type: problemType('temporarily-unavailable'), title: 'Callback not recorded', status: 503, detail: 'try again later' }, { 'retry-after': '5' });
     }

@@ -45,6 +45,10 @@ export const configSchema = z.object({
   FARM_JOB_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
   /** On SIGTERM, how long running jobs may take to finish before the process exits. */
   FARM_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** Whether this farm process also runs the outbox relay and the provisioning results consumer. */
+  FARM_EVENTS: z.enum(['on', 'off']).default('on'),
+  /** Outbox rows the relay publishes per Kafka request. */
+  OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
   /** Comma-separated job types this process serves (role-based replicas); empty = all. */
   FARM_JOB_TYPES: z.string().default('').transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean)),
   /** How often a waiting provisioning request is polled (ISO 8601 repeating interval), and when its SLA is breached. */

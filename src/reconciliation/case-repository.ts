@@ -4,22 +4,18 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { emit } from '../events/emit.ts';
+import type { ExternalSystem } from '../integration/external-result.ts';
 
-export const MISMATCH_TYPES = ['AMBIGUOUS_OUTCOME', 'DUPLICATE_CONFLICT', 'STATE_MISMATCH', 'MISSING_CALLBACK'] as const;
-export type MismatchType = (typeof MISMATCH_TYPES)[number];
-export const CASE_SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type CaseSeverity = (typeof CASE_SEVERITIES)[number];
-export const CASE_STATUSES = ['OPEN', 'RESOLVED', 'MANUAL_REVIEW', 'CLOSED'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-export const CASE_EVENT_ACTIONS = ['OPENED', 'OBSERVED', 'REPAIRED', 'MARKED_SAFE_TO_RETRY', 'ESCALATED', 'DECIDED', 'RESUMED', 'CLOSED'] as const;
-export type CaseEventAction = (typeof CASE_EVENT_ACTIONS)[number];
+export { CASE_EVENT_ACTIONS, CASE_SEVERITIES, CASE_STATUSES, MISMATCH_TYPES, type CaseEventAction, type CaseSeverity, type CaseStatus, type MismatchType } from './case-vocabulary.ts';
+import { CASE_EVENT_ACTIONS, CASE_SEVERITIES, CASE_STATUSES, MISMATCH_TYPES, type CaseEventAction, type CaseSeverity, type CaseStatus, type MismatchType } from './case-vocabulary.ts';
 
 /** The reconciler's own name in case histories (operators are named by themselves). */
 export const RECONCILER = 'reconciler';
 
 export interface NewCase {
   readonly tenantId: string;
-  readonly system: string;
+  readonly system: ExternalSystem;
   readonly businessObjectType: string;
   readonly businessObjectId: string;
   readonly mismatchType: MismatchType;
@@ -46,6 +42,9 @@ export async function openCase(db: CommonQueryMethods, c: NewCase): Promise<stri
       ${sql.jsonb(c.expectedState as never)}, ${sql.jsonb(c.observedState as never)}, ${c.severity}, 'OPEN', ${c.externalCallId},
       ${c.orderId ?? null}, ${c.jobKey ?? null}, ${c.processInstanceKey ?? null}, now())`);
   await appendCaseEvent(db, id, { action: 'OPENED', actor: RECONCILER, observedState: c.observedState, note: `${c.mismatchType} on ${c.system} ${c.businessObjectType} ${c.businessObjectId}` });
+  if (c.orderId) {
+    await emit(db, 'ReconciliationCaseOpened', { orderId: c.orderId, correlationId: await correlationOf(db, c.orderId), causationId: `case:${id}`, payload: { caseId: id, systemCode: c.system, mismatchType: c.mismatchType, severity: c.severity } });
+  }
   return id;
 }
 
@@ -112,9 +111,13 @@ export async function caseHistory(db: CommonQueryMethods, caseId: string): Promi
     where reconciliation_case_id = ${caseId} order by recorded_at, event_id`);
 }
 
-/** Moves the case to a status; resolution and decider are kept for the record. */
+async function correlationOf(db: CommonQueryMethods, orderId: string): Promise<string> {
+  return (await db.maybeOneFirst(sql.type(z.object({ correlation_id: z.string() }))`select correlation_id from customer_order where order_id = ${orderId}`)) ?? orderId;
+}
+
+/** Moves the case to a status (announcing it when the case ends); resolution and decider are kept for the record. */
 export async function setCaseStatus(db: CommonQueryMethods, caseId: string, status: CaseStatus, details: { resolution?: string; decidedBy?: string; observedState?: unknown } = {}): Promise<void> {
-  await db.query(sql.unsafe`
+  const ended = await db.one(sql.type(z.object({ order_id: z.string().nullable(), resolution: z.string().nullable(), decided_by: z.string().nullable() }))`
     update reconciliation_case
     set status = ${status},
         resolution = coalesce(${details.resolution ?? null}, resolution),
@@ -122,5 +125,15 @@ export async function setCaseStatus(db: CommonQueryMethods, caseId: string, stat
         observed_state = coalesce(${details.observedState === undefined ? null : sql.jsonb(details.observedState as never)}, observed_state),
         resolved_at = case when ${status} in ('RESOLVED', 'CLOSED') then now() else resolved_at end,
         updated_at = now()
-    where reconciliation_case_id = ${caseId}`);
+    where reconciliation_case_id = ${caseId}
+    returning order_id, resolution, decided_by`);
+  if (status !== 'RESOLVED' && status !== 'CLOSED') return;
+  if (ended.order_id) {
+    await emit(db, 'ReconciliationCaseResolved', {
+      orderId: ended.order_id,
+      correlationId: await correlationOf(db, ended.order_id),
+      causationId: `case:${caseId}`,
+      payload: { caseId, resolution: ended.resolution ?? status, ...(ended.decided_by ? { decidedBy: ended.decided_by } : {}) },
+    });
+  }
 }

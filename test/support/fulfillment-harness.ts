@@ -18,11 +18,16 @@ import { buildIntakeServer } from '../../src/intake/server.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { startEventProcessing } from '../../src/events/event-processing.ts';
+import { farmInboxRetryHandlers, startInboxRetries } from '../../src/events/inbox-retries.ts';
 import { startFarm, type Farm } from '../../src/worker-runtime/farm.ts';
 import { workers } from '../../workers/index.ts';
 import { ProcessTest, eventually } from './process-test.ts';
 
 export const MODEL = path.resolve(import.meta.dirname, '..', '..', 'bpmn', 'order-fulfillment.bpmn');
+const caseRow = z.object({ reconciliation_case_id: z.string(), system_code: z.string(), mismatch_type: z.string(), status: z.string() });
+type CaseRow = z.infer<typeof caseRow>;
+
 export const RECONCILIATION_MODEL = path.resolve(import.meta.dirname, '..', '..', 'bpmn', 'reconciliation.bpmn');
 
 export interface HarnessOptions {
@@ -33,7 +38,9 @@ export interface HarnessOptions {
   /** start without a farm (a test starts its own) */
   readonly withoutFarm?: boolean;
   /** e.g. a provisioning completion that takes longer than the test (SLA paths) */
-  readonly simulator?: { readonly completionDelayMs?: number };
+  readonly simulator?: { readonly completionDelayMs?: number; readonly kafkaBrokers?: readonly string[] };
+  /** run the outbox relay and the provisioning results consumer (its own consumer group) */
+  readonly events?: boolean;
 }
 
 export interface SubmitResult {
@@ -53,6 +60,8 @@ export class FulfillmentHarness {
   readonly simulatorUrl: string;
   readonly intakeUrl: string;
   readonly processId: string;
+  /** orders this harness accepted: its inbox retries touch only their results */
+  private readonly orderIds: string[] = [];
   farm: Farm | undefined;
   private readonly closers: (() => Promise<unknown>)[];
 
@@ -103,6 +112,18 @@ export class FulfillmentHarness {
 
     const h = new FulfillmentHarness({ suffix, config, db, pt, simulatorUrl: sims.url, intakeUrl, closers });
     if (!opts.withoutFarm) await h.startFarm(opts);
+    // like the farm, retry the inbox's results that came too early — but only this harness's
+    const retries = startInboxRetries({
+      db,
+      log,
+      handlers: farmInboxRetryHandlers(db, messages),
+      scope: () => sql.fragment`subject_id in (select external_request_id from fulfillment_task where order_id = any(${sql.array(h.orderIds, 'text')}))`,
+    });
+    closers.unshift(() => retries.stop());
+    if (opts.events) {
+      const events = startEventProcessing({ config, db, messages, log, consumerGroup: `harness-${suffix}` });
+      closers.unshift(() => events.stop());
+    }
     return h;
   }
 
@@ -132,7 +153,9 @@ export class FulfillmentHarness {
 
   async submit(order: OrderRequest, idempotencyKey: string = randomUUID()): Promise<SubmitResult> {
     const res = await fetch(`${this.intakeUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey }, body: JSON.stringify(order) });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    const body = (await res.json()) as Record<string, unknown>;
+    if (res.status === 202 && typeof body.orderId === 'string') this.orderIds.push(body.orderId);
+    return { status: res.status, body };
   }
 
   /** Submits and returns the new order's id (fails the test on anything but 202). */
@@ -192,10 +215,15 @@ export class FulfillmentHarness {
     ];
   }
 
-  async openCases(orderId: string): Promise<{ reconciliation_case_id: string; system_code: string; mismatch_type: string; status: string }[]> {
+  async openCases(orderId: string): Promise<CaseRow[]> {
+    return (await this.cases(orderId)).filter((c) => c.status === 'OPEN' || c.status === 'MANUAL_REVIEW');
+  }
+
+  /** Every reconciliation case of an order, whatever its status, oldest first. */
+  async cases(orderId: string): Promise<CaseRow[]> {
     return [
-      ...(await this.db.any(sql.type(z.object({ reconciliation_case_id: z.string(), system_code: z.string(), mismatch_type: z.string(), status: z.string() }))`
-        select reconciliation_case_id, system_code, mismatch_type, status from reconciliation_case where order_id = ${orderId} and status in ('OPEN', 'MANUAL_REVIEW')`)),
+      ...(await this.db.any(sql.type(caseRow)`
+        select reconciliation_case_id, system_code, mismatch_type, status from reconciliation_case where order_id = ${orderId} order by detected_at`)),
     ];
   }
 }

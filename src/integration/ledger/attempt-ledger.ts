@@ -10,6 +10,10 @@ import type { FailureCategory } from '../failure-category.ts';
 export const ATTEMPT_STATUSES = ['STARTED', 'SUCCEEDED', 'PENDING', 'REJECTED', 'CONFLICT', 'FAILED', 'AMBIGUOUS'] as const;
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
 
+/** What produced an evidence row (ck_evidence_kind; contracts/enum-map.yaml EvidenceKind). */
+export const EVIDENCE_KINDS = ['CALL', 'REPLAY', 'REFUSED', 'CALLBACK', 'RECONCILIATION', 'OPERATOR'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
 export const attemptRow = z.object({
   external_call_id: z.string(),
   tenant_id: z.string(),
@@ -80,7 +84,7 @@ export interface AttemptResultRecord {
 export interface EvidenceRecord {
   readonly externalCallId: string;
   readonly attemptNo: number;
-  readonly kind: 'CALL' | 'REPLAY' | 'REFUSED' | 'CALLBACK' | 'RECONCILIATION' | 'OPERATOR';
+  readonly kind: EvidenceKind;
   readonly outcome: string;
   readonly failureCategory?: string | undefined;
   readonly detail?: string | undefined;

@@ -1,0 +1,106 @@
+// Retries from the inbox: events that could not be handled yet, kept with their retry input, are
+// handled again once their backoff has passed. Each replica runs this; a claimed row is leased for
+// a while, so two replicas never retry the same event at once, and a replica that dies mid-retry
+// only delays it until the lease ends.
+import { sql, type DatabasePool, type FragmentSqlToken } from 'slonik';
+import { z } from 'zod';
+import type { MessagePublisher } from '../application/services.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { InboxStatus } from './inbox.ts';
+import { PROVISIONING_RESULT_RETRY, redeliverProvisioningResult } from './provisioning-result-inbox.ts';
+
+export interface DueInboxEvent {
+  readonly eventId: string;
+  readonly eventType: string | null;
+  readonly sourceTopic: string;
+  readonly attempts: number;
+  readonly payload: unknown;
+  readonly retryInput: unknown;
+}
+
+/** Handles one kind of retry input (`retry_input.kind`) again. */
+export type InboxRetryHandler = (row: DueInboxEvent) => Promise<InboxStatus | 'duplicate'>;
+
+const LEASE_SECONDS = 30;
+const BATCH = 50;
+
+const dueRow = z.object({
+  event_id: z.string(),
+  event_type: z.string().nullable(),
+  source_topic: z.string(),
+  attempts: z.number(),
+  payload: z.unknown(),
+  retry_input: z.unknown(),
+});
+
+/** Which inbox events a runner retries: all of them, or those a condition on inbox_event selects. */
+export type RetryScope = FragmentSqlToken | undefined;
+
+/** Claims up to `limit` events whose next attempt is due, leasing them for LEASE_SECONDS. */
+export async function claimDueInboxEvents(db: DatabasePool, limit: number, scope?: RetryScope): Promise<DueInboxEvent[]> {
+  const rows = await db.any(sql.type(dueRow)`
+    update inbox_event set next_attempt_at = now() + make_interval(secs => ${LEASE_SECONDS})
+    where event_id in (
+      select event_id from inbox_event
+      where status = 'FAILED_RETRYABLE' and next_attempt_at <= now() and retry_input is not null and ${scope ?? sql.fragment`true`}
+      order by next_attempt_at limit ${limit} for update skip locked)
+    returning event_id, event_type, source_topic, attempts, payload, retry_input`);
+  return rows.map((r) => ({ eventId: r.event_id, eventType: r.event_type, sourceTopic: r.source_topic, attempts: r.attempts, payload: r.payload, retryInput: r.retry_input }));
+}
+
+/** Claims due events once and hands each to the handler for its kind; returns how many were retried. */
+export async function retryDueInboxEvents(db: DatabasePool, handlers: Readonly<Record<string, InboxRetryHandler>>, log: Logger, o: { limit?: number; scope?: RetryScope } = {}): Promise<number> {
+  const due = await claimDueInboxEvents(db, o.limit ?? BATCH, o.scope);
+  for (const row of due) {
+    const kind = (row.retryInput as { kind?: unknown } | null)?.kind;
+    const handler = typeof kind === 'string' ? handlers[kind] : undefined;
+    if (!handler) {
+      // kept for an operator: a retry input this version cannot handle is not retried in a loop
+      log.warn({ eventId: row.eventId, kind }, 'inbox event has a retry input no handler knows; left for the lease to end');
+      continue;
+    }
+    try {
+      const status = await handler(row);
+      log.info({ eventId: row.eventId, eventType: row.eventType, attempt: row.attempts + 1, inbox: status }, 'inbox event retried');
+    } catch (err) {
+      log.warn({ eventId: row.eventId, err: (err as Error).message }, `inbox event retry failed; next try when its lease ends (${LEASE_SECONDS} s)`);
+    }
+  }
+  return due.length;
+}
+
+export interface InboxRetries {
+  stop(): Promise<void>;
+}
+
+/** The farm's retry handlers, by retry input kind. */
+export const farmInboxRetryHandlers = (db: DatabasePool, messages: MessagePublisher): Record<string, InboxRetryHandler> => ({
+  [PROVISIONING_RESULT_RETRY]: redeliverProvisioningResult(db, messages),
+});
+
+/** Retries due events every `intervalMs` until stopped (the farm runs this whether or not it consumes Kafka). */
+export function startInboxRetries(deps: { db: DatabasePool; handlers: Readonly<Record<string, InboxRetryHandler>>; log: Logger; intervalMs?: number; scope?: () => RetryScope }): InboxRetries {
+  const intervalMs = deps.intervalMs ?? 1_000;
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    running = (async () => {
+      try {
+        // a full batch means more may be due: go again at once
+        while (!stopped && (await retryDueInboxEvents(deps.db, deps.handlers, deps.log, { scope: deps.scope?.() })) === BATCH);
+      } catch (err) {
+        deps.log.warn({ err: (err as Error).message }, 'inbox retries could not run; trying again');
+      }
+      if (!stopped) timer = setTimeout(tick, intervalMs);
+    })();
+  };
+  timer = setTimeout(tick, intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

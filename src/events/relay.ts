@@ -1,0 +1,148 @@
+// The outbox relay: publishes committed outbox rows to Kafka in commit order, marks them published,
+// and prunes old ones. Any number of relays may run (one per farm replica): an advisory lock makes
+// one of them the publisher and the others stand by, so a key's events are never reordered by two
+// relays racing. It wakes on LISTEN/NOTIFY and also polls, so a missed notification only delays.
+// A relay killed between publishing and marking publishes those rows again on restart: consumers
+// deduplicate by event id (the inbox).
+import pg from 'pg';
+import { sql, type DatabasePool } from 'slonik';
+import { z } from 'zod';
+import type { Logger } from '../platform/logger.ts';
+import type { BusProducer, MessageBus } from './message-bus.ts';
+
+/** Arbitrary but fixed: the advisory lock only relays take. */
+const RELAY_LOCK = 814_201_991;
+
+export interface RelayOptions {
+  readonly db: DatabasePool;
+  readonly databaseUrl: string;
+  readonly bus: MessageBus;
+  readonly log: Logger;
+  readonly topics: readonly { readonly name: string; readonly partitions: number }[];
+  readonly pollIntervalMs?: number;
+  readonly batchSize?: number;
+  /** published rows older than this are deleted */
+  readonly retentionMs?: number;
+}
+
+export interface Relay {
+  /** published since start, for progress and metrics */
+  published(): number;
+  isLeader(): boolean;
+  stop(): Promise<void>;
+}
+
+const row = z.object({ outbox_seq: z.string().or(z.number()).transform(String), topic: z.string(), message_key: z.string(), envelope: z.unknown(), event_type: z.string() });
+
+export function startRelay(o: RelayOptions): Relay {
+  const pollMs = o.pollIntervalMs ?? 2_000;
+  const batchSize = o.batchSize ?? 200;
+  const retentionMs = o.retentionMs ?? 7 * 24 * 3_600_000;
+  let stopped = false;
+  let leader = false;
+  let published = 0;
+  let wake: (() => void) | undefined;
+  let client: pg.Client | undefined;
+  let producer: BusProducer | undefined;
+  let lastPrune = 0;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        wake = undefined;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(t);
+        wake = undefined;
+        resolve();
+      };
+    });
+
+  async function becomeLeader(): Promise<boolean> {
+    client = new pg.Client({ connectionString: o.databaseUrl, application_name: 'outbox-relay' });
+    client.on('error', () => undefined); // a dropped connection ends leadership; the loop notices
+    await client.connect();
+    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [RELAY_LOCK]);
+    if (!rows[0]?.locked) {
+      await client.end().catch(() => undefined);
+      client = undefined;
+      return false;
+    }
+    client.on('notification', () => wake?.());
+    await client.query('listen outbox_event');
+    await o.bus.ensureTopics(o.topics);
+    producer = await o.bus.producer();
+    o.log.info('outbox relay is the publisher');
+    return true;
+  }
+
+  async function resign(): Promise<void> {
+    leader = false;
+    await producer?.close().catch(() => undefined);
+    producer = undefined;
+    await client?.end().catch(() => undefined);
+    client = undefined;
+  }
+
+  async function publishBatch(): Promise<number> {
+    const rows = await o.db.any(sql.type(row)`
+      select outbox_seq, topic, message_key, envelope, event_type from outbox_event
+      where published_at is null order by outbox_seq limit ${batchSize}`);
+    if (rows.length === 0) return 0;
+    // Kafka keeps order within one partition per send; topics are sent in the rows' order.
+    for (const topic of [...new Set(rows.map((r) => r.topic))]) {
+      const msgs = rows.filter((r) => r.topic === topic).map((r) => ({ key: r.message_key, value: JSON.stringify(r.envelope), headers: { eventType: r.event_type } }));
+      await producer?.send(topic, msgs);
+    }
+    await o.db.query(sql.unsafe`update outbox_event set published_at = now(), publish_attempts = publish_attempts + 1, last_error = null where outbox_seq = any(${sql.array(rows.map((r) => r.outbox_seq), 'int8')})`);
+    published += rows.length;
+    return rows.length;
+  }
+
+  async function prune(): Promise<void> {
+    if (Date.now() - lastPrune < 60_000) return;
+    lastPrune = Date.now();
+    const res = await o.db.query(sql.unsafe`delete from outbox_event where published_at < now() - make_interval(secs => ${retentionMs / 1000})`);
+    if (res.rowCount) o.log.info({ pruned: res.rowCount }, 'pruned published outbox events');
+  }
+
+  const loop = (async () => {
+    let backoff = 500;
+    while (!stopped) {
+      try {
+        if (!leader) {
+          leader = await becomeLeader();
+          if (!leader) {
+            await sleep(pollMs);
+            continue;
+          }
+        }
+        // a leader whose lock connection died is no leader any more
+        await client?.query('select 1');
+        while (!stopped && (await publishBatch()) > 0) backoff = 500;
+        await prune();
+        await sleep(pollMs);
+      } catch (err) {
+        o.log.warn({ err: (err as Error).message, backoffMs: backoff }, 'outbox relay could not publish; rows stay in the outbox and are retried');
+        await o.db.query(sql.unsafe`
+          update outbox_event set publish_attempts = publish_attempts + 1, last_error = ${String((err as Error).message).slice(0, 500)}
+          where outbox_seq = (select min(outbox_seq) from outbox_event where published_at is null)`).catch(() => undefined);
+        await resign();
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+    }
+    await resign();
+  })();
+
+  return {
+    published: () => published,
+    isLeader: () => leader,
+    async stop() {
+      stopped = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
