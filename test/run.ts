@@ -57,6 +57,12 @@ async function main(): Promise<number> {
     console.log(`  node       ${process.version}`);
     await printVersions(s, stackComponents);
 
+    // The contract gate (contracts/README.md) reads the migrated database, so it runs once the
+    // stack is up; any finding fails the run before jest starts.
+    step('contracts check');
+    const contracts = spawnSync(process.execPath, [path.join(root, 'contracts', 'check', 'cli.ts'), '--migrate'], { stdio: 'inherit', cwd: root });
+    if (contracts.status !== 0) return 1;
+
     step('jest');
     const out = path.join(s.dir, 'jest-report.json');
     mkdirSync(s.dir, { recursive: true });

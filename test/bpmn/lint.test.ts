@@ -4,13 +4,13 @@ import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { LintFinding } from './bpmn-lint.ts';
+import type { LintFinding } from '../../contracts/check/bpmn-lint-runner.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
-/** Lints in a plain node process (see bpmn-lint.ts for why). */
+/** Lints in a plain node process (see contracts/check/bpmn-lint-runner.ts for why). */
 function lintModel(file: string): LintFinding[] {
-  const out = execFileSync(process.execPath, [path.join(import.meta.dirname, 'bpmn-lint.ts'), file], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [path.join(ROOT, 'contracts', 'check', 'bpmn-lint-runner.ts'), file], { cwd: ROOT, encoding: 'utf8' });
   return JSON.parse(out) as LintFinding[];
 }
 

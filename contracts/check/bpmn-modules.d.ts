@@ -1,9 +1,9 @@
-// Types for the parts of bpmn-moddle and bpmnlint the lint test uses (neither ships types that
-// TypeScript's node16 resolution finds).
+// Types for the parts of bpmn-moddle and bpmnlint the contracts check uses (neither ships types
+// that TypeScript's node16 resolution finds).
 declare module 'bpmn-moddle' {
   export class BpmnModdle {
     constructor(packages?: Record<string, unknown>);
-    fromXML(xml: string): Promise<{ rootElement: unknown; warnings: { message: string }[] }>;
+    fromXML(xml: string): Promise<{ rootElement: unknown; warnings: { message: string }[]; elementsById: Record<string, unknown> }>;
   }
 }
 

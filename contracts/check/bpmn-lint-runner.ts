@@ -1,7 +1,8 @@
 // bpmnlint with the project's .bpmnlintrc: models are parsed with the Zeebe moddle extension (the
 // camunda-compat rules read zeebe:* elements) and every finding is named by file, element and rule.
-// Run as a script (`node test/bpmn/bpmn-lint.ts <files>`) it prints the findings as JSON: jest's
-// module registry cannot load bpmnlint (CommonJS requiring ES modules), so the test runs it so.
+// Run as a script (`node contracts/check/bpmn-lint-runner.ts [--config <rc>] <files>`) it prints
+// the findings as JSON: jest's module registry cannot load bpmnlint (CommonJS requiring ES
+// modules), so the contracts check and the lint test run it in a plain node process.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -36,7 +37,10 @@ export async function lintModel(file: string, configFile = path.join(ROOT, '.bpm
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--config');
+  const config = at >= 0 ? path.resolve(args.splice(at, 2)[1] ?? '') : undefined;
   const findings: LintFinding[] = [];
-  for (const file of process.argv.slice(2)) findings.push(...(await lintModel(path.resolve(file))));
+  for (const file of args) findings.push(...(await lintModel(path.resolve(file), config)));
   process.stdout.write(JSON.stringify(findings));
 }
