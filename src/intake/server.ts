@@ -26,6 +26,9 @@ export function buildIntakeServer(deps: IntakeDeps): FastifyInstance {
       detail: status === 500 ? 'the request could not be processed; it is safe to retry with the same Idempotency-Key' : err.message,
     });
   });
+  // Only JSON bodies are part of the contract: without this a text/plain body would be read as a
+  // string and refused as an invalid order instead of as the wrong media type (415).
+  app.removeContentTypeParser('text/plain');
   app.setNotFoundHandler((req, reply) => sendProblem(reply, { type: problemType('not-found'), title: 'Not found', status: 404, detail: `${req.method} ${req.url} is not a route of the intake` }));
   orderRoutes(app, deps);
   callbackRoutes(app, deps);
