@@ -3,7 +3,7 @@ import { conformanceProblems, loadBundled, type RecordedAnswer } from './http-co
 
 const intake = loadBundled('intake');
 const operator = loadBundled('operator');
-const answer = (a: Partial<RecordedAnswer> & { headers?: Record<string, string> }): RecordedAnswer => ({
+const answer = (a: Partial<Omit<RecordedAnswer, 'headers'>> & { headers?: Record<string, string> }): RecordedAnswer => ({
   method: 'GET',
   path: '/orders/ord-1',
   status: 404,
