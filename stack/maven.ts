@@ -1,5 +1,5 @@
 // Downloads through Maven (the only way the stack fetches jars and archives), into the cache.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { requireMaven } from './prereq.ts';
@@ -7,19 +7,30 @@ import { VERSIONS } from './settings.ts';
 
 const plugin = `org.apache.maven.plugins:maven-dependency-plugin:${VERSIONS.dependencyPlugin}`;
 
-function mvn(args: string[], cwd: string): void {
+/**
+ * Runs Maven quietly: its output is kept and shown only when it fails (without the colour escapes
+ * Maven 3.8 writes even in batch mode), so a successful fetch prints just the caller's progress.
+ * probe: a failure is an expected answer (an artifact version that may be absent), not shown.
+ */
+function mvn(args: string[], cwd: string, probe = false): boolean {
   requireMaven();
   mkdirSync(cwd, { recursive: true });
-  try {
-    execFileSync('mvn', ['-B', '-q', '--no-transfer-progress', '-Dstyle.color=never', ...args], { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
-  } catch {
-    throw new Error(`mvn ${args.slice(0, 2).join(' ')} failed (see the Maven output above)`);
-  }
+  const run = spawnSync('mvn', ['-B', '-q', '--no-transfer-progress', '-Dstyle.color=never', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status === 0) return true;
+  if (probe) return false;
+  const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '').trim();
+  if (output) console.error(output);
+  throw new Error(`mvn ${args.slice(0, 2).join(' ')} failed${run.error ? `: ${run.error.message}` : ' (see the Maven output above)'}`);
 }
 
 /** Copies one artifact (e.g. a distribution archive `g:a:v:tar.gz`) into outDir. */
 export function copyArtifact(coordinates: string, outDir: string): void {
   mvn([`${plugin}:copy`, `-Dartifact=${coordinates}`, `-DoutputDirectory=${outDir}`], outDir);
+}
+
+/** Like copyArtifact, for an artifact that may not exist: false instead of an error. */
+export function tryCopyArtifact(coordinates: string, outDir: string): boolean {
+  return mvn([`${plugin}:copy`, `-Dartifact=${coordinates}`, `-DoutputDirectory=${outDir}`], outDir, true);
 }
 
 /** Resolves the runtime closure of the given dependencies into outDir/lib via a generated pom. */

@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Component } from '../component.ts';
-import { copyArtifact, copyRuntimeClosure } from '../maven.ts';
+import { copyArtifact, copyRuntimeClosure, tryCopyArtifact } from '../maven.ts';
 import { findJdk, jdkMajor } from '../prereq.ts';
 import { assertPortsFree, giveTo, runningPid, serviceAccount, startDetached, stopRecorded, waitFor } from '../proc.ts';
 import { VERSIONS, type StackSettings } from '../settings.ts';
@@ -102,14 +102,7 @@ function assemble(s: StackSettings): void {
   // The plugin class loader is needed at runtime but is no dependency of the server pom, and not
   // every 2.19 patch of it is on Central; its one class is the same across 2.19.x.
   const loaderVersions = [v, '2.19.1', '2.19.0', '2.18.0'];
-  const loader = loaderVersions.find((lv) => {
-    try {
-      copyArtifact(`org.opensearch:opensearch-plugin-classloader:${lv}`, lib);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const loader = loaderVersions.find((lv) => tryCopyArtifact(`org.opensearch:opensearch-plugin-classloader:${lv}`, lib));
   if (!loader) throw new Error(`org.opensearch:opensearch-plugin-classloader (${loaderVersions.join(', ')}) is not available`);
 
   const inLib = new Set(readdirSync(lib));
