@@ -1,5 +1,8 @@
-// `npm run farm [-- --only type,type] [-- --concurrency N]`: one farm process (a replica). Applies
-// pending migrations, opens a job stream per served job type, and drains on SIGTERM/SIGINT.
+// `npm run farm [-- --role fulfillment|reconciliation|events|all | --only type,type] [-- --concurrency N]`:
+// one farm process (a replica). Applies pending migrations, opens a job stream per served job type,
+// and drains on SIGTERM/SIGINT within the job timeout (src/farm/shutdown.ts). `--model-suffix S`
+// serves a test's isolated model copy (job types and messages suffixed `-S`); its event side and
+// inbox retries are then left to the test, which scopes them to its own orders.
 import { parseArgs } from 'node:util';
 import { workers } from '../../workers/index.ts';
 import { createCamunda } from '../platform/camunda.ts';
@@ -11,50 +14,64 @@ import { startEventProcessing } from '../events/event-processing.ts';
 import { farmInboxRetryHandlers, startInboxRetries } from '../events/inbox-retries.ts';
 import { startFarm } from '../worker-runtime/farm.ts';
 import { createFarmServices } from './create-services.ts';
+import { MODEL_SUFFIX, suffixedMessages } from './model-suffix.ts';
+import { resolveServed } from './roles.ts';
+import { drainGraceMs, farmShutdown } from './shutdown.ts';
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, concurrency: { type: 'string' } } });
+const { values } = parseArgs({ options: { only: { type: 'string' }, role: { type: 'string' }, concurrency: { type: 'string' }, 'model-suffix': { type: 'string' } } });
 const config = loadConfig();
 const log = createLogger('farm', config.LOG_LEVEL);
-const only = values.only ? values.only.split(',').map((t) => t.trim()).filter(Boolean) : config.FARM_JOB_TYPES;
-const unknown = only.filter((t) => !workers.some((w) => w.type === t));
-if (unknown.length) {
-  log.fatal({ unknown, known: workers.map((w) => w.type) }, 'unknown job type(s) requested');
+const only = values.only !== undefined ? values.only.split(',').map((t) => t.trim()).filter(Boolean) : values.role === undefined ? config.FARM_JOB_TYPES : [];
+const selection = resolveServed({ role: values.role, only }, workers);
+if (selection.kind === 'invalid') {
+  log.fatal(selection.message);
   process.exit(2);
 }
-const served = only.length ? workers.filter((w) => only.includes(w.type)) : workers;
+const suffix = values['model-suffix'];
+if (suffix !== undefined && !MODEL_SUFFIX.test(suffix)) {
+  log.fatal({ suffix }, `--model-suffix must match ${MODEL_SUFFIX}`);
+  process.exit(2);
+}
+const concurrency = values.concurrency === undefined ? config.FARM_MAX_CONCURRENT_JOBS : Number(values.concurrency);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  log.fatal({ concurrency: values.concurrency }, '--concurrency must be a positive integer');
+  process.exit(2);
+}
+const served = selection.workers;
+const eventsOn = suffix === undefined && (selection.events === 'always' || config.FARM_EVENTS === 'on');
 
 const applied = await migrate(config);
 if (applied.applied.length) log.info({ migrations: applied.applied }, 'database migrated');
 const db = await createDatabasePool(config, 'farm');
 const camunda = createCamunda(config);
 const zeebe = camunda.getZeebeGrpcApiClient();
-const services = createFarmServices(config, db, zeebe, log);
+const base = createFarmServices(config, db, zeebe, log);
+const services = suffix === undefined ? base : { ...base, messages: suffixedMessages(base.messages, suffix) };
 const farm = await startFarm({
   zeebe,
   gatewayAddress: config.ZEEBE_GRPC_ADDRESS,
   workers: served,
   services,
   log,
-  maxConcurrentJobs: values.concurrency ? Number(values.concurrency) : config.FARM_MAX_CONCURRENT_JOBS,
+  maxConcurrentJobs: concurrency,
   jobTimeoutMs: config.FARM_JOB_TIMEOUT_MS,
+  ...(suffix === undefined ? {} : { jobTypeSuffix: suffix }),
 });
-const inboxRetries = startInboxRetries({ db, log, handlers: farmInboxRetryHandlers(db, services.messages) });
-const events = config.FARM_EVENTS === 'on' ? startEventProcessing({ config, db, messages: services.messages, log }) : undefined;
-log.info({ jobTypes: farm.jobTypes, events: config.FARM_EVENTS, pid: process.pid }, 'farm ready');
+const inboxRetries = suffix === undefined ? startInboxRetries({ db, log, handlers: farmInboxRetryHandlers(db, services.messages) }) : undefined;
+const events = eventsOn ? startEventProcessing({ config, db, messages: services.messages, log }) : undefined;
+log.info({ role: values.role ?? (only.length ? 'only' : 'all'), jobTypes: farm.jobTypes, events: eventsOn ? 'on' : 'off', pid: process.pid }, 'farm ready');
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal, inFlight: farm.inFlight() }, 'draining: no new jobs, waiting for running ones');
-  const left = await farm.drain(config.FARM_DRAIN_TIMEOUT_MS);
-  if (left > 0) log.warn({ left }, 'drain timeout reached; unfinished jobs time out in the engine and run elsewhere');
-  await events?.stop();
-  await inboxRetries.stop();
-  await zeebe.close().catch(() => undefined);
-  await db.end().catch(() => undefined);
-  log.info('farm stopped');
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+const shutdown = farmShutdown({
+  farm,
+  graceMs: drainGraceMs({ jobTimeoutMs: config.FARM_JOB_TIMEOUT_MS, drainTimeoutMs: config.FARM_DRAIN_TIMEOUT_MS, workers: served }),
+  log,
+  cleanup: async () => {
+    await events?.stop();
+    await inboxRetries?.stop();
+    await zeebe.close().catch(() => undefined);
+    await db.end().catch(() => undefined);
+  },
+  exit: (code) => process.exit(code),
+});
+process.on('SIGTERM', () => shutdown.onSignal('SIGTERM'));
+process.on('SIGINT', () => shutdown.onSignal('SIGINT'));

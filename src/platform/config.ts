@@ -43,8 +43,11 @@ export const configSchema = z.object({
   FARM_MAX_CONCURRENT_JOBS: z.coerce.number().int().min(1).max(1_000).default(32),
   /** Job timeout (seed 000 §7.1: 5 minutes); must exceed one external call's budget. */
   FARM_JOB_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
-  /** On SIGTERM, how long running jobs may take to finish before the process exits. */
-  FARM_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /**
+   * On SIGTERM, how long running jobs may take to finish before the process exits: unset = the job
+   * timeout (past it the engine re-offers the jobs anyway); a value above the job timeout is cut to it.
+   */
+  FARM_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
   /** Whether this farm process also runs the outbox relay and the provisioning results consumer. */
   FARM_EVENTS: z.enum(['on', 'off']).default('on'),
   /** Outbox rows the relay publishes per Kafka request. */

@@ -5,7 +5,8 @@ import { hostname } from 'node:os';
 import type { Zeebe } from '@camunda8/sdk';
 import type { Logger } from '../platform/logger.ts';
 import type { AnyWorker } from './define-worker.ts';
-import { executeJob, type JobHandle, type JobObserver } from './execute-job.ts';
+import { executeJob, LOG_CONTEXT_VARIABLES, type JobHandle, type JobObserver } from './execute-job.ts';
+import { jobMetrics } from './job-metrics.ts';
 import { activateJobsNow, connectGateway, openJobStream, type ActivatedJob, type JobStream } from './job-stream.ts';
 import { Semaphore } from './semaphore.ts';
 
@@ -21,6 +22,7 @@ export interface FarmOptions<S> {
   readonly maxConcurrentJobs: number;
   /** default job timeout; a worker's own timeoutMs wins */
   readonly jobTimeoutMs: number;
+  /** defaults to the process's job series (src/platform/metrics.ts) */
   readonly observer?: JobObserver;
   readonly workerName?: string;
   readonly tenantIds?: readonly string[];
@@ -35,21 +37,36 @@ export interface FarmOptions<S> {
   readonly jobTypeSuffix?: string;
 }
 
+/** A job this process has taken and not yet answered. */
+export interface RunningJob {
+  readonly key: string;
+  readonly type: string;
+  readonly processInstanceKey: string;
+  readonly elementId: string;
+}
+
+export type DrainResult =
+  | { readonly kind: 'drained' }
+  /** the grace period ended first: these jobs were still running (the engine re-offers them once their timeout passes) */
+  | { readonly kind: 'timed-out'; readonly left: readonly RunningJob[] };
+
 export interface Farm {
   readonly jobTypes: readonly string[];
   inFlight(): number;
-  /** Stops taking jobs and waits (up to graceMs) for the running ones; returns how many were still running. */
-  drain(graceMs: number): Promise<number>;
+  runningJobs(): readonly RunningJob[];
+  /** Stops taking jobs and waits (up to graceMs) for the running ones. */
+  drain(graceMs: number): Promise<DrainResult>;
 }
 
 export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
   const gate = new Semaphore(opts.maxConcurrentJobs);
-  const running = new Set<Promise<unknown>>();
+  const running = new Map<Promise<unknown>, RunningJob>();
   let draining = false;
   let accepted = 0;
   const name = opts.workerName ?? `farm-${hostname()}-${process.pid}`;
   const gateway = connectGateway(opts.gatewayAddress.replace(/^grpcs?:\/\//, ''), { tls: opts.gatewayAddress.startsWith('grpcs://') });
   const tenantIds = opts.tenantIds ?? ['<default>'];
+  const observer = opts.observer ?? jobMetrics();
   const streams: JobStream[] = [];
   const types: string[] = [];
 
@@ -67,13 +84,13 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
       accepted++;
       const work = gate
         .acquire()
-        .then((release) => executeJob(worker, job, opts.services, opts.log, opts.observer).finally(release))
+        .then((release) => executeJob(worker, job, opts.services, opts.log, observer).finally(release))
         .catch((err: unknown) => opts.log.error({ err: (err as Error).message, jobKey: raw.key }, 'job execution failed outside the runtime'))
         .finally(() => {
           accepted--;
           running.delete(work);
         });
-      running.add(work);
+      running.set(work, { key: raw.key, type: raw.type, processInstanceKey: raw.processInstanceKey, elementId: raw.elementId });
     };
     streams.push(
       openJobStream({
@@ -98,15 +115,18 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
   return {
     jobTypes: types,
     inFlight: () => running.size,
-    async drain(graceMs: number): Promise<number> {
+    runningJobs: () => [...running.values()],
+    async drain(graceMs: number): Promise<DrainResult> {
       draining = true;
       for (const s of streams) s.close();
       const deadline = Date.now() + graceMs;
       while (running.size > 0 && Date.now() < deadline) {
-        await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...running.keys()]), new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
+        clearTimeout(timer);
       }
       gateway.close();
-      return running.size;
+      return running.size === 0 ? { kind: 'drained' } : { kind: 'timed-out', left: [...running.values()] };
     },
   };
 }
@@ -141,8 +161,8 @@ function parseJson(text: string): Readonly<Record<string, unknown>> {
   }
 }
 
-/** Only the variables a worker reads are fetched (its schema's top-level keys). */
+/** Only the variables a worker reads are fetched (its schema's top-level keys), plus those its log lines carry. */
 function variableNames(worker: AnyWorker<unknown>): string[] | undefined {
   const shape = (worker.variables as unknown as { shape?: Record<string, unknown> }).shape;
-  return shape ? Object.keys(shape) : undefined;
+  return shape ? [...new Set([...Object.keys(shape), ...LOG_CONTEXT_VARIABLES])] : undefined;
 }
