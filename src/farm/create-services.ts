@@ -8,6 +8,7 @@ import { AttemptLedger } from '../integration/ledger/attempt-ledger.ts';
 import type { Config } from '../platform/config.ts';
 import type { DatabasePool } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
+import { metrics } from '../platform/metrics.ts';
 import { engineOverGateway } from './engine-port.ts';
 import { zeebeMessagePublisher } from './zeebe-message-publisher.ts';
 
@@ -16,9 +17,10 @@ export const callLeaseMs = (config: Config) => 2 * (config.EXTERNAL_CONNECT_TIME
 
 export function createFarmServices(config: Config, db: DatabasePool, zeebe: Zeebe.ZeebeGrpcClient, log: Logger): FarmServices & { adapters: ReturnType<typeof createAdapters> } {
   const adapters = createAdapters(config);
+  metrics.watchCircuits(Object.values(adapters.circuits));
   return {
     db,
-    calls: new ExternalCalls(new AttemptLedger(db)),
+    calls: new ExternalCalls(new AttemptLedger(db), { log }),
     ports: adapters,
     adapters,
     messages: zeebeMessagePublisher(zeebe),

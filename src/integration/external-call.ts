@@ -5,6 +5,9 @@
 import type { DatabaseTransactionConnection } from 'slonik';
 import type { z } from 'zod';
 import { openCase } from '../reconciliation/case-repository.ts';
+import { contextLog, unboundFields } from '../platform/log-context.ts';
+import type { Logger } from '../platform/logger.ts';
+import { metrics as processMetrics, type Metrics } from '../platform/metrics.ts';
 import type { ExternalResult, ExternalSystem } from './external-result.ts';
 import type { FailureCategory } from './failure-category.ts';
 import { AttemptLedger, type AttemptRow, type AttemptResultRecord } from './ledger/attempt-ledger.ts';
@@ -50,14 +53,77 @@ export type CallOutcome<T> =
 /** Domain state change stored atomically with the attempt's result (e.g. the fulfillment task row). */
 export type OnRecorded<T> = (tx: DatabaseTransactionConnection, outcome: CallOutcome<T>) => Promise<void>;
 
+export interface ExternalCallsOptions {
+  /** used when not called on a job's behalf (a job's calls log through the job's logger) */
+  readonly log?: Logger;
+  readonly metrics?: Metrics;
+}
+
+/** What one run measured, for its log line and metrics. */
+interface Trace {
+  latencyMs?: number;
+}
+
+/** Ledger statuses as the metrics and logs name outcomes (IN_PROGRESS: another worker is calling). */
+const STATUS_OF: Readonly<Record<CallOutcome<unknown>['kind'], string>> = {
+  succeeded: 'SUCCEEDED',
+  accepted: 'PENDING',
+  rejected: 'REJECTED',
+  conflict: 'CONFLICT',
+  failed: 'FAILED',
+  'in-progress': 'IN_PROGRESS',
+  ambiguous: 'AMBIGUOUS',
+};
+
 export class ExternalCalls {
   private readonly ledger: AttemptLedger;
+  private readonly log: Logger | undefined;
+  private readonly metrics: Metrics;
 
-  constructor(ledger: AttemptLedger) {
+  constructor(ledger: AttemptLedger, opts: ExternalCallsOptions = {}) {
     this.ledger = ledger;
+    this.log = opts.log;
+    this.metrics = opts.metrics ?? processMetrics;
   }
 
   async run<T>(spec: ExternalCallSpec<T>, onRecorded?: OnRecorded<T>): Promise<CallOutcome<T>> {
+    const trace: Trace = {};
+    const outcome = await this.decide(spec, trace, onRecorded);
+    this.observe(spec, outcome, trace);
+    return outcome;
+  }
+
+  /** Seed 000 §24: one structured line and the external_call_* series per call. */
+  private observe<T>(spec: ExternalCallSpec<T>, outcome: CallOutcome<T>, trace: Trace): void {
+    const status = STATUS_OF[outcome.kind];
+    const replayed = 'replayed' in outcome && outcome.replayed;
+    this.metrics.externalCall.inc({ system: spec.system, operation: spec.operation, status, replayed: String(replayed) });
+    if (outcome.kind === 'ambiguous' && !replayed) this.metrics.externalCallAmbiguous.inc({ system: spec.system, operation: spec.operation });
+    const log = contextLog(this.log);
+    if (!log) return;
+    const fields = unboundFields(log, {
+      tenantId: spec.tenantId,
+      systemCode: spec.system,
+      operationCode: spec.operation,
+      businessObjectType: spec.businessObject.type,
+      businessObjectId: spec.businessObject.id,
+      idempotencyKey: spec.idempotencyKey,
+      externalRequestId: outcome.kind === 'succeeded' || outcome.kind === 'accepted' ? outcome.externalRequestId : undefined,
+      status,
+      replayed,
+      latencyMs: trace.latencyMs,
+      attemptNo: outcome.attemptNo,
+      failureCategory: outcome.kind === 'failed' ? outcome.category : undefined,
+      reason: outcome.kind === 'failed' || outcome.kind === 'ambiguous' ? outcome.message : outcome.kind === 'conflict' ? outcome.detail : undefined,
+      reconciliationCaseId: outcome.kind === 'ambiguous' || outcome.kind === 'conflict' ? outcome.reconciliationCaseId : undefined,
+      correlationId: spec.correlationId,
+      evidenceId: 'evidenceId' in outcome ? outcome.evidenceId : undefined,
+    });
+    const troubled = outcome.kind === 'failed' || outcome.kind === 'ambiguous' || outcome.kind === 'conflict';
+    log[troubled ? 'warn' : 'info'](fields, 'external_call_completed');
+  }
+
+  private async decide<T>(spec: ExternalCallSpec<T>, trace: Trace, onRecorded?: OnRecorded<T>): Promise<CallOutcome<T>> {
     const snapshot = redact(spec.request);
     const claim = await this.ledger.claim({
       tenantId: spec.tenantId,
@@ -74,7 +140,11 @@ export class ExternalCalls {
     });
     switch (claim.decision) {
       case 'send':
-        return this.send(spec, claim.attempt, onRecorded);
+        if (claim.attempt.attempt_no > 1) {
+          // the row still names why the previous try failed
+          this.metrics.externalCallRetry.inc({ system: spec.system, operation: spec.operation, failure_category: claim.attempt.failure_category ?? 'UNKNOWN' });
+        }
+        return this.send(spec, claim.attempt, trace, onRecorded);
       case 'replay':
         return this.replay(spec, claim.attempt);
       case 'in-progress':
@@ -109,14 +179,17 @@ export class ExternalCalls {
     }
   }
 
-  private async send<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow, onRecorded?: OnRecorded<T>): Promise<CallOutcome<T>> {
+  private async send<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow, trace: Trace, onRecorded?: OnRecorded<T>): Promise<CallOutcome<T>> {
     let result: ExternalResult<T>;
+    const started = performance.now();
     try {
       result = await spec.send();
     } catch (err) {
       // Adapters do not throw; if one does, we cannot know whether the request left: reconcile.
       result = { kind: 'ambiguous', message: `adapter error: ${(err as Error).message}`, exchange: {} };
     }
+    trace.latencyMs = Math.round(performance.now() - started);
+    this.metrics.externalCallLatency.observe({ system: spec.system, operation: spec.operation }, trace.latencyMs);
     if (result.kind === 'duplicate' && result.matchesOurRequest && result.value === undefined) {
       result = { kind: 'ambiguous', message: `the external system reports our request as a duplicate without its result: ${result.detail}`, exchange: result.exchange };
     }
@@ -158,7 +231,7 @@ export class ExternalCalls {
     if (stored.applied && outcome) return outcome;
     // Our lease ran out while we were calling and another worker moved the attempt on; the
     // evidence of this try is stored, the attempt's current state is what counts.
-    return this.run({ ...spec }, onRecorded);
+    return this.decide({ ...spec }, trace, onRecorded);
   }
 
   private async replay<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow): Promise<CallOutcome<T>> {

@@ -6,6 +6,7 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { emit } from '../events/emit.ts';
 import type { ExternalSystem } from '../integration/external-result.ts';
+import { metrics } from '../platform/metrics.ts';
 
 export { CASE_EVENT_ACTIONS, CASE_SEVERITIES, CASE_STATUSES, MISMATCH_TYPES, type CaseEventAction, type CaseSeverity, type CaseStatus, type MismatchType } from './case-vocabulary.ts';
 import { CASE_EVENT_ACTIONS, CASE_SEVERITIES, CASE_STATUSES, MISMATCH_TYPES, type CaseEventAction, type CaseSeverity, type CaseStatus, type MismatchType } from './case-vocabulary.ts';
@@ -42,6 +43,8 @@ export async function openCase(db: CommonQueryMethods, c: NewCase): Promise<stri
       ${sql.jsonb(c.expectedState as never)}, ${sql.jsonb(c.observedState as never)}, ${c.severity}, 'OPEN', ${c.externalCallId},
       ${c.orderId ?? null}, ${c.jobKey ?? null}, ${c.processInstanceKey ?? null}, now())`);
   await appendCaseEvent(db, id, { action: 'OPENED', actor: RECONCILER, observedState: c.observedState, note: `${c.mismatchType} on ${c.system} ${c.businessObjectType} ${c.businessObjectId}` });
+  // counted inside the caller's transaction: a rolled-back opening is still counted (rare, and on the safe side)
+  metrics.reconciliationCase.inc({ system: c.system, mismatch_type: c.mismatchType, severity: c.severity, status: 'OPEN' });
   if (c.orderId) {
     await emit(db, 'ReconciliationCaseOpened', { orderId: c.orderId, correlationId: await correlationOf(db, c.orderId), causationId: `case:${id}`, payload: { caseId: id, systemCode: c.system, mismatchType: c.mismatchType, severity: c.severity } });
   }
@@ -117,7 +120,7 @@ async function correlationOf(db: CommonQueryMethods, orderId: string): Promise<s
 
 /** Moves the case to a status (announcing it when the case ends); resolution and decider are kept for the record. */
 export async function setCaseStatus(db: CommonQueryMethods, caseId: string, status: CaseStatus, details: { resolution?: string; decidedBy?: string; observedState?: unknown } = {}): Promise<void> {
-  const ended = await db.one(sql.type(z.object({ order_id: z.string().nullable(), resolution: z.string().nullable(), decided_by: z.string().nullable() }))`
+  const ended = await db.one(sql.type(z.object({ order_id: z.string().nullable(), resolution: z.string().nullable(), decided_by: z.string().nullable(), system_code: z.string(), mismatch_type: z.string(), severity: z.string() }))`
     update reconciliation_case
     set status = ${status},
         resolution = coalesce(${details.resolution ?? null}, resolution),
@@ -126,7 +129,8 @@ export async function setCaseStatus(db: CommonQueryMethods, caseId: string, stat
         resolved_at = case when ${status} in ('RESOLVED', 'CLOSED') then now() else resolved_at end,
         updated_at = now()
     where reconciliation_case_id = ${caseId}
-    returning order_id, resolution, decided_by`);
+    returning order_id, resolution, decided_by, system_code, mismatch_type, severity`);
+  metrics.reconciliationCase.inc({ system: ended.system_code, mismatch_type: ended.mismatch_type, severity: ended.severity, status });
   if (status !== 'RESOLVED' && status !== 'CLOSED') return;
   if (ended.order_id) {
     await emit(db, 'ReconciliationCaseResolved', {

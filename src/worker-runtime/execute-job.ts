@@ -8,6 +8,7 @@ import type { AnyWorker, JobInfo } from './define-worker.ts';
 import { isInfrastructureError } from './failure-classification.ts';
 import { isJobDataError } from './job-data-error.ts';
 import { describeIssues } from '../platform/zod-issues.ts';
+import { withLogContext } from '../platform/log-context.ts';
 
 /** The part of the SDK's activated job the runtime uses. */
 export interface JobHandle {
@@ -29,11 +30,20 @@ export interface JobHandle {
 
 export type Decision = EngineAction['kind'];
 
-/** Hooks for metrics; every job reports exactly one decision. */
+/** What the engine was told, for metrics: a fail that leaves no retries is an incident. */
+export type JobOutcome = { readonly kind: 'complete' } | { readonly kind: 'bpmn-error'; readonly errorCode: string } | { readonly kind: 'fail' } | { readonly kind: 'incident' };
+
+/** Hooks for metrics; every job reports exactly one outcome. */
 export interface JobObserver {
   activated(type: string): void;
-  decided(type: string, decision: Decision, durationMs: number): void;
+  decided(type: string, outcome: JobOutcome, durationMs: number): void;
 }
+
+/**
+ * Process variables every job's log lines carry when the instance has them (fetched for every job
+ * type, whatever the worker's schema reads; the business tenant is the model's tenantId variable).
+ */
+export const LOG_CONTEXT_VARIABLES = ['tenantId', 'orderId', 'orderItemId', 'correlationId', 'caseId'] as const;
 
 /** Backoff when the database or broker is unavailable: the job keeps its retries. */
 export const INFRASTRUCTURE_BACKOFF_MS = 10_000;
@@ -49,7 +59,7 @@ export async function executeJob<S>(worker: AnyWorker<S>, job: JobHandle, servic
     jobType: job.type,
     processInstanceKey: job.processInstanceKey,
     elementId: job.elementId,
-    ...pick(vars, ['orderId', 'tenantId', 'correlationId', 'orderItemId']),
+    ...pick(vars, LOG_CONTEXT_VARIABLES),
   });
   const info: JobInfo = {
     key: job.key,
@@ -85,15 +95,27 @@ export async function executeJob<S>(worker: AnyWorker<S>, job: JobHandle, servic
 
   await tellEngine(job, action, log);
   const durationMs = performance.now() - started;
-  observer?.decided(worker.type, action.kind, durationMs);
+  observer?.decided(worker.type, outcomeOf(action), durationMs);
   return action.kind;
+}
+
+function outcomeOf(action: EngineAction): JobOutcome {
+  switch (action.kind) {
+    case 'complete':
+      return { kind: 'complete' };
+    case 'bpmn-error':
+      return { kind: 'bpmn-error', errorCode: action.errorCode };
+    case 'fail':
+      return action.retries === 0 ? { kind: 'incident' } : { kind: 'fail' };
+  }
 }
 
 const passThrough = { safeParse: (v: unknown) => ({ success: true as const, data: v, error: undefined }) } as unknown as NonNullable<AnyWorker<unknown>['headers']>;
 
 async function runHandler<S>(worker: AnyWorker<S>, ctx: Parameters<AnyWorker<S>['handle']>[0]): Promise<EngineAction> {
   try {
-    return await worker.handle(ctx);
+    // Services below the handler log through this job's logger (see log-context.ts).
+    return await withLogContext(ctx.log, () => worker.handle(ctx));
   } catch (err) {
     const text = redactText(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
     if (isJobDataError(err)) {
