@@ -4,6 +4,7 @@
 // serves a test's isolated model copy (job types and messages suffixed `-S`); its event side and
 // inbox retries are then left to the test, which scopes them to its own orders.
 import { parseArgs } from 'node:util';
+import { collectDefaultMetrics } from 'prom-client';
 import { workers } from '../../workers/index.ts';
 import { createCamunda } from '../platform/camunda.ts';
 import { loadConfig } from '../platform/config.ts';
@@ -13,7 +14,10 @@ import { migrate } from '../platform/migrate.ts';
 import { startEventProcessing } from '../events/event-processing.ts';
 import { farmInboxRetryHandlers, startInboxRetries } from '../events/inbox-retries.ts';
 import { startFarm } from '../worker-runtime/farm.ts';
+import { metrics } from '../platform/metrics.ts';
+import { closeChecks } from '../platform/ops-endpoints.ts';
 import { createFarmServices } from './create-services.ts';
+import { farmOpsEndpoints, serveFarmOps } from './ops.ts';
 import { MODEL_SUFFIX, suffixedMessages } from './model-suffix.ts';
 import { resolveServed } from './roles.ts';
 import { drainGraceMs, farmShutdown } from './shutdown.ts';
@@ -61,11 +65,17 @@ const inboxRetries = suffix === undefined ? startInboxRetries({ db, log, handler
 const events = eventsOn ? startEventProcessing({ config, db, messages: services.messages, log }) : undefined;
 log.info({ role: values.role ?? (only.length ? 'only' : 'all'), jobTypes: farm.jobTypes, events: eventsOn ? 'on' : 'off', pid: process.pid }, 'farm ready');
 
+collectDefaultMetrics({ register: metrics.registry });
+const opsEndpoints = farmOpsEndpoints({ config, db, zeebe, kafka: eventsOn, draining: () => shutdown.draining(), inFlight: () => farm.inFlight() });
+const ops = await serveFarmOps(config, opsEndpoints, log);
+
 const shutdown = farmShutdown({
   farm,
   graceMs: drainGraceMs({ jobTimeoutMs: config.FARM_JOB_TIMEOUT_MS, drainTimeoutMs: config.FARM_DRAIN_TIMEOUT_MS, workers: served }),
   log,
   cleanup: async () => {
+    await ops?.close();
+    await closeChecks(opsEndpoints);
     await events?.stop();
     await inboxRetries?.stop();
     await zeebe.close().catch(() => undefined);

@@ -6,12 +6,16 @@ import type { EnginePort } from '../application/services.ts';
 import type { Logger } from '../platform/logger.ts';
 import { callbackRoutes } from './callback-routes.ts';
 import { operatorRoutes } from './operator-routes.ts';
+import { opsRoutes } from './ops-routes.ts';
+import type { OpsEndpoints } from '../platform/ops-endpoints.ts';
 import { orderRoutes } from './order-routes.ts';
 import { problemType, sendProblem } from './problem.ts';
 
 export interface IntakeDeps extends AcceptOrderDeps {
   readonly log: Logger;
   readonly engine: EnginePort;
+  /** GET /metrics, /health/live, /health/ready (the intake process serves them; tests may leave them out) */
+  readonly ops?: OpsEndpoints;
 }
 
 export function buildIntakeServer(deps: IntakeDeps): FastifyInstance {
@@ -33,5 +37,6 @@ export function buildIntakeServer(deps: IntakeDeps): FastifyInstance {
   orderRoutes(app, deps);
   callbackRoutes(app, deps);
   operatorRoutes(app, deps);
+  if (deps.ops) opsRoutes(app, deps.ops);
   return app;
 }

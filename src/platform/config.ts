@@ -54,6 +54,11 @@ export const configSchema = z.object({
   OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
   /** Comma-separated job types this process serves (role-based replicas); empty = all. */
   FARM_JOB_TYPES: z.string().default('').transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean)),
+  /** The farm's operations server (GET /metrics, /health/live, /health/ready); port 0 = any free port. */
+  FARM_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  FARM_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  /** How long one health check (engine, database, Kafka) may take before it counts as failed. */
+  HEALTH_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
   /** How often a waiting provisioning request is polled (ISO 8601 repeating interval), and when its SLA is breached. */
   PROVISIONING_POLL_CYCLE: z.string().regex(/^R(\d*)\/P/, 'an ISO 8601 repeating interval such as R/PT5M').default('R/PT5M'),
   PROVISIONING_SLA: z.string().regex(/^P/, 'an ISO 8601 duration such as PT2H').default('PT2H'),

@@ -31,7 +31,7 @@ export interface JobHandle {
 export type Decision = EngineAction['kind'];
 
 /** What the engine was told, for metrics: a fail that leaves no retries is an incident. */
-export type JobOutcome = { readonly kind: 'complete' } | { readonly kind: 'bpmn-error'; readonly errorCode: string } | { readonly kind: 'fail' } | { readonly kind: 'incident' };
+export type JobOutcome = { readonly kind: 'completed' } | { readonly kind: 'bpmn_error'; readonly errorCode: string } | { readonly kind: 'failed' } | { readonly kind: 'incident' };
 
 /** Hooks for metrics; every job reports exactly one outcome. */
 export interface JobObserver {
@@ -102,11 +102,11 @@ export async function executeJob<S>(worker: AnyWorker<S>, job: JobHandle, servic
 function outcomeOf(action: EngineAction): JobOutcome {
   switch (action.kind) {
     case 'complete':
-      return { kind: 'complete' };
+      return { kind: 'completed' };
     case 'bpmn-error':
-      return { kind: 'bpmn-error', errorCode: action.errorCode };
+      return { kind: 'bpmn_error', errorCode: action.errorCode };
     case 'fail':
-      return action.retries === 0 ? { kind: 'incident' } : { kind: 'fail' };
+      return action.retries === 0 ? { kind: 'incident' } : { kind: 'failed' };
   }
 }
 

@@ -10,13 +10,13 @@ export function jobMetrics(m: Metrics = processMetrics): JobObserver {
     },
     decided(type, outcome, durationMs) {
       switch (outcome.kind) {
-        case 'complete':
+        case 'completed':
           m.jobCompleted.inc({ job_type: type });
           break;
-        case 'bpmn-error':
+        case 'bpmn_error':
           m.jobBpmnError.inc({ job_type: type, error_code: outcome.errorCode });
           break;
-        case 'fail':
+        case 'failed':
           m.jobFailed.inc({ job_type: type });
           break;
         case 'incident':
