@@ -1,4 +1,4 @@
-import { REDACTED, redact, redactText } from './redaction.ts';
+import { REDACTED, redact, redactLogValue, redactText } from './redaction.ts';
 
 test('secrets are redacted at any depth and in any spelling', () => {
   const out = redact({
@@ -26,4 +26,35 @@ test('the input is not modified', () => {
   const input = { password: 'x' };
   redact(input);
   expect(input.password).toBe('x');
+});
+
+test('compound names of secrets are redacted too', () => {
+  expect(redact({ paymentToken: 'tok_1', billing_api_key: 'k', dbPassword: 'p', 'client-secret': 's', tokenType: 'Bearer' })).toEqual({
+    paymentToken: REDACTED,
+    billing_api_key: REDACTED,
+    dbPassword: REDACTED,
+    'client-secret': REDACTED,
+    tokenType: 'Bearer',
+  });
+});
+
+test('log values: errors are read as plain fields, other class instances are left to the serializers', () => {
+  class Request {
+    readonly url = '/x';
+  }
+  const req = new Request();
+  const err = Object.assign(new Error('card 4111111111111111 declined'), { code: 'E_CARD' });
+  const out = redactLogValue({ err, req, nested: { apiKey: 'k', list: ['4111-1111-1111-1111'] } }) as Record<string, unknown>;
+  expect(out.err).toMatchObject({ type: 'Error', message: 'card ****1111 declined', code: 'E_CARD' });
+  expect(out.req).toBe(req);
+  expect(out.nested).toEqual({ apiKey: REDACTED, list: ['****1111'] });
+});
+
+test('recognisable credentials in free text are masked: key=value pairs, quoted JSON, auth schemes', () => {
+  expect(redactText('GET /charge?token=tok_live_1&amount=5')).toBe('GET /charge?token=<redacted>&amount=5');
+  expect(redactText('{"password":"hunter2","user":"farm"}')).toBe('{"password":"<redacted>","user":"farm"}');
+  expect(redactText('apiKey: abc123, retry later')).toBe('apiKey: <redacted>, retry later');
+  expect(redactText('sent Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x.y')).toBe('sent Authorization: Bearer <redacted>');
+  // words that only look alike stay
+  expect(redactText('tokenType: Bearer, 3 tokens left')).toBe('tokenType: Bearer, 3 tokens left');
 });

@@ -12,6 +12,14 @@ const SECRET_KEYS = new Set(
 const CARD_KEYS = new Set(['cardnumber', 'pan', 'primaryaccountnumber', 'creditcard', 'cardno']);
 
 const normalize = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
+/** Compound names of secrets (paymentToken, billing_api_key, dbPassword, client-secret). */
+const SECRET_SUFFIX = /(token|secret|password|passwd|apikey|privatekey)$/;
+const isSecretKey = (nk: string) => SECRET_KEYS.has(nk) || SECRET_SUFFIX.test(nk);
+
+/** `token=…`, `apiKey: …`, `"password":"…"` inside free text (query strings, error texts, dumped JSON). */
+const SECRET_PAIR_IN_TEXT = /\b([a-z_-]*(?:token|secret|password|passwd|api[_-]?key)["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&,;)"']+)/gi;
+/** Credentials of an HTTP authorization header quoted in text. */
+const AUTH_SCHEME_IN_TEXT = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 
 /** 13–19 digits, optionally grouped by spaces or dashes, passing the Luhn check. */
 const CARD_IN_TEXT = /\b(?:\d[ -]?){12,18}\d\b/g;
@@ -36,12 +44,15 @@ export function maskCard(value: string): string {
   return digits.length >= 4 ? `****${digits.slice(-4)}` : REDACTED;
 }
 
-/** Masks card numbers inside free text (messages, external error texts). */
+/** Masks card numbers and recognisable credentials inside free text (messages, external error texts). */
 export function redactText(text: string): string {
-  return text.replace(CARD_IN_TEXT, (m) => {
-    const digits = m.replace(/\D/g, '');
-    return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? maskCard(digits) : m;
-  });
+  return text
+    .replace(SECRET_PAIR_IN_TEXT, (_m, key: string, value: string) => (/^["']/.test(value) ? `${key}${value[0]}${REDACTED}${value[0]}` : `${key}${REDACTED}`))
+    .replace(AUTH_SCHEME_IN_TEXT, (_m, scheme: string) => `${scheme} ${REDACTED}`)
+    .replace(CARD_IN_TEXT, (m) => {
+      const digits = m.replace(/\D/g, '');
+      return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? maskCard(digits) : m;
+    });
 }
 
 /** A deep copy of value with secrets and card numbers redacted. Cycles and depth are bounded. */
@@ -49,15 +60,36 @@ export function redact<T>(value: T, depth = 0): T {
   if (depth > 20) return REDACTED as T;
   if (typeof value === 'string') return redactText(value) as T;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1)) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const nk = normalize(k);
-      if (SECRET_KEYS.has(nk)) out[k] = v === undefined || v === null ? v : REDACTED;
-      else if (CARD_KEYS.has(nk)) out[k] = typeof v === 'string' || typeof v === 'number' ? maskCard(String(v)) : REDACTED;
-      else out[k] = redact(v, depth + 1);
-    }
-    return out as T;
+  if (value && typeof value === 'object') return redactEntries(value as Record<string, unknown>, (v) => redact(v, depth + 1)) as T;
+  return value;
+}
+
+/**
+ * The same policy for a log record's fields (see src/platform/logger.ts): errors are read as
+ * {type, message, code, stack}; objects that are not plain (HTTP requests, clients) are left to the
+ * logger's serializers instead of being copied field by field.
+ */
+export function redactLogValue(value: unknown, depth = 0): unknown {
+  if (depth > 10) return REDACTED;
+  if (typeof value === 'string') return redactText(value);
+  if (Array.isArray(value)) return value.map((v) => redactLogValue(v, depth + 1));
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return redactLogValue({ type: value.name, message: value.message, ...(code === undefined ? {} : { code }), stack: value.stack }, depth + 1);
+  }
+  if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+    return redactEntries(value as Record<string, unknown>, (v) => redactLogValue(v, depth + 1));
   }
   return value;
+}
+
+function redactEntries(value: Record<string, unknown>, inner: (v: unknown) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const nk = normalize(k);
+    if (isSecretKey(nk)) out[k] = v === undefined || v === null ? v : REDACTED;
+    else if (CARD_KEYS.has(nk)) out[k] = typeof v === 'string' || typeof v === 'number' ? maskCard(String(v)) : REDACTED;
+    else out[k] = inner(v);
+  }
+  return out;
 }
