@@ -17,6 +17,8 @@ export async function migrate(config: Config = loadConfig(), log: (msg: string) 
     direction: 'up',
     migrationsTable: 'schema_migration',
     checkOrder: true,
+    // replicas starting together queue on the lock (the default, 'fail', stops all but the first)
+    advisoryLockMode: 'wait',
     log,
     verbose: false,
   });
