@@ -11,7 +11,12 @@ export interface RepairRule {
   readonly why: string;
 }
 
+/** Reads change nothing at the external system: one a worker died in the middle of is simply asked again. */
+const read = (what: string): RepairRule => ({ recordObservedSuccess: false, resendWhenAbsent: false, repeatable: true, why: `${what} only reads; asking again changes nothing` });
+
 const rules: Readonly<Record<string, RepairRule>> = {
+  'CRM/VALIDATE_ACCOUNT': read('validating a customer account in CRM'),
+  'PROVISIONING/CHECK_STATUS': read('polling the status of a provisioning request'),
   'BILLING/ACTIVATE_SUBSCRIPTION': {
     recordObservedSuccess: true,
     resendWhenAbsent: true,
