@@ -21,5 +21,7 @@ export const FULFILLMENT_TASK_STATUSES = [
   /** outcome unknown: a reconciliation case decides */
   'AMBIGUOUS',
   'COMPENSATED',
+  /** not called: the tenant's capability for it is disabled and its path is a skip (src/application/capability-gate.ts) */
+  'SKIPPED',
 ] as const;
 export type FulfillmentTaskStatus = (typeof FULFILLMENT_TASK_STATUSES)[number];

@@ -90,6 +90,10 @@ export const configSchema = z.object({
   PROVISIONING_PASSWORD: z.string().min(1).default('dev-provisioning-password'),
   BILLING_TOKEN: z.string().min(1).default('dev-billing-token'),
   NOTIFICATION_API_KEY: z.string().min(1).default('dev-notify-key'),
+  /** Per-tenant credentials (auth_profile TENANT): a folder per tenant with one file per system (src/integration/registry/credentials.ts). */
+  CREDENTIALS_DIR: z.string().min(1).optional(),
+  /** How long a tenant's adapter registry rows and secrets are cached (0: read on every call). */
+  INTEGRATION_CONFIG_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 });
 
 export type Config = z.infer<typeof configSchema> & { readonly CAMUNDA_COOKIE_AUTH_URL: string };
