@@ -19,6 +19,7 @@ import { textTable } from '../platform/text-table.ts';
 import { awaitReady, logSays, startChild, stopChildren, type Child } from './child-processes.ts';
 import { describeExpectation, describeOutcome, meets, observe, settled, type Observed } from './outcomes.ts';
 import { demoScenarios } from './scenarios.ts';
+import { scrapeReplicas, seriesRows } from './metrics-summary.ts';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '6' }, replicas: { type: 'string', default: '2' }, 'timeout-seconds': { type: 'string', default: '240' } } });
 const started = Date.now();
@@ -35,6 +36,8 @@ say(`models: ${deployed.map((d) => `${d.id} v${d.version} (${d.status})`).join('
 
 const logDir = path.join(s.dir, 'demo');
 const children: Child[] = [];
+/** each replica's operations endpoints (/metrics, /health/*), on consecutive ports from FARM_HTTP_PORT */
+const replicaOps: { name: string; url: string }[] = [];
 const db = await createDatabasePool(config, 'demo');
 const search = new EngineSearch(config);
 let exitCode = 1;
@@ -48,8 +51,10 @@ try {
   await awaitReady(intake, async () => (await fetch(`http://127.0.0.1:${config.HTTP_PORT}/orders/none`)).status === 404);
   const replicas = Number(values.replicas);
   for (let i = 1; i <= replicas; i++) {
-    const farm = startChild(`farm-${i}`, 'src/farm/cli.ts', logDir);
+    const opsPort = config.FARM_HTTP_PORT + i - 1;
+    const farm = startChild(`farm-${i}`, 'src/farm/cli.ts', logDir, { FARM_HTTP_PORT: String(opsPort) });
     children.push(farm);
+    replicaOps.push({ name: `farm-${i}`, url: `http://127.0.0.1:${opsPort}` });
     await awaitReady(farm, logSays(farm, 'farm ready'));
   }
   say(`simulators :${config.SIMULATOR_PORT}, intake :${config.HTTP_PORT}, ${replicas} farm replica(s) running (logs in ${logDir})`);
@@ -108,6 +113,10 @@ try {
       [[totals.completed, totals.rejected, totals.fallout, totals.cancelled, values_.filter((o) => o.incident).length, totals.open_cases, totals.resolved_cases, values_.filter((o) => o.userTask).length].map(String)],
     ),
   );
+  const scrapes = await scrapeReplicas(replicaOps, logDir);
+  console.log(`\nmetrics of the replicas (GET /metrics; saved as ${logDir}/metrics-farm-N.prom)`);
+  console.log(textTable(['series', 'total', ...scrapes.map((r) => r.replica)], seriesRows(scrapes)));
+  for (const r of scrapes) if (r.error) console.log(`  ${r.replica}: /metrics not scraped (${r.error})`);
   const base = config.CAMUNDA_OPERATE_BASE_URL;
   const password = config.CAMUNDA_COOKIE_AUTH_PASSWORD === 'demo' ? 'demo' : 'see CAMUNDA_COOKIE_AUTH_PASSWORD';
   console.log(`
