@@ -1,0 +1,82 @@
+// A farm replica as its own operating-system process (`node src/farm/cli.ts …`), for tests that
+// signal or kill replicas: its JSON log lines are kept in memory, its exit is awaitable.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { eventually } from './process-test.ts';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+export interface ReplicaExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export type LogLine = Readonly<Record<string, unknown>> & { readonly msg?: string };
+
+export class FarmReplica {
+  readonly name: string;
+  readonly lines: LogLine[] = [];
+  readonly exited: Promise<ReplicaExit>;
+  private readonly child: ChildProcess;
+  private exit: ReplicaExit | undefined;
+
+  private constructor(name: string, child: ChildProcess) {
+    this.name = name;
+    this.child = child;
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        resolve(this.exit);
+      }),
+    );
+    const keep = (text: string) => {
+      try {
+        this.lines.push(JSON.parse(text) as LogLine);
+      } catch {
+        this.lines.push({ msg: text });
+      }
+    };
+    createInterface({ input: child.stdout! }).on('line', keep);
+    createInterface({ input: child.stderr! }).on('line', keep);
+  }
+
+  /** Starts `node src/farm/cli.ts <args>` with `env` over this process's environment. */
+  static start(name: string, args: readonly string[], env: Readonly<Record<string, string>>): FarmReplica {
+    const child = spawn(process.execPath, [path.join(root, 'src', 'farm', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new FarmReplica(name, child);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Log lines whose message is (or starts with) `msg`. */
+  logged(msg: string): LogLine[] {
+    return this.lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith(msg));
+  }
+
+  async awaitLog(msg: string, timeoutMs = 60_000): Promise<LogLine> {
+    return eventually(`${this.name} to log "${msg}"`, async () => {
+      if (this.exit) throw new Error(`${this.name} exited (${JSON.stringify(this.exit)}); last lines: ${this.tail()}`);
+      return this.logged(msg)[0];
+    }, { timeoutMs, intervalMs: 200 });
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** Stops a replica still running at the end of a test (drain first, then kill). */
+  async stop(): Promise<void> {
+    if (this.exit || this.child.exitCode !== null) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  tail(n = 8): string {
+    return this.lines.slice(-n).map((l) => JSON.stringify(l)).join('\n');
+  }
+}
