@@ -2,6 +2,7 @@
 // tests) reads its settings through loadConfig(), so a default changed here changes everywhere.
 // Defaults match the local stack started by `npm run stack:up`.
 import { z } from 'zod';
+import { resolveSecretFiles } from './secret-files.ts';
 
 const url = z.url();
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -83,7 +84,7 @@ export const configSchema = z.object({
   EXTERNAL_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
   EXTERNAL_RESPONSE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
   // Credentials of the external systems (development defaults match the simulators; production
-  // values come from the environment or *_FILE secret files, never from code).
+  // values come from the environment or *_FILE secret files (secret-files.ts), never from code).
   CRM_API_KEY: z.string().min(1).default('dev-crm-key'),
   INVENTORY_TOKEN: z.string().min(1).default('dev-inventory-token'),
   PROVISIONING_USERNAME: z.string().min(1).default('farm'),
@@ -104,7 +105,9 @@ export class ConfigError extends Error {
 
 /** Parses the environment; a bad value fails fast with every offending variable named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = configSchema.safeParse(env);
+  const files = resolveSecretFiles(env);
+  if (files.kind === 'invalid') throw new ConfigError(`invalid configuration:\n${files.problems.map((p) => `  ${p}`).join('\n')}`);
+  const result = configSchema.safeParse(files.env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
