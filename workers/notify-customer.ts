@@ -7,7 +7,8 @@ export default farmWorker({
   type: 'notification.send-order-confirmation.v1',
   description: 'Sends the order confirmation to the customer (once)',
   variables: orderScope,
-  output: z.object({ notificationId: z.string() }),
+  // notificationId null + notificationSkipped (why): the tenant's NOTIFICATION_SEND_EMAIL capability is disabled
+  output: z.union([z.object({ notificationId: z.string() }), z.object({ notificationId: z.null(), notificationSkipped: z.string() })]),
   bpmnErrors: [],
   handle: ({ services, job, variables }) => notifyCustomer(services, job, variables),
 });

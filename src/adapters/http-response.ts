@@ -2,6 +2,7 @@
 // accepted it, and an error body is looked at only to pick out the external error code.
 import type { z } from 'zod';
 import { describeIssues } from '../platform/zod-issues.ts';
+import { redactText } from '../integration/redaction.ts';
 import { schemaMismatch, type FailureResult, type HttpOutcome } from '../integration/http/system-client.ts';
 
 export type HttpResponse = Extract<HttpOutcome, { kind: 'response' }>;
@@ -25,8 +26,8 @@ export function errorBody<S extends z.ZodType>(outcome: HttpResponse, schema: S)
 }
 
 
-/** " (CODE: message)" from an external error, for reason messages and evidence; empty when there is none. */
+/** " (CODE: message)" from an external error, for reason messages and evidence (redacted: it is the external system's text); empty when there is none. */
 export function externalDetail(code: string | undefined, message: string | undefined): string {
   const parts = [code, message].filter((p): p is string => typeof p === 'string' && p.length > 0);
-  return parts.length ? ` (${parts.join(': ').slice(0, 200)})` : '';
+  return parts.length ? ` (${redactText(parts.join(': ')).slice(0, 200)})` : '';
 }

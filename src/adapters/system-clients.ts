@@ -1,21 +1,22 @@
-// One SystemHttpClient per external system, with that system's credentials and the seed 000 §7.1
-// timeout budget from the configuration. Credentials are sent as headers and never stored.
-import type { ExternalSystem } from '../integration/external-result.ts';
+// One SystemHttpClient per external system with the farm's own credentials (auth_profile SHARED)
+// and the seed 000 §7.1 timeout budget from the configuration: the clients of every tenant whose
+// registry rows point at the configured URLs (src/adapters/tenant-adapters.ts). Credentials are
+// sent as headers and never stored.
+import { EXTERNAL_SYSTEMS, type ExternalSystem } from '../integration/external-result.ts';
 import { SystemHttpClient } from '../integration/http/system-client.ts';
+import { registerSecretValues } from '../integration/redaction.ts';
 import type { Config } from '../platform/config.ts';
+import { authHeaders, secretForms, sharedCredentials } from './auth-headers.ts';
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}` });
-const apiKey = (key: string) => ({ 'x-api-key': key });
+export const configuredUrl = (config: Config, system: ExternalSystem): string =>
+  ({ CRM: config.CRM_URL, INVENTORY: config.INVENTORY_URL, PROVISIONING: config.PROVISIONING_URL, BILLING: config.BILLING_URL, NOTIFICATION: config.NOTIFICATION_URL })[system];
 
 export function createSystemClients(config: Config): Readonly<Record<ExternalSystem, SystemHttpClient>> {
-  const client = (system: ExternalSystem, baseUrl: string, credentials: () => Record<string, string>) =>
-    new SystemHttpClient({ system, baseUrl, credentials, connectTimeoutMs: config.EXTERNAL_CONNECT_TIMEOUT_MS, responseTimeoutMs: config.EXTERNAL_RESPONSE_TIMEOUT_MS });
-  return {
-    CRM: client('CRM', config.CRM_URL, () => apiKey(config.CRM_API_KEY)),
-    INVENTORY: client('INVENTORY', config.INVENTORY_URL, () => bearer(config.INVENTORY_TOKEN)),
-    PROVISIONING: client('PROVISIONING', config.PROVISIONING_URL, () => basic(config.PROVISIONING_USERNAME, config.PROVISIONING_PASSWORD)),
-    BILLING: client('BILLING', config.BILLING_URL, () => bearer(config.BILLING_TOKEN)),
-    NOTIFICATION: client('NOTIFICATION', config.NOTIFICATION_URL, () => apiKey(config.NOTIFICATION_API_KEY)),
+  const shared = sharedCredentials(config);
+  const client = (system: ExternalSystem) => {
+    registerSecretValues(secretForms(system, shared[system]));
+    const headers = authHeaders(system, shared[system]);
+    return new SystemHttpClient({ system, baseUrl: configuredUrl(config, system), credentials: () => headers, connectTimeoutMs: config.EXTERNAL_CONNECT_TIMEOUT_MS, responseTimeoutMs: config.EXTERNAL_RESPONSE_TIMEOUT_MS });
   };
+  return Object.fromEntries(EXTERNAL_SYSTEMS.map((s) => [s, client(s)])) as Record<ExternalSystem, SystemHttpClient>;
 }

@@ -28,6 +28,7 @@ export async function activateBilling(s: FarmServices, job: JobInfo, input: { or
   const { action } = await runExternalStep(s, job, {
     order,
     task: { orderId: order.orderId, taskType: 'ACTIVATE_BILLING' },
+    capability: 'BILLING_ACTIVATE_SUBSCRIPTION',
     call: {
       system: 'BILLING',
       operation: 'ACTIVATE_SUBSCRIPTION',
@@ -35,7 +36,7 @@ export async function activateBilling(s: FarmServices, job: JobInfo, input: { or
       idempotencyKey: command.idempotencyKey,
       request: command,
       resultSchema: result,
-      send: () => s.ports.billing.activate(command),
+      send: () => s.portsFor(order.tenantId).billing.activate(command),
     },
     policy: () => ({
       subject: `BILLING activate-subscription ${sub.subscriptionId} for order ${order.orderId}`,

@@ -21,6 +21,7 @@ export async function activateService(s: FarmServices, job: JobInfo, input: { or
   const { action } = await runExternalStep(s, job, {
     order,
     task: { orderId: order.orderId, orderItemId: item.orderItemId, taskType: 'ACTIVATE_SERVICE' },
+    capability: 'PROVISIONING_ACTIVATE_SERVICE',
     call: {
       system: 'PROVISIONING',
       operation: 'ACTIVATE_SERVICE',
@@ -30,7 +31,7 @@ export async function activateService(s: FarmServices, job: JobInfo, input: { or
       request: { tenantId: order.tenantId, orderId: order.orderId, orderItemId: item.orderItemId, action: 'ACTIVATE', serviceSpecificationCode: item.serviceSpecificationCode, technicalParameters: item.technicalParameters },
       resultSchema: result,
       send: (taskId) =>
-        s.ports.provisioning.submit(
+        s.portsFor(order.tenantId).provisioning.submit(
           provisioningCommand(order, item, { fulfillmentTaskId: taskId, action: 'ACTIVATE', idempotencyKey, callbackUrl: s.config.PROVISIONING_CALLBACK_URL, technicalParameters: item.technicalParameters }),
         ),
     },

@@ -7,7 +7,7 @@ import type { JobInfo } from '../worker-runtime/define-worker.ts';
 import { toEngineAction } from '../integration/outcome-mapping.ts';
 import { findTask } from './fulfillment-task-repository.ts';
 import { loadOrder } from './order-repository.ts';
-import { startReconciliation } from './external-step.ts';
+import { callLeaseMs, startReconciliation } from './external-step.ts';
 import { handleProvisioningResult } from './provisioning-result.ts';
 import type { FarmServices } from './services.ts';
 
@@ -37,8 +37,8 @@ export async function checkProvisioningStatus(s: FarmServices, job: JobInfo, inp
     causationId: `job:${job.key}`,
     request: { providerRequestId },
     resultSchema: result,
-    send: () => s.ports.provisioning.status(providerRequestId),
-    leaseMs: s.callLeaseMs,
+    send: () => s.portsFor(order.tenantId).provisioning.status(providerRequestId),
+    leaseMs: await callLeaseMs(s, order.tenantId, 'PROVISIONING'),
     context: { orderId: order.orderId, jobKey: job.key, processInstanceKey: job.processInstanceKey },
   });
   if (outcome.kind === 'ambiguous') await startReconciliation(s, outcome.reconciliationCaseId);

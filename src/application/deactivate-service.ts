@@ -25,6 +25,7 @@ export async function deactivateService(s: FarmServices, job: JobInfo, input: { 
   const { outcome, action } = await runExternalStep(s, job, {
     order,
     task: { orderId: order.orderId, orderItemId: item.orderItemId, taskType: 'DEACTIVATE_SERVICE' },
+    capability: null, // compensation: undoes an activation the provider accepted
     call: {
       system: 'PROVISIONING',
       operation: 'DEACTIVATE_SERVICE',
@@ -33,7 +34,7 @@ export async function deactivateService(s: FarmServices, job: JobInfo, input: { 
       request: { tenantId: order.tenantId, orderId: order.orderId, orderItemId: item.orderItemId, action: 'DEACTIVATE', serviceSpecificationCode: item.serviceSpecificationCode, activationRequestId: activation.externalRequestId },
       resultSchema: result,
       send: (taskId) =>
-        s.ports.provisioning.submit(
+        s.portsFor(order.tenantId).provisioning.submit(
           provisioningCommand(order, item, {
             fulfillmentTaskId: taskId,
             action: 'DEACTIVATE',

@@ -11,6 +11,10 @@ import { requestCaseHandling } from '../reconciliation/request-case-handling.ts'
 import type { FarmServices } from './services.ts';
 import { emit } from '../events/emit.ts';
 import type { FulfillmentEventInput, FulfillmentEventType } from '../events/event-schemas.ts';
+import type { ExternalSystem } from '../integration/external-result.ts';
+import type { CapabilityCode } from '../integration/registry/capabilities.ts';
+import { leaseMsFor } from '../integration/registry/profiles.ts';
+import { gateCapability, type Disabled } from './capability-gate.ts';
 
 export interface ExternalStep<T> {
   readonly order: OrderSnapshot;
@@ -19,6 +23,15 @@ export interface ExternalStep<T> {
     /** sends the request; gets the fulfillment task id (e.g. for the provider's correlation) */
     readonly send: (taskId: string) => ReturnType<ExternalCallSpec<T>['send']>;
   };
+  /**
+   * The tenant capability the step uses, asked of the adapter registry before anything is sent
+   * (capability-gate.ts: a disabled one is a BPMN error or a skip). null for steps that follow up
+   * or undo work already done (status polls, compensations): disabling stops new work, never the
+   * cleanup of work that happened.
+   */
+  readonly capability: CapabilityCode | null;
+  /** the output of the step when its capability is disabled and the capability's path is a skip */
+  readonly skipped?: (reason: string) => Readonly<Record<string, unknown>>;
   /** builds the engine policy once the fulfillment task id is known */
   readonly policy: (taskId: string) => OutcomePolicy<T>;
   /** what of a success is kept on the fulfillment task (non-secret, small) */
@@ -36,8 +49,18 @@ export interface StepResult<T> {
   readonly action: EngineAction;
 }
 
-export async function runExternalStep<T>(s: FarmServices, job: JobInfo, step: ExternalStep<T>): Promise<StepResult<T>> {
+/** A gated step's result: the call's, or the disabled capability's (no call made). */
+export type GatedStepResult<T> = StepResult<T> | { readonly taskId: string; readonly outcome: undefined; readonly disabled: Disabled; readonly action: EngineAction };
+
+export function runExternalStep<T>(s: FarmServices, job: JobInfo, step: ExternalStep<T> & { readonly capability: null }): Promise<StepResult<T>>;
+export function runExternalStep<T>(s: FarmServices, job: JobInfo, step: ExternalStep<T>): Promise<GatedStepResult<T>>;
+export async function runExternalStep<T>(s: FarmServices, job: JobInfo, step: ExternalStep<T>): Promise<GatedStepResult<T>> {
   const taskId = await ensureTask(s.db, step.task);
+  const tenantId = step.order.tenantId;
+  if (step.capability) {
+    const gated = await gateCapability(s, { tenantId, orderId: step.order.orderId, system: step.call.system, operation: step.call.operation, idempotencyKey: step.call.idempotencyKey, capability: step.capability, skipped: step.skipped }, taskId);
+    if (gated) return { taskId, outcome: undefined, ...gated };
+  }
   const outcome = await s.calls.run<T>(
     {
       ...step.call,
@@ -45,7 +68,7 @@ export async function runExternalStep<T>(s: FarmServices, job: JobInfo, step: Ex
       tenantId: step.order.tenantId,
       correlationId: step.order.correlationId,
       causationId: `job:${job.key}`,
-      leaseMs: s.callLeaseMs,
+      leaseMs: await callLeaseMs(s, tenantId, step.call.system),
       context: { orderId: step.order.orderId, jobKey: job.key, processInstanceKey: job.processInstanceKey },
     },
     async (tx, o) => {
@@ -58,6 +81,12 @@ export async function runExternalStep<T>(s: FarmServices, job: JobInfo, step: Ex
   );
   if (outcome.kind === 'ambiguous') await startReconciliation(s, outcome.reconciliationCaseId);
   return { taskId, outcome, action: toEngineAction(outcome, step.policy(taskId), job) };
+}
+
+/** How long a call of this tenant to this system may stay STARTED before it counts as abandoned (its timeout profile's budget). */
+export async function callLeaseMs(s: FarmServices, tenantId: string, system: ExternalSystem): Promise<number> {
+  const lookup = await s.registry.binding(tenantId, system);
+  return lookup.kind === 'bound' ? leaseMsFor(lookup.binding.timeouts) : s.callLeaseMs;
 }
 
 /** Hands a new case to the reconciler at once; the reconciliation sweep retries it if this fails. */

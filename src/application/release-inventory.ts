@@ -29,6 +29,7 @@ export async function releaseInventory(s: FarmServices, job: JobInfo, input: { o
   const { outcome, action } = await runExternalStep(s, job, {
     order,
     task: { orderId: order.orderId, orderItemId: item.orderItemId, taskType: 'RELEASE_INVENTORY' },
+    capability: null, // compensation: undoes a reservation that was made
     call: {
       system: 'INVENTORY',
       operation: 'RELEASE_RESOURCE',
@@ -36,7 +37,7 @@ export async function releaseInventory(s: FarmServices, job: JobInfo, input: { o
       idempotencyKey: command.idempotencyKey,
       request: command,
       resultSchema: result,
-      send: () => s.ports.inventory.release(command),
+      send: () => s.portsFor(order.tenantId).inventory.release(command),
     },
     // A compensation handler has no business error path: anything but success is an incident.
     policy: () => ({ subject: `INVENTORY release ${command.reservationId} for order ${order.orderId} item ${item.orderItemId}`, onSuccess: () => ({ released: true }) }),

@@ -27,6 +27,7 @@ export async function reserveInventory(s: FarmServices, job: JobInfo, input: { o
   const { action } = await runExternalStep(s, job, {
     order,
     task: { orderId: order.orderId, orderItemId: item.orderItemId, taskType: 'RESERVE_INVENTORY' },
+    capability: 'INVENTORY_RESERVE_NUMBER',
     call: {
       system: 'INVENTORY',
       operation: 'RESERVE_RESOURCE',
@@ -34,7 +35,7 @@ export async function reserveInventory(s: FarmServices, job: JobInfo, input: { o
       idempotencyKey: command.idempotencyKey,
       request: command,
       resultSchema: result,
-      send: () => s.ports.inventory.reserve(command),
+      send: () => s.portsFor(order.tenantId).inventory.reserve(command),
     },
     policy: () => ({
       subject: `INVENTORY reserve ${item.resourceType} for order ${order.orderId} item ${item.orderItemId}`,

@@ -2,6 +2,7 @@
 import type { DatabasePool } from 'slonik';
 import type { Adapters } from '../adapters/index.ts';
 import type { ExternalCalls } from '../integration/external-call.ts';
+import type { AdapterRegistry } from '../integration/registry/adapter-registry.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 
@@ -28,11 +29,14 @@ export interface EnginePort {
 export interface FarmServices {
   readonly db: DatabasePool;
   readonly calls: ExternalCalls;
-  readonly ports: Ports;
+  /** tenant configuration: which capabilities a tenant may use, where its calls go (seed 000 §10) */
+  readonly registry: AdapterRegistry;
+  /** the external systems as the tenant's registry rows configure them (base URL, credential, timeouts) */
+  readonly portsFor: (tenantId: string) => Ports;
   readonly messages: MessagePublisher;
   readonly engine: EnginePort;
   readonly config: Config;
   readonly log: Logger;
-  /** how long one external call may take before its attempt counts as abandoned */
+  /** how long one external call may take before its attempt counts as abandoned (standard timeouts; see callLeaseMs in external-step.ts) */
   readonly callLeaseMs: number;
 }

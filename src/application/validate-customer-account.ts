@@ -21,6 +21,7 @@ export async function validateCustomerAccount(s: FarmServices, job: JobInfo, inp
   const { action } = await runExternalStep(s, job, {
     order,
     task: { orderId: order.orderId, taskType: 'VALIDATE_CUSTOMER_ACCOUNT' },
+    capability: 'CRM_VALIDATE_ACCOUNT',
     call: {
       system: 'CRM',
       operation: 'VALIDATE_ACCOUNT',
@@ -28,7 +29,7 @@ export async function validateCustomerAccount(s: FarmServices, job: JobInfo, inp
       idempotencyKey: idempotencyKeys.customerAccountValidation(order.tenantId, order.orderId, order.customerAccountId),
       request: command,
       resultSchema: result,
-      send: () => s.ports.crm.validateCustomerAccount(command),
+      send: () => s.portsFor(order.tenantId).crm.validateCustomerAccount(command),
     },
     policy: () => ({
       subject: `CRM validate-account ${order.customerAccountId} for order ${order.orderId}`,

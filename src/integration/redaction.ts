@@ -44,8 +44,19 @@ export function maskCard(value: string): string {
   return digits.length >= 4 ? `****${digits.slice(-4)}` : REDACTED;
 }
 
-/** Masks card numbers and recognisable credentials inside free text (messages, external error texts). */
+/**
+ * Credential values in use (registered by the adapters when they send them): an external system
+ * echoing one in free text (an error message, a plain-text body) must not carry it into a snapshot
+ * or a log line. Values shorter than 8 characters are not registered (too likely to be ordinary text).
+ */
+const SECRET_VALUES = new Set<string>();
+export function registerSecretValues(values: Iterable<string>): void {
+  for (const v of values) if (v.length >= 8) SECRET_VALUES.add(v);
+}
+
+/** Masks card numbers, recognisable credentials and known credential values inside free text (messages, external error texts). */
 export function redactText(text: string): string {
+  for (const secret of SECRET_VALUES) if (text.includes(secret)) text = text.replaceAll(secret, REDACTED);
   return text
     .replace(SECRET_PAIR_IN_TEXT, (_m, key: string, value: string) => (/^["']/.test(value) ? `${key}${value[0]}${REDACTED}${value[0]}` : `${key}${REDACTED}`))
     .replace(AUTH_SCHEME_IN_TEXT, (_m, scheme: string) => `${scheme} ${REDACTED}`)

@@ -24,6 +24,7 @@ export interface CheckResult {
 
 const attemptRow = z.object({
   external_call_id: z.string(),
+  tenant_id: z.string(),
   system_code: z.string(),
   operation_code: z.string(),
   idempotency_key: z.string(),
@@ -41,7 +42,7 @@ export async function checkCase(s: FarmServices, caseId: string, handlerProcessI
   if (!c.external_call_id) return escalate(s, c, expectedSummary, 'the case has no attempt to check');
 
   const attempt = await s.db.one(sql.type(attemptRow)`
-    select external_call_id, system_code, operation_code, idempotency_key, business_object_id, status from external_call_attempt where external_call_id = ${c.external_call_id}`);
+    select external_call_id, tenant_id, system_code, operation_code, idempotency_key, business_object_id, status from external_call_attempt where external_call_id = ${c.external_call_id}`);
   const rule = repairRule(attempt.system_code, attempt.operation_code);
   const order = c.order_id ? (await loadOrder(s.db, c.order_id).catch(() => undefined))?.snapshot : undefined;
 
@@ -52,7 +53,7 @@ export async function checkCase(s: FarmServices, caseId: string, handlerProcessI
   }
   if (rule.repeatable) return safeToRetry(s, c, attempt.external_call_id, expectedSummary, `${rule.why}: sent again without asking first`, undefined);
 
-  const observation = await observeExternalState(s.ports, { system: attempt.system_code, operation: attempt.operation_code, idempotencyKey: attempt.idempotency_key, businessObjectId: attempt.business_object_id }, order);
+  const observation = await observeExternalState(s.portsFor(attempt.tenant_id), { system: attempt.system_code, operation: attempt.operation_code, idempotencyKey: attempt.idempotency_key, businessObjectId: attempt.business_object_id }, order);
   const checks = c.check_count + 1;
   await s.db.query(sql.unsafe`update reconciliation_case set check_count = ${checks}, updated_at = now() where reconciliation_case_id = ${caseId}`);
   await appendCaseEvent(s.db, caseId, { action: 'OBSERVED', actor: RECONCILER, observedState: { kind: observation.kind, summary: observation.summary }, note: `check ${checks} of ${s.config.RECONCILIATION_MAX_CHECKS}` });

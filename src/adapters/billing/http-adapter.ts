@@ -1,7 +1,7 @@
 // BillingPort over the billing HTTP API. Financially sensitive: an unanswered activation is
 // ambiguous (reconcile first), and every conflict is reported, never smoothed over.
 import type { ExternalResult } from '../../integration/external-result.ts';
-import { failureOf, type SystemHttpClient } from '../../integration/http/system-client.ts';
+import { failureOf, type HttpSender } from '../../integration/http/system-client.ts';
 import { READ, SIDE_EFFECT, errorBody, readBody } from '../http-response.ts';
 import { BILLING_ERRORS, activationDto, activationListDto, billingErrorDto } from './dto.ts';
 import {
@@ -16,9 +16,9 @@ import {
 import type { BillingActivation, BillingActivationCommand, BillingPort } from './port.ts';
 
 export class BillingHttpAdapter implements BillingPort {
-  private readonly client: SystemHttpClient;
+  private readonly client: HttpSender;
 
-  constructor(client: SystemHttpClient) {
+  constructor(client: HttpSender) {
     this.client = client;
   }
 

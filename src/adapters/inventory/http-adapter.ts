@@ -1,7 +1,7 @@
 // InventoryPort over the inventory HTTP API. Reserve and release change inventory state: an
 // unanswered request is ambiguous. Reservations are idempotent on our Idempotency-Key.
 import type { ExternalResult } from '../../integration/external-result.ts';
-import { failureOf, type SystemHttpClient } from '../../integration/http/system-client.ts';
+import { failureOf, type HttpSender } from '../../integration/http/system-client.ts';
 import { READ, SIDE_EFFECT, errorBody, readBody } from '../http-response.ts';
 import { INVENTORY_ERRORS, inventoryErrorDto, releaseDto, reservationDto, reservationListDto } from './dto.ts';
 import {
@@ -17,9 +17,9 @@ import {
 import type { InventoryPort, InventoryRelease, InventoryReleaseCommand, InventoryReservation, InventoryReservationCommand } from './port.ts';
 
 export class InventoryHttpAdapter implements InventoryPort {
-  private readonly client: SystemHttpClient;
+  private readonly client: HttpSender;
 
-  constructor(client: SystemHttpClient) {
+  constructor(client: HttpSender) {
     this.client = client;
   }
 

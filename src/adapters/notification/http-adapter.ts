@@ -1,16 +1,16 @@
 // NotificationPort over the provider's HTTP API. No idempotency header exists there, so a send
 // that got no answer is ambiguous: the attempt ledger and reconciliation keep it from going twice.
 import type { ExternalResult } from '../../integration/external-result.ts';
-import { failureOf, type SystemHttpClient } from '../../integration/http/system-client.ts';
+import { failureOf, type HttpSender } from '../../integration/http/system-client.ts';
 import { READ, SIDE_EFFECT, errorBody, readBody } from '../http-response.ts';
 import { messageAcceptedDto, notificationErrorDto, sentMessageListDto } from './dto.ts';
 import { toExternalMessage, toExternalMessageQuery, toInternalRejectedMessage, toInternalSent, toInternalSentMessages, type SentMessage } from './mapper.ts';
 import type { NotificationCommand, NotificationPort, NotificationSent } from './port.ts';
 
 export class NotificationHttpAdapter implements NotificationPort {
-  private readonly client: SystemHttpClient;
+  private readonly client: HttpSender;
 
-  constructor(client: SystemHttpClient) {
+  constructor(client: HttpSender) {
     this.client = client;
   }
 

@@ -1,7 +1,7 @@
 // ProvisioningPort over the provisioning HTTP API (asynchronous: a submit is accepted, the result
 // arrives by callback or status poll). Idempotent on clientTxnRef = our idempotency key.
 import type { ExternalResult } from '../../integration/external-result.ts';
-import { failureOf, type SystemHttpClient } from '../../integration/http/system-client.ts';
+import { failureOf, type HttpSender } from '../../integration/http/system-client.ts';
 import { READ, SIDE_EFFECT, errorBody, readBody } from '../http-response.ts';
 import { PROVISIONING_ERRORS, provisioningErrorDto, serviceOrderAcceptedDto, serviceOrderDto, serviceOrderDuplicateDto, serviceOrderListDto } from './dto.ts';
 import {
@@ -17,9 +17,9 @@ import {
 import type { ProvisioningAccepted, ProvisioningCommand, ProvisioningPort, ProvisioningState } from './port.ts';
 
 export class ProvisioningHttpAdapter implements ProvisioningPort {
-  private readonly client: SystemHttpClient;
+  private readonly client: HttpSender;
 
-  constructor(client: SystemHttpClient) {
+  constructor(client: HttpSender) {
     this.client = client;
   }
 

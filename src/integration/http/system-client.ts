@@ -5,7 +5,7 @@
 import { ConsecutiveBreaker, ConstantBackoff, bulkhead, circuitBreaker, handleWhenResult, isBrokenCircuitError, isBulkheadRejectedError, retry, wrap, CircuitState, type IPolicy } from 'cockatiel';
 import got, { type Got } from 'got';
 import type { Exchange, ExternalResult, ExternalSystem } from '../external-result.ts';
-import { redact } from '../redaction.ts';
+import { redact, redactText } from '../redaction.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { classifyTransportError, type TransportFailure } from './transport-failure.ts';
 
@@ -40,7 +40,14 @@ export type HttpOutcome =
       readonly exchange: Exchange;
     }
   | { readonly kind: 'transport'; readonly failure: TransportFailure; readonly exchange: Exchange }
-  | { readonly kind: 'refused'; readonly reason: 'CIRCUIT_OPEN' | 'BULKHEAD_FULL'; readonly message: string; readonly exchange: Exchange };
+  | { readonly kind: 'refused'; readonly reason: 'CIRCUIT_OPEN' | 'BULKHEAD_FULL'; readonly message: string; readonly exchange: Exchange }
+  /** not sent: the tenant has no usable configuration or credential for the system (the message says what to set) */
+  | { readonly kind: 'unconfigured'; readonly message: string; readonly exchange: Exchange };
+
+/** What an adapter sends through: a SystemHttpClient, or the per-tenant routing in src/adapters/tenant-adapters.ts. */
+export interface HttpSender {
+  send(req: HttpRequest): Promise<HttpOutcome>;
+}
 
 const countsAgainstCircuit = (o: unknown): boolean => {
   const outcome = o as HttpOutcome;
@@ -51,7 +58,7 @@ const connectionNeverMade = (o: unknown): boolean => {
   return outcome.kind === 'transport' && outcome.failure.category === 'CONNECTION_FAILED' && !outcome.failure.sent;
 };
 
-export class SystemHttpClient {
+export class SystemHttpClient implements HttpSender {
   readonly system: ExternalSystem;
   private readonly http: Got;
   private readonly policy: IPolicy;
@@ -140,6 +147,7 @@ export type FailureResult = Extract<ExternalResult<never>, { kind: 'failed' | 'a
  */
 export function failureOf(outcome: HttpOutcome, opts: { readonly sideEffect: boolean }): FailureResult {
   const { exchange } = outcome;
+  if (outcome.kind === 'unconfigured') return { kind: 'failed', category: 'AUTH_FAILED', retryable: false, sent: false, message: outcome.message, exchange };
   if (outcome.kind === 'refused') return { kind: 'failed', category: 'CONNECTION_FAILED', retryable: true, sent: false, message: outcome.message, exchange };
   if (outcome.kind === 'transport') {
     const f = outcome.failure;
@@ -176,5 +184,6 @@ function describe(body: unknown): string {
   const code = b.code ?? b.errorCode ?? b.errCd ?? b.error;
   const msg = b.message ?? b.errMsg ?? b.detail;
   const parts = [code, msg].filter((x) => typeof x === 'string' && x.length > 0) as string[];
-  return parts.length ? ` (${parts.join(': ').slice(0, 200)})` : '';
+  // the external system's own text: it may echo what we sent (a credential, a card number)
+  return parts.length ? ` (${redactText(parts.join(': ')).slice(0, 200)})` : '';
 }
