@@ -17,7 +17,7 @@ import type { OrderRequest } from '../../src/fulfillment/order.ts';
 import { buildIntakeServer } from '../../src/intake/server.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
-import { createLogger } from '../../src/platform/logger.ts';
+import { createLogger, type Logger } from '../../src/platform/logger.ts';
 import { startEventProcessing } from '../../src/events/event-processing.ts';
 import { farmInboxRetryHandlers, startInboxRetries } from '../../src/events/inbox-retries.ts';
 import { startFarm, type Farm } from '../../src/worker-runtime/farm.ts';
@@ -41,6 +41,8 @@ export interface HarnessOptions {
   readonly simulator?: { readonly completionDelayMs?: number; readonly kafkaBrokers?: readonly string[] };
   /** run the outbox relay and the provisioning results consumer (its own consumer group) */
   readonly events?: boolean;
+  /** the logger of the farm, intake and event side (default: silent unless LOG_LEVEL is set); e.g. one the test reads back */
+  readonly log?: Logger;
 }
 
 export interface SubmitResult {
@@ -80,7 +82,7 @@ export class FulfillmentHarness {
     const suffix = `t${randomUUID().slice(0, 8)}`;
     const base = loadConfig();
     // quiet unless asked (LOG_LEVEL=debug npm run test:jest -- …): tests provoke failures on purpose
-    const log = createLogger(`harness-${suffix}`, process.env.LOG_LEVEL === undefined ? 'silent' : base.LOG_LEVEL);
+    const log = opts.log ?? createLogger(`harness-${suffix}`, process.env.LOG_LEVEL === undefined ? 'silent' : base.LOG_LEVEL);
     const closers: (() => Promise<unknown>)[] = [];
     const sims = await startSimulators({ port: 0, host: '127.0.0.1', ...opts.simulator });
     closers.push(() => sims.close());
@@ -128,8 +130,8 @@ export class FulfillmentHarness {
   }
 
   /** Starts (another) in-process farm on this harness's job types. */
-  async startFarm(opts: Pick<HarnessOptions, 'jobTimeoutMs' | 'maxConcurrentJobs'> = {}): Promise<Farm> {
-    const log = createLogger(`farm-${this.suffix}`, process.env.LOG_LEVEL === undefined ? 'silent' : this.config.LOG_LEVEL);
+  async startFarm(opts: Pick<HarnessOptions, 'jobTimeoutMs' | 'maxConcurrentJobs' | 'log'> = {}): Promise<Farm> {
+    const log = opts.log ?? createLogger(`farm-${this.suffix}`, process.env.LOG_LEVEL === undefined ? 'silent' : this.config.LOG_LEVEL);
     const services = { ...createFarmServices(this.config, this.db, this.pt.zeebe, log), messages: suffixed(zeebeMessagePublisher(this.pt.zeebe), this.suffix) };
     const farm = await startFarm({
       zeebe: this.pt.zeebe,
