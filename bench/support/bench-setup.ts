@@ -1,0 +1,66 @@
+// What every bench stands on: the workflow tests' harness without its in-process farm (simulators,
+// intake and the provisioning callback in this process, an isolated copy of the models whose job
+// types and messages carry a per-run suffix, so a bench never takes anyone's jobs on the shared
+// stack), plus what a replica child process needs to find them.
+import path from 'node:path';
+import { stackSettings } from '../../stack/settings.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { FulfillmentHarness, MODEL, RECONCILIATION_MODEL } from '../../test/support/fulfillment-harness.ts';
+
+export interface BenchSetupOptions {
+  /** provisioning's ACK → DONE delay (the harness's simulators) */
+  readonly completionDelayMs: number;
+  /** simulators publish provisioning results to the stack's Kafka too */
+  readonly kafka?: boolean;
+}
+
+export interface BenchSetup {
+  readonly harness: FulfillmentHarness;
+  /** the environment of a farm replica: adapters pointed at this run's simulators, callbacks at its intake */
+  readonly replicaEnv: Readonly<Record<string, string>>;
+  readonly logDir: string;
+  /** Deploys one more isolated copy of the fulfillment model (e.g. for the bare baseline); returns its suffix. */
+  deployCopy(suffix: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Both the bench's own external timeouts and the harness's: short, so a timeout-after-commit stays short too. */
+export const EXTERNAL_TIMEOUTS = { EXTERNAL_RESPONSE_TIMEOUT_MS: '2000', EXTERNAL_CONNECT_TIMEOUT_MS: '1000' } as const;
+
+export async function startBenchSetup(bench: string, opts: BenchSetupOptions): Promise<BenchSetup> {
+  const harness = await FulfillmentHarness.start({
+    withoutFarm: true,
+    env: EXTERNAL_TIMEOUTS,
+    simulator: { completionDelayMs: opts.completionDelayMs, ...(opts.kafka ? { kafkaBrokers: loadConfig().KAFKA_BROKERS } : {}) },
+  });
+  const sims = harness.simulatorUrl;
+  const replicaEnv = {
+    CRM_URL: `${sims}/crm`,
+    INVENTORY_URL: `${sims}/inventory`,
+    PROVISIONING_URL: `${sims}/provisioning`,
+    BILLING_URL: `${sims}/billing`,
+    NOTIFICATION_URL: `${sims}/notify`,
+    PROVISIONING_CALLBACK_URL: `${harness.intakeUrl}/callbacks/provisioning`,
+    ...EXTERNAL_TIMEOUTS,
+    // a production farm logs at info; LOG_LEVEL=warn npm run bench:… to measure without it
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  };
+  const logDir = path.join(stackSettings().dir, 'bench', `${bench}-${harness.suffix}`);
+  return {
+    harness,
+    replicaEnv,
+    logDir,
+    async deployCopy(suffix) {
+      await harness.pt.deployIsolatedCopy(MODEL, suffix);
+      return suffix;
+    },
+    async close() {
+      // the reconciliation copy has a timer start event (a sweep every minute): delete its
+      // definitions, or the engine starts instances of it long after the bench (deploying the same
+      // copy again answers with the definitions already there)
+      const reconciliation = await harness.pt.deployIsolatedCopy(RECONCILIATION_MODEL, harness.suffix).catch(() => undefined);
+      if (reconciliation) await harness.pt.deleteIsolatedCopy(reconciliation).catch(() => undefined);
+      await harness.close();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// The bench's side of its replicas (replica.ts, child processes): start one and wait until its job
+// streams are open, follow what it reports, ask it for its job samples, stop it (SIGTERM: drain) or
+// kill it (SIGKILL: chaos), and start it again under the same name.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { totalJobs, type JobCounts, type ReplicaMessage } from './protocol.ts';
+
+export interface ReplicaSpec {
+  readonly name: string;
+  readonly mode: 'farm' | 'bare';
+  readonly suffix: string;
+  readonly concurrency: number;
+  readonly jobTimeoutMs?: number;
+  readonly observe?: boolean;
+  readonly events?: boolean;
+  /** configuration of the child (simulator and intake addresses, log level, ...) */
+  readonly env: Readonly<Record<string, string>>;
+  readonly logDir: string;
+}
+
+type Stats = Extract<ReplicaMessage, { kind: 'stats' }>;
+const root = path.resolve(import.meta.dirname, '..', '..');
+const script = path.join(root, 'bench', 'support', 'replica.ts');
+
+export class Replica {
+  readonly spec: ReplicaSpec;
+  readonly child: ChildProcess;
+  readonly startedAt = Date.now();
+  private stats: Stats | undefined;
+  private peak = 0;
+  private peakHeap = 0;
+  private readonly rss: number[] = [];
+  private readonly exited: Promise<number | null>;
+  private waiting: ((m: Extract<ReplicaMessage, { kind: 'samples' }>) => void) | undefined;
+
+  private constructor(spec: ReplicaSpec, child: ChildProcess) {
+    this.spec = spec;
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    child.on('message', (m: ReplicaMessage) => {
+      if (m.kind === 'stats') {
+        this.stats = m;
+        this.peak = Math.max(this.peak, m.rss);
+        this.peakHeap = Math.max(this.peakHeap, m.heapUsed);
+        this.rss.push(m.rss);
+      } else if (m.kind === 'samples') {
+        this.waiting?.(m);
+        this.waiting = undefined;
+      }
+    });
+  }
+
+  /** Starts the replica and resolves once its job streams are open. */
+  static async start(spec: ReplicaSpec, readyTimeoutMs = 60_000): Promise<Replica> {
+    mkdirSync(spec.logDir, { recursive: true });
+    const logFile = path.join(spec.logDir, `${spec.name}.log`);
+    const out = openSync(logFile, 'a');
+    const args = [`--mode=${spec.mode}`, `--suffix=${spec.suffix}`, `--concurrency=${spec.concurrency}`, `--job-timeout-ms=${spec.jobTimeoutMs ?? 60_000}`];
+    if (spec.observe) args.push('--observe');
+    if (spec.events) args.push('--events');
+    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', script, ...args], {
+      cwd: root,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', out, out, 'ipc'],
+    });
+    const replica = new Replica(spec, child);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${spec.name} not ready after ${readyTimeoutMs / 1000}s; see ${logFile}`)), readyTimeoutMs);
+      child.on('message', (m: ReplicaMessage) => {
+        if (m.kind !== 'ready') return;
+        clearTimeout(timer);
+        resolve();
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${spec.name} exited (code ${code}) before it was ready; see ${logFile}`));
+      });
+    });
+    return replica;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Orders whose last job this replica completed (as of its latest report). */
+  finished(): number {
+    return this.stats?.finished ?? 0;
+  }
+
+  /** When its latest order finished (epoch ms; 0 before the first). */
+  lastFinishedAt(): number {
+    return this.stats?.lastFinishedAt ?? 0;
+  }
+
+  jobs(): JobCounts {
+    return this.stats?.jobs ?? {};
+  }
+
+  /** Resident set size: latest, peak, and every sample reported so far; peak V8 heap in use (bytes). */
+  memory(): { latest: number; peak: number; samples: readonly number[]; peakHeapUsed: number } {
+    return { latest: this.stats?.rss ?? 0, peak: this.peak, samples: this.rss, peakHeapUsed: this.peakHeap };
+  }
+
+  /** The per-job measurements of an --observe replica (and forgets them there). */
+  async samples(): Promise<Omit<Extract<ReplicaMessage, { kind: 'samples' }>, 'kind'>> {
+    const reply = new Promise<Extract<ReplicaMessage, { kind: 'samples' }>>((resolve) => (this.waiting = resolve));
+    this.child.send({ kind: 'samples' });
+    return reply;
+  }
+
+  /** SIGTERM: the replica drains its running jobs and exits; SIGKILL after graceMs. */
+  async stop(graceMs = 15_000): Promise<void> {
+    if (!this.alive()) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** SIGKILL: gone at once, mid-job, as a crashed pod. */
+  async kill(): Promise<void> {
+    if (!this.alive()) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+/** Orders finished across replicas (a killed replica's last report still counts). */
+export const finishedBy = (replicas: readonly Replica[]) => replicas.reduce((n, r) => n + r.finished(), 0);
+
+export const lastFinishedAt = (replicas: readonly Replica[]) => Math.max(0, ...replicas.map((r) => r.lastFinishedAt()));
+
+export const jobsBy = (replicas: readonly Replica[]) => replicas.reduce((n, r) => n + totalJobs(r.jobs()), 0);

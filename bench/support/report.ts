@@ -1,0 +1,72 @@
+// How a bench ends: its figures as a table, each target of issue 8 with met / missed, and the whole
+// run (parameters, machine, stack versions, figures, targets) as JSON under bench/results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stackComponents } from '../../stack/components/index.ts';
+import { stackSettings } from '../../stack/settings.ts';
+import { textTable } from '../../src/platform/text-table.ts';
+import { fmt } from './stats.ts';
+
+export interface Target {
+  readonly name: string;
+  /** e.g. ">= 0.9" */
+  readonly expected: string;
+  readonly value: number;
+  readonly unit: string;
+  /** false when the figure could not be measured (NaN) */
+  readonly met: boolean;
+}
+
+export function target(name: string, value: number, op: '>=' | '<=' | '==', threshold: number, unit = ''): Target {
+  const met = Number.isFinite(value) && (op === '>=' ? value >= threshold : op === '<=' ? value <= threshold : value === threshold);
+  return { name, expected: `${op} ${threshold}${unit ? ` ${unit}` : ''}`, value, unit, met };
+}
+
+export function printTable(title: string, header: readonly string[], rows: readonly (readonly (string | number)[])[]): void {
+  console.log(`\n${title}\n${textTable(header, rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c))))}`);
+}
+
+export function printTargets(targets: readonly Target[]): void {
+  printTable(
+    'targets (issue 8)',
+    ['target', 'expected', 'measured', 'result'],
+    targets.map((t) => [t.name, t.expected, `${fmt(t.value)}${t.unit ? ` ${t.unit}` : ''}`, t.met ? 'met' : 'MISSED']),
+  );
+}
+
+export interface MachineInfo {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryGb: number;
+  readonly loadAverage: readonly number[];
+  readonly node: string;
+  readonly platform: string;
+  readonly stack: Readonly<Record<string, string>>;
+}
+
+export async function machineInfo(): Promise<MachineInfo> {
+  const s = stackSettings();
+  const stack: Record<string, string> = {};
+  for (const c of stackComponents) stack[c.name] = await c.version(s).catch((e: Error) => `unavailable (${e.message})`);
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    stack,
+  };
+}
+
+export const RESULTS_DIR = path.resolve(import.meta.dirname, '..', 'results');
+
+/** Writes bench/results/<bench>-<timestamp>.json and returns its path. */
+export function writeResult(bench: string, body: Record<string, unknown>): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const file = path.join(RESULTS_DIR, `${bench}-${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify({ bench, ...body }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  return file;
+}
