@@ -1,0 +1,53 @@
+# syntax=docker/dockerfile:1
+# One image for the farm's processes: a farm replica by default (`node src/farm/cli.ts`, add
+# `--role fulfillment|reconciliation|events`), the order intake (`node src/intake/cli.ts`) and the
+# migrations (`node src/platform/migrate-cli.ts`). Node runs the TypeScript sources directly (type
+# stripping), so "build" means: install, type check the whole repository, keep the sources.
+# Models are deployed from CI (`npm run deploy` gates on the contract check, a dev tool).
+# Configuration comes from the environment; credentials from mounted files (<NAME>_FILE), never
+# from this file. Not built on the development machine (it has no Docker engine); test/deploy/
+# checks this file's must-haves.
+
+ARG NODE_VERSION=24.21.0
+
+# --- production dependencies only
+FROM node:${NODE_VERSION}-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# no install scripts: no production dependency needs one (all pure JavaScript)
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# --- the build gate: all dependencies, the type check of everything the repository holds
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+# the image's own node runs tsc (the `node` dev dependency is the development machines' Node)
+RUN node node_modules/typescript/bin/tsc --noEmit -p tsconfig.json \
+ && find src workers -name '*.test.ts' -delete
+
+# --- runtime: slim, non-root, read-only friendly (nothing is written under /app)
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    FARM_HTTP_HOST=0.0.0.0 \
+    FARM_HTTP_PORT=9464 \
+    HTTP_HOST=0.0.0.0 \
+    HTTP_PORT=3000
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/src ./src
+COPY --from=build /app/workers ./workers
+COPY --from=build /app/migrations ./migrations
+# the files stay root-owned: the process can read them, not change them
+USER node
+# 9464: the farm's /metrics, /health/live, /health/ready; 3000: the intake (same paths on its port)
+EXPOSE 9464 3000
+# Docker's own probe of a farm container (Kubernetes uses the Deployment's probes instead);
+# an intake container sets PROBE_URL=http://127.0.0.1:3000/health/live
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch(process.env.PROBE_URL || 'http://127.0.0.1:9464/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# SIGTERM drains: no new jobs, running ones finish within the job timeout, then exit 0
+STOPSIGNAL SIGTERM
+CMD ["node", "src/farm/cli.ts"]
