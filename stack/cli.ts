@@ -6,9 +6,10 @@ import { stackComponents } from './components/index.ts';
 import { MissingPrerequisite } from './prereq.ts';
 import { stackSettings, type StackSettings } from './settings.ts';
 
-const usage = `usage: node stack/cli.ts <up|down|status|fetch|versions> [--only name,name] [--purge]
+const usage = `usage: node stack/cli.ts <up|down|restart|status|fetch|versions> [--only name,name] [--purge]
   up        fetch what is missing, start every component (idempotent), wait until each is ready
   down      stop exactly the processes this stack started (reverse order)
+  restart   stop and start again the components named (restart postgres kafka), waiting until each is ready
   status    pid and readiness of each component; exit 1 when one is not ready
   fetch     download distributions and jars into the cache only
   versions  print the version of each running component`;
@@ -45,6 +46,14 @@ export async function down(s: StackSettings, components: readonly Component[]): 
   return left;
 }
 
+/** Stops one component and starts it again, waiting until it is ready (chaos runs, a stuck server). */
+export async function restart(s: StackSettings, components: readonly Component[]): Promise<void> {
+  for (const c of components) {
+    console.log(`■ ${c.name}: ${await c.down(s)}`);
+    await timed(`${c.name} up`, () => c.up(s));
+  }
+}
+
 export async function printVersions(s: StackSettings, components: readonly Component[]): Promise<void> {
   for (const c of components) console.log(`  ${c.name.padEnd(10)} ${await c.version(s).catch((e: Error) => `unavailable (${e.message})`)}`);
 }
@@ -66,6 +75,16 @@ async function main(argv: string[]): Promise<number> {
         console.log(`removed ${s.dir}`);
       }
       return left.length === 0 || argv.includes('--only') ? 0 : 1;
+    }
+    case 'restart': {
+      // `restart postgres kafka` or `restart --only postgres,kafka`; never the whole stack by accident
+      const named = argv.slice(1).filter((a) => !a.startsWith('--')).flatMap((a) => a.split(','));
+      if (named.length === 0) {
+        console.error(`name the component(s) to restart (${stackComponents.map((c) => c.name).join(', ')}), e.g. restart postgres`);
+        return 2;
+      }
+      await restart(s, selected(stackComponents, ['--only', named.join(',')]));
+      return 0;
     }
     case 'status': {
       let ok = true;
