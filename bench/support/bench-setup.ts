@@ -3,7 +3,10 @@
 // types and messages carry a per-run suffix, so a bench never takes anyone's jobs on the shared
 // stack), plus what a replica child process needs to find them.
 import path from 'node:path';
+import { up } from '../../stack/cli.ts';
+import { stackComponents } from '../../stack/components/index.ts';
 import { stackSettings } from '../../stack/settings.ts';
+import { migrate } from '../../src/platform/migrate.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { FulfillmentHarness, MODEL, RECONCILIATION_MODEL } from '../../test/support/fulfillment-harness.ts';
 
@@ -12,6 +15,8 @@ export interface BenchSetupOptions {
   readonly completionDelayMs: number;
   /** simulators publish provisioning results to the stack's Kafka too */
   readonly kafka?: boolean;
+  /** bring the local stack up first (idempotent, as the demo does); default true */
+  readonly stackUp?: boolean;
 }
 
 export interface BenchSetup {
@@ -28,6 +33,9 @@ export interface BenchSetup {
 export const EXTERNAL_TIMEOUTS = { EXTERNAL_RESPONSE_TIMEOUT_MS: '2000', EXTERNAL_CONNECT_TIMEOUT_MS: '1000' } as const;
 
 export async function startBenchSetup(bench: string, opts: BenchSetupOptions): Promise<BenchSetup> {
+  // from a fresh clone: the stack (started when down, reused when up) and the schema
+  if (opts.stackUp !== false) await up(stackSettings(), stackComponents);
+  await migrate(loadConfig());
   const harness = await FulfillmentHarness.start({
     withoutFarm: true,
     env: EXTERNAL_TIMEOUTS,

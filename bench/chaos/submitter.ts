@@ -1,0 +1,71 @@
+// Orders into the intake at a steady rate while the stack is being broken: each order keeps its
+// Idempotency-Key across retries, so an answer lost to an outage (or a 503 "stored, not started
+// yet") is retried without ever making a second order.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FulfillmentHarness } from '../../test/support/fulfillment-harness.ts';
+import type { PlannedOrder } from './fault-plan.ts';
+
+export interface Accepted {
+  readonly planned: PlannedOrder;
+  readonly orderId: string;
+  readonly tries: number;
+}
+
+export interface SubmissionResult {
+  readonly accepted: readonly Accepted[];
+  /** orders the intake never accepted within the give-up time (each with its last answer) */
+  readonly refused: readonly { readonly planned: PlannedOrder; readonly lastAnswer: string }[];
+  /** tries that were answered with something other than 202, or not at all */
+  readonly retries: number;
+}
+
+export interface Submitter {
+  /** how many orders have been accepted so far */
+  accepted(): number;
+  acceptedIds(): string[];
+  readonly done: Promise<SubmissionResult>;
+}
+
+export function startSubmitting(h: FulfillmentHarness, planned: readonly PlannedOrder[], o: { readonly ratePerSecond: number; readonly parallel: number; readonly giveUpMs: number }): Submitter {
+  const accepted: Accepted[] = [];
+  const refused: { planned: PlannedOrder; lastAnswer: string }[] = [];
+  let retries = 0;
+  let next = 0;
+  const started = Date.now();
+
+  const submitOne = async (p: PlannedOrder) => {
+    const key = `chaos-${randomUUID()}`;
+    const deadline = Date.now() + o.giveUpMs;
+    let last = '';
+    for (let tries = 1; ; tries++) {
+      try {
+        const res = await h.submit(p.order, key);
+        if (res.status === 202 && typeof res.body.orderId === 'string') {
+          accepted.push({ planned: p, orderId: res.body.orderId, tries });
+          return;
+        }
+        last = `HTTP ${res.status} ${String(res.body.title ?? res.body.detail ?? '')}`;
+        if (res.status === 409 || res.status === 400) break; // retrying cannot help
+      } catch (err) {
+        last = (err as Error).message;
+      }
+      retries++;
+      if (Date.now() > deadline) break;
+      await sleep(Math.min(5_000, 500 * tries));
+    }
+    refused.push({ planned: p, lastAnswer: last });
+  };
+
+  const lane = async () => {
+    while (next < planned.length) {
+      const i = next++;
+      // hold the rate: order i goes out no earlier than i / rate seconds after the start
+      const due = started + (i * 1000) / o.ratePerSecond;
+      if (due > Date.now()) await sleep(due - Date.now());
+      await submitOne(planned[i] as PlannedOrder);
+    }
+  };
+  const done = Promise.all(Array.from({ length: o.parallel }, lane)).then(() => ({ accepted, refused, retries }));
+  return { accepted: () => accepted.length, acceptedIds: () => accepted.map((a) => a.orderId), done };
+}
