@@ -1,4 +1,4 @@
-// `npm run bench:overhead [-- --orders N --in-flight N --items N]`
+// `npm run bench:overhead [-- --orders N --in-flight N --items N --profile]`
 // Where a job's time goes inside one farm replica (simulators at zero latency): per job, the time
 // from the runtime taking it to the engine's answer, minus the adapter's own I/O (the external
 // call) and minus the engine commands: that remainder is the farm's overhead (p50/p95/p99; target
@@ -10,6 +10,7 @@ import { measureLoad } from './support/measure.ts';
 import { say } from './support/progress.ts';
 import type { JobSample } from './support/protocol.ts';
 import { Replica } from './support/replicas.ts';
+import { reportProfile } from './support/cpu-profile.ts';
 import { machineInfo, printTable, printTargets, target, writeResult } from './support/report.ts';
 import { round, summarize, type Summary } from './support/stats.ts';
 
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     items: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '32' },
     'timeout-s': { type: 'string', default: '300' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const n = Number(values.orders);
@@ -37,7 +39,7 @@ const setup = await startBenchSetup('overhead', { completionDelayMs: 0 });
 const h = setup.harness;
 let replica: Replica | undefined;
 try {
-  replica = await Replica.start({ name: 'farm', mode: 'farm', suffix: h.suffix, concurrency, observe: true, env: setup.replicaEnv, logDir: setup.logDir });
+  replica = await Replica.start({ name: 'farm', mode: 'farm', suffix: h.suffix, concurrency, observe: true, env: setup.replicaEnv, logDir: setup.logDir, profile: values.profile });
   const farm = replica;
   say(`replica up (pid ${farm.pid}); logs in ${setup.logDir}`);
 
@@ -83,6 +85,8 @@ try {
   );
   const perJob = statementsPerJob(statements, byType);
   printTable('database statements per completed job (all job types; first words of the SQL)', ['per job', 'statement'], perJob.slice(0, 15).map((s) => [s.perJob, s.statement]));
+  await farm.stop();
+  const profile = farm.profileFile ? reportProfile('farm replica CPU (whole run, start-up and warm-up included)', farm.profileFile) : undefined;
   const targets = [target('farm overhead per job, p50', all.overhead.p50, '<=', 2, 'ms')];
   printTargets(targets);
   const file = writeResult('overhead', {
@@ -103,6 +107,7 @@ try {
     all: roundAll(all),
     byType: byType.map((r) => ({ type: r.type, ...roundAll(r) })),
     statements,
+    farmCpuProfile: profile,
     targets,
   });
   say(`\nresults: ${file}`);

@@ -1,4 +1,4 @@
-// `npm run bench:throughput [-- --orders N --rounds N --items N --concurrency N --parallel N]`
+// `npm run bench:throughput [-- --orders N --rounds N --items N --concurrency N --parallel N --profile]`
 // The fulfillment model run by bare SDK workers that complete each job at once, and by the farm
 // with the simulators at zero latency, in alternating rounds on the same stack in one run:
 // completed instances/s and jobs/s of each, and the ratio farm/bare (target ≥ 0.9).
@@ -8,6 +8,7 @@ import { ordinaryOrders, startBareInstances, submitToIntake } from './support/lo
 import { measureLoad, type LoadResult } from './support/measure.ts';
 import { say } from './support/progress.ts';
 import { Replica } from './support/replicas.ts';
+import { reportProfile } from './support/cpu-profile.ts';
 import { machineInfo, printTable, printTargets, target, writeResult } from './support/report.ts';
 import { median, round } from './support/stats.ts';
 
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     parallel: { type: 'string', default: '16' },
     'round-timeout-s': { type: 'string', default: '300' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const n = Number(values.orders);
@@ -36,7 +38,7 @@ const h = setup.harness;
 const bareSuffix = await setup.deployCopy(`${h.suffix}b`);
 const replicas: Replica[] = [];
 try {
-  const farm = await Replica.start({ name: 'farm', mode: 'farm', suffix: h.suffix, concurrency, env: setup.replicaEnv, logDir: setup.logDir });
+  const farm = await Replica.start({ name: 'farm', mode: 'farm', suffix: h.suffix, concurrency, env: setup.replicaEnv, logDir: setup.logDir, profile: values.profile });
   replicas.push(farm);
   const bare = await Replica.start({ name: 'bare', mode: 'bare', suffix: bareSuffix, concurrency, env: setup.replicaEnv, logDir: setup.logDir });
   replicas.push(bare);
@@ -83,6 +85,8 @@ try {
     ['farm', farmS.ordersPerSecond, farmS.jobsPerSecond],
     ['farm/bare', ratio, jobsRatio],
   ]);
+  await farm.stop();
+  const profile = farm.profileFile ? reportProfile('farm replica CPU (whole run, start-up and warm-up included)', farm.profileFile) : undefined;
   const targets = [target('farm/bare throughput (instances/s)', ratio, '>=', 0.9)];
   printTargets(targets);
   const file = writeResult('throughput', {
@@ -96,6 +100,7 @@ try {
     machine: await machineInfo(),
     rounds: results.map((x) => ({ round: x.round, side: x.side, ...x.result })),
     median: { bare: bareS, farm: farmS, ratio: round(ratio, 3), jobsRatio: round(jobsRatio, 3) },
+    farmCpuProfile: profile,
     targets,
   });
   say(`\nresults: ${file}`);

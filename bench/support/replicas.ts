@@ -14,6 +14,8 @@ export interface ReplicaSpec {
   readonly jobTimeoutMs?: number;
   readonly observe?: boolean;
   readonly events?: boolean;
+  /** write a V8 CPU profile to <logDir>/<name>.cpuprofile when the replica exits (see cpu-profile.ts) */
+  readonly profile?: boolean;
   /** configuration of the child (simulator and intake addresses, log level, ...) */
   readonly env: Readonly<Record<string, string>>;
   readonly logDir: string;
@@ -59,7 +61,8 @@ export class Replica {
     const args = [`--mode=${spec.mode}`, `--suffix=${spec.suffix}`, `--concurrency=${spec.concurrency}`, `--job-timeout-ms=${spec.jobTimeoutMs ?? 60_000}`];
     if (spec.observe) args.push('--observe');
     if (spec.events) args.push('--events');
-    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', script, ...args], {
+    const node = ['--disable-warning=TimeoutNegativeWarning', ...(spec.profile ? ['--cpu-prof', `--cpu-prof-dir=${spec.logDir}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [])];
+    const child = spawn(process.execPath, [...node, script, ...args], {
       cwd: root,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', out, out, 'ipc'],
@@ -78,6 +81,11 @@ export class Replica {
       });
     });
     return replica;
+  }
+
+  /** where the CPU profile is written (once the replica has exited), for a replica started with profile */
+  get profileFile(): string | undefined {
+    return this.spec.profile ? path.join(this.spec.logDir, `${this.spec.name}.cpuprofile`) : undefined;
   }
 
   get pid(): number {
