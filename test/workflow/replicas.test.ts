@@ -40,7 +40,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-function startReplica(n: number): FarmReplica {
+function startReplica(n: number, env: Readonly<Record<string, string>> = {}): FarmReplica {
   const replica = FarmReplica.start(`farm-${n}`, ['--model-suffix', h.suffix, '--concurrency', '4'], {
     LOG_LEVEL: 'info',
     CRM_URL: `${h.simulatorUrl}/crm`,
@@ -56,6 +56,7 @@ function startReplica(n: number): FarmReplica {
     RECONCILIATION_RECHECK_DELAY: 'PT2S',
     // each replica its own operations port (/health/ready tells how many jobs it runs)
     FARM_HTTP_PORT: '0',
+    ...env,
   });
   replicas.push(replica);
   return replica;
@@ -133,4 +134,56 @@ test('a batch survives one replica drained and one killed mid-run, with no dupli
   const cases = await h.db.any(sql.type(z.object({ status: z.string(), mismatch_type: z.string() }))`
     select status, mismatch_type from reconciliation_case where order_id = any(${sql.array(orderIds, 'text')})`);
   expect(cases.filter((c) => c.status !== 'RESOLVED')).toEqual([]);
+
+  // the last replica, idle now, drains at once
+  survivor.signal('SIGTERM');
+  expect(await survivor.exited).toEqual({ code: 0, signal: null });
 }, 480_000);
+
+describe('a drain that cannot finish', () => {
+  beforeAll(async () => {
+    // no replica but the one under test takes the held job; only the held order's CRM call is slow
+    await Promise.all(replicas.map((r) => r.stop()));
+    await fetch(`${h.simulatorUrl}/__sim/faults`, { method: 'DELETE' });
+  });
+
+  /** An order whose CRM validation hangs far longer than the drain may wait, held by `replica`. */
+  async function holdJob(replica: FarmReplica): Promise<void> {
+    await replica.awaitLog('farm ready');
+    const order = sampleOrder();
+    await h.fault({ system: 'crm', match: { custNo: order.customerAccountId }, fault: { type: 'latency', ms: 45_000 }, times: 1 });
+    const orderId = await h.submitOrder(order);
+    // the replica is inside the CRM call (other jobs, such as the reconciliation sweep, come and go)
+    await eventually('the replica to be inside the held call', async () => {
+      const calling = (await h.attempts(orderId)).some((a) => a.system_code === 'CRM' && a.status === 'STARTED');
+      return calling && (await jobsRunning(replica)) > 0 ? true : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 200 }).catch(async (err: unknown) => {
+      const attempts = (await h.attempts(orderId)).map((a) => `${a.system_code}:${a.status}`);
+      throw new Error(`${(err as Error).message}; order ${await h.orderStatus(orderId)}, attempts [${attempts.join(', ')}]\n${replica.tail(12)}`);
+    });
+  }
+  // (a job key that happens to pass the Luhn check is masked like a card number by the log redaction)
+  const crmJob = () => expect.stringMatching(new RegExp(`^crm\\.validate-customer-account\\.v1-${h.suffix}#(\\d+|\\*+\\d{4}) \\(instance [\\d*]+, ServiceTask_ValidateCustomerAccount\\)$`));
+  /** one try of the held call outlasts the test; the job's timeout is longer than that */
+  const patient = { EXTERNAL_RESPONSE_TIMEOUT_MS: '60000', FARM_JOB_TIMEOUT_MS: '90000' };
+
+  test('exits 1 at the deadline, naming the jobs left', async () => {
+    const replica = startReplica(4, { ...patient, FARM_DRAIN_TIMEOUT_MS: '1000' });
+    await holdJob(replica);
+    replica.signal('SIGTERM');
+    expect(await replica.exited).toEqual({ code: 1, signal: null });
+    expect(replica.logged('draining')).toEqual([expect.objectContaining({ graceMs: 1_000, inFlight: expect.any(Number) })]);
+    expect(replica.logged('drain deadline reached')).toEqual([expect.objectContaining({ level: 'error', jobsLeft: expect.arrayContaining([crmJob()]) })]);
+    expect(replica.logged('farm stopped')).toEqual([expect.objectContaining({ drained: false })]);
+  }, 120_000);
+
+  test('a second SIGTERM exits 1 at once, naming the jobs left', async () => {
+    const replica = startReplica(5, patient);
+    await holdJob(replica);
+    replica.signal('SIGTERM');
+    await replica.awaitLog('draining');
+    replica.signal('SIGTERM');
+    expect(await replica.exited).toEqual({ code: 1, signal: null });
+    expect(replica.logged('second SIGTERM while draining')).toEqual([expect.objectContaining({ level: 'error', jobsLeft: expect.arrayContaining([crmJob()]) })]);
+  }, 120_000);
+});
