@@ -22,6 +22,15 @@ test('digit runs that are not card numbers stay (order numbers, amounts)', () =>
   expect(redactText('order 1234567890123 amount 750000')).toBe('order 1234567890123 amount 750000');
 });
 
+test('engine keys stay readable even when they pass the card check; a card number does not hide behind them', () => {
+  // both pass the Luhn check: a job key of partition 1 and an instance key of partition 2
+  expect(redactText('job 2251799813685350 of instance 4503599627375509 failed')).toBe('job 2251799813685350 of instance 4503599627375509 failed');
+  expect(redactLogValue({ jobKey: '2251799813685350' })).toEqual({ jobKey: '2251799813685350' });
+  // a real card number, plain or grouped, is still masked
+  expect(redactText('card 5555555555554444')).toBe('card ****4444');
+  expect(redactText('card 2251 7998 1368 5350')).toBe('card ****5350');
+});
+
 test('the input is not modified', () => {
   const input = { password: 'x' };
   redact(input);
