@@ -37,6 +37,7 @@ const { values } = parseArgs({
     'kill-every-s': { type: 'string', default: '15' },
     'restart-after-s': { type: 'string', default: '3' },
     'postgres-at': { type: 'string', default: '0.2' },
+    'postgres-outage-s': { type: 'string', default: '0' },
     'kafka-at': { type: 'string', default: '0.4' },
     'kafka-outage-s': { type: 'string', default: '20' },
     'camunda-at': { type: 'string', default: '0.7' },
@@ -52,7 +53,7 @@ const n = Number(values.orders);
 const skip = new Set(values.skip.split(',').filter(Boolean));
 const outages: { component: OutageComponent; at: number; holdMs: number }[] = (
   [
-    { component: 'postgres', at: Number(values['postgres-at']), holdMs: 0 },
+    { component: 'postgres', at: Number(values['postgres-at']), holdMs: Number(values['postgres-outage-s']) * 1000 },
     { component: 'kafka', at: Number(values['kafka-at']), holdMs: Number(values['kafka-outage-s']) * 1000 },
     { component: 'camunda', at: Number(values['camunda-at']), holdMs: 0 },
   ] as const

@@ -87,13 +87,30 @@ export async function auditChaos(h: FulfillmentHarness, submitted: number, accep
   const byStatus: Record<string, number> = {};
   for (const id of ids) byStatus[statusOf.get(id) ?? 'MISSING'] = (byStatus[statusOf.get(id) ?? 'MISSING'] ?? 0) + 1;
   const obs = [...observed.values()];
-  const incident = obs.filter((o) => o.incident && !o.userTask).length;
+  // the same classes as the settle wait (src/demo/outcomes.ts): a person's turn, the reconciler's, or nobody's
   const userTask = obs.filter((o) => o.userTask).length;
-  const reconciling = obs.filter((o) => !o.incident && !o.userTask && o.reconciling > 0).length;
-  const stuck = obs.filter((o) => !o.incident && !o.userTask && o.reconciling === 0).length;
+  const incident = obs.filter((o) => !o.userTask && o.incident && o.reconciling === 0).length;
+  const reconciling = obs.filter((o) => !o.userTask && o.reconciling > 0).length;
+  const isStuck = (o: Observed) => !o.userTask && !o.incident && o.reconciling === 0;
+  const stuck = obs.filter(isStuck).length;
+  // where the stuck ones stand in the engine (a few; the search side answers slowly)
+  const stuckAt = new Map<string, string>();
+  for (const [id, o] of [...observed].filter(([, o]) => isStuck(o)).slice(0, 30)) {
+    const active = o.processInstanceKey ? await h.pt.search.elementInstances(o.processInstanceKey).catch(() => []) : [];
+    const tasks = active.filter((e) => e.state === 'ACTIVE' && /TASK/.test(e.type)).map((e) => e.elementId);
+    stuckAt.set(id, tasks.length ? tasks.join(', ') : o.processInstanceKey ? 'no active task' : 'no process instance');
+  }
   const ends: OrderEnd[] = accepted.map((a) => {
     const o = observed.get(a.orderId);
-    const outcome = o?.incident ? `incident at ${o.incident.elementId}` : o?.userTask ? `user task ${o.userTask.elementId}` : o && o.reconciling > 0 ? 'reconciling' : o ? `stuck (${o.status})` : (statusOf.get(a.orderId) ?? 'MISSING');
+    const outcome = !o
+      ? (statusOf.get(a.orderId) ?? 'MISSING')
+      : o.userTask
+        ? `user task ${o.userTask.elementId}`
+        : o.reconciling > 0
+          ? `reconciling${o.incident ? ` (incident at ${o.incident.elementId})` : ''}`
+          : o.incident
+            ? `incident at ${o.incident.elementId}`
+            : `stuck at ${stuckAt.get(a.orderId) ?? '?'} (${o.status})`;
     return { orderId: a.orderId, plan: a.planned.label, expect: a.planned.expect, outcome };
   });
   const asPlanned = ends.filter((e) => (e.expect === 'completed' ? e.outcome === 'COMPLETED' : e.outcome.startsWith('incident'))).length;

@@ -50,15 +50,25 @@ export class ReplicaPool {
     await sleep(restartAfterMs);
     const generation = (this.generation[slot] ?? 1) + 1;
     this.generation[slot] = generation;
-    let record: KillRecord;
-    try {
-      const fresh = await Replica.start(this.spec(slot, generation), 120_000);
-      this.slots[slot] = fresh;
-      record = { slot, pid, killedAt, restartedAt: Date.now(), newPid: fresh.pid };
-      onEvent(`replica ${slot + 1} restarted (pid ${fresh.pid})`);
-    } catch (err) {
-      record = { slot, pid, killedAt, error: (err as Error).message };
-      onEvent(`replica ${slot + 1} did not come back: ${(err as Error).message}`);
+    let record: KillRecord = { slot, pid, killedAt, error: 'not restarted' };
+    // like a pod restarted by its orchestrator: a replica that cannot start yet (e.g. the database
+    // is down) is tried again every few seconds, for up to three minutes
+    for (let tries = 1, giveUp = Date.now() + 180_000; ; tries++) {
+      try {
+        const fresh = await Replica.start(this.spec(slot, generation), 120_000);
+        this.slots[slot] = fresh;
+        record = { slot, pid, killedAt, restartedAt: Date.now(), newPid: fresh.pid };
+        onEvent(`replica ${slot + 1} restarted (pid ${fresh.pid})${tries > 1 ? ` at try ${tries}` : ''}`);
+        break;
+      } catch (err) {
+        record = { slot, pid, killedAt, error: (err as Error).message };
+        if (Date.now() > giveUp) {
+          onEvent(`replica ${slot + 1} did not come back: ${(err as Error).message}`);
+          break;
+        }
+        if (tries === 1) onEvent(`replica ${slot + 1} could not start yet (${(err as Error).message.split(';')[0]}); trying again`);
+        await sleep(5_000);
+      }
     }
     this.kills.push(record);
     return record;
