@@ -11,5 +11,10 @@ export async function createDatabasePool(config: Config = loadConfig(), name = '
     connectionTimeout: 5_000,
     statementTimeout: 30_000,
     idleInTransactionSessionTimeout: 30_000,
+    // slonik's default reset runs DISCARD ALL on every release: one extra round trip per query
+    // outside a transaction (about 4.5 per job, measured by bench:overhead). The farm keeps no
+    // session state on pooled connections (no SET, temp tables or session locks; the relay's
+    // advisory lock and LISTEN use their own client), so there is nothing to reset.
+    resetConnection: async () => {},
   });
 }
