@@ -104,3 +104,21 @@ test('each decision is counted under its own series; a fail with no retries left
   expect(seriesTotal(samples, 'job_incident_total')).toBe(1);
   expect(seriesTotal(samples, 'job_failed_total')).toBeUndefined();
 });
+
+test('a database outage keeps the job retries and asks for no engine backoff (the pause is taken in the farm, within the deadline)', async () => {
+  const failed: { retries?: number; retryBackOff?: number; errorMessage: string }[] = [];
+  const unreachable = defineWorker({
+    type: 'crm.validate-customer-account.v1',
+    description: 'test worker',
+    variables: z.object({}),
+    output: z.object({}),
+    bpmnErrors: [],
+    handle: async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:55432'), { code: 'ECONNREFUSED' });
+    },
+  });
+  // a deadline 5 s away leaves no room for a pause: the job is handed back at once
+  const job = { ...jobOf({}, []), deadline: String(Date.now() + 5_000), fail: async (conf: { retries?: number; retryBackOff?: number; errorMessage: string }) => failed.push(conf) };
+  await executeJob(unreachable, job, {}, capture().log);
+  expect(failed).toEqual([expect.objectContaining({ retries: 3, retryBackOff: 0, errorMessage: expect.stringMatching(/^\[INFRASTRUCTURE\]/) })]);
+});

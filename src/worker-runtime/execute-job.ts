@@ -1,6 +1,7 @@
 // The life of one job in the farm, the same for every job type: check the variables and headers
 // against the worker's schemas, run the handler, check its output, and tell the engine exactly one
 // thing. Nothing a handler does (or fails to do) escapes as an exception.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../platform/logger.ts';
 import type { EngineAction } from '../integration/engine-action.ts';
 import { redact, redactText } from '../integration/redaction.ts';
@@ -45,8 +46,15 @@ export interface JobObserver {
  */
 export const LOG_CONTEXT_VARIABLES = ['tenantId', 'orderId', 'orderItemId', 'correlationId', 'caseId'] as const;
 
-/** Backoff when the database or broker is unavailable: the job keeps its retries. */
-export const INFRASTRUCTURE_BACKOFF_MS = 10_000;
+/**
+ * When the database or broker is unavailable the job keeps its retries and is tried again after
+ * this pause. The pause is taken here, holding the job, and the job is then failed with no engine
+ * backoff: jobs failed with a backoff during an outage were seen never to become activatable again
+ * (bench:chaos; upstream camunda/camunda#16884, open), and a lost job is a lost order. Holding is
+ * cheap while the database is down (no other job could progress either) and is bounded by the
+ * job's deadline.
+ */
+export const INFRASTRUCTURE_PAUSE_MS = 10_000;
 /** Incident messages are shown in Operate; keep them readable. */
 const MAX_MESSAGE = 1_500;
 
@@ -123,8 +131,10 @@ async function runHandler<S>(worker: AnyWorker<S>, ctx: Parameters<AnyWorker<S>[
       return { kind: 'fail', retries: 0, backoffMs: 0, message: `[DATA] ${worker.type}: ${text}. Next: check the order data and the process variables, then retry or cancel the instance.` };
     }
     if (isInfrastructureError(err)) {
-      ctx.log.warn({ err: redact(serializeError(err)) }, 'infrastructure unavailable; job will be retried without spending a retry');
-      return { kind: 'fail', retries: Math.max(1, ctx.job.retries), backoffMs: INFRASTRUCTURE_BACKOFF_MS, message: `[INFRASTRUCTURE] ${worker.type}: ${text}. The farm retries once the database/broker is reachable again.` };
+      const pauseMs = Math.max(0, Math.min(INFRASTRUCTURE_PAUSE_MS, ctx.job.deadline - Date.now() - 5_000));
+      ctx.log.warn({ err: redact(serializeError(err)), pauseMs }, 'infrastructure unavailable; job will be retried after a pause without spending a retry');
+      await sleep(pauseMs);
+      return { kind: 'fail', retries: Math.max(1, ctx.job.retries), backoffMs: 0, message: `[INFRASTRUCTURE] ${worker.type}: ${text}. The farm retries once the database/broker is reachable again.` };
     }
     ctx.log.error({ err: redact(serializeError(err)) }, 'worker handler failed unexpectedly');
     const retries = Math.max(0, ctx.job.retries - 1);
