@@ -6,10 +6,28 @@ import { CamundaSession } from '../platform/camunda-session.ts';
 import type { Config } from '../platform/config.ts';
 import { EngineSearch } from '../platform/engine-search.ts';
 import { completeUserTask } from '../platform/user-task-client.ts';
+import { DEFAULT_JOB_RETRIES, declaredRetries } from './declared-retries.ts';
 
-export function engineOverGateway(config: Config, zeebe: Zeebe.ZeebeGrpcClient): EnginePort {
+/** The engine's read side this port uses (EngineSearch; a fake in unit tests). */
+export type EngineReads = Pick<EngineSearch, 'incidents' | 'processInstance' | 'processDefinitionXml' | 'userTasks'>;
+/** The gateway commands this port uses. */
+export type EngineCommands = Pick<Zeebe.ZeebeGrpcClient, 'updateJobRetries' | 'resolveIncident'>;
+
+export function engineOverGateway(config: Config, zeebe: EngineCommands, reads?: EngineReads): EnginePort {
   const session = new CamundaSession(config);
-  const search = new EngineSearch(config, session);
+  const search: EngineReads = reads ?? new EngineSearch(config, session);
+  // a deployed definition never changes: its task retries are read once per definition key
+  const models = new Map<string, Promise<string | undefined>>();
+  const modelOf = (definitionKey: string): Promise<string | undefined> => {
+    let xml = models.get(definitionKey);
+    if (!xml) {
+      xml = search.processDefinitionXml(definitionKey);
+      models.set(definitionKey, xml);
+      xml.then((x) => x === undefined && models.delete(definitionKey), () => models.delete(definitionKey));
+    }
+    return xml;
+  };
+
   return {
     async resumeFailedJob(processInstanceKey, jobKey) {
       const incidents = await search.incidents({ processInstanceKey, state: 'ACTIVE' });
@@ -18,8 +36,13 @@ export function engineOverGateway(config: Config, zeebe: Zeebe.ZeebeGrpcClient):
         const instance = await search.processInstance(processInstanceKey);
         return instance && instance.state !== 'ACTIVE' ? 'instance-ended' : 'no-incident';
       }
+      // The job gets its task's whole retry budget back (not one retry): a transient failure after
+      // the resume is then retried with backoff like any other, instead of raising an incident.
+      const xml = incident.processDefinitionKey ? await modelOf(incident.processDefinitionKey) : undefined;
+      // (a declared 0 would raise the incident again at once: the default then)
+      const retries = (xml && declaredRetries(xml, incident.elementId)) || DEFAULT_JOB_RETRIES;
       // A job incident needs both: retries back on the job, then the incident resolved.
-      await zeebe.updateJobRetries({ jobKey, retries: 1 });
+      await zeebe.updateJobRetries({ jobKey, retries });
       await zeebe.resolveIncident({ incidentKey: incident.key });
       return 'resumed';
     },

@@ -31,6 +31,7 @@ export interface ElementInstanceView {
 export interface IncidentView {
   readonly key: string;
   readonly processInstanceKey: string;
+  readonly processDefinitionKey: string;
   readonly elementId: string;
   readonly elementInstanceKey: string;
   readonly errorType: string;
@@ -86,17 +87,23 @@ export class EngineSearch {
     this.session = config.CAMUNDA_AUTH_STRATEGY === 'COOKIE' ? (session ?? new CamundaSession(config)) : undefined;
   }
 
-  private async request(method: 'GET' | 'POST', path: string, body?: unknown, retried = false): Promise<unknown> {
-    const headers: Record<string, string> = { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...((await this.session?.getHeaders()) ?? {}) };
+  private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const text = await this.requestText(method, path, body, 'application/json');
+    return text ? parseLossless(text) : undefined;
+  }
+
+  /** The answer's body as text; undefined on 404. */
+  private async requestText(method: 'GET' | 'POST', path: string, body: unknown, accept: string, retried = false): Promise<string | undefined> {
+    const headers: Record<string, string> = { accept, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...((await this.session?.getHeaders()) ?? {}) };
     const res = await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? null : stringify(body), signal: AbortSignal.timeout(10_000) });
     if ((res.status === 401 || res.status === 403) && this.session && !retried) {
       this.session.invalidate();
-      return this.request(method, path, body, true);
+      return this.requestText(method, path, body, accept, true);
     }
     const text = await res.text();
     if (res.status === 404) return undefined;
     if (!res.ok) throw new EngineSearchError(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`, res.status);
-    return text ? parseLossless(text) : undefined;
+    return text;
   }
 
   private async search(resource: string, filter: Row, size = 500): Promise<Row[]> {
@@ -117,6 +124,11 @@ export class EngineSearch {
     return row ? toProcessInstance({ ...row, processDefinitionVersion: row.processVersion }) : undefined;
   }
 
+  /** The BPMN XML of a deployed process definition (Operate's API; the 8.6 query API has none). */
+  async processDefinitionXml(processDefinitionKey: string): Promise<string | undefined> {
+    return this.requestText('GET', `/v1/process-definitions/${processDefinitionKey}/xml`, undefined, 'text/xml');
+  }
+
   async elementInstances(processInstanceKey: string): Promise<ElementInstanceView[]> {
     const rows = await this.search('flownode-instances', { processInstanceKey: int64(processInstanceKey) });
     return rows.map((r) => ({
@@ -131,7 +143,8 @@ export class EngineSearch {
     }));
   }
 
-  async incidents(filter: { processInstanceKey?: string; state?: 'ACTIVE' | 'RESOLVED' } = {}): Promise<IncidentView[]> {
+  /** state PENDING: created in the engine, not yet fully imported (Operate shows it a moment later as ACTIVE) */
+  async incidents(filter: { processInstanceKey?: string; state?: 'ACTIVE' | 'PENDING' | 'RESOLVED' } = {}): Promise<IncidentView[]> {
     const f: Row = {};
     if (filter.processInstanceKey) f.processInstanceKey = int64(filter.processInstanceKey);
     if (filter.state) f.state = filter.state;
@@ -139,6 +152,7 @@ export class EngineSearch {
     return rows.map((r) => ({
       key: str(r.key),
       processInstanceKey: str(r.processInstanceKey),
+      processDefinitionKey: str(r.processDefinitionKey),
       elementId: str(r.flowNodeId),
       elementInstanceKey: str(r.flowNodeInstanceKey),
       errorType: str(r.errorType),
