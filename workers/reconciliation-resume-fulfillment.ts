@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { complete } from '../src/integration/engine-action.ts';
-import { resumeFulfillment } from '../src/reconciliation/resume-fulfillment.ts';
+import { RESUME_HOLD_MS, resumeAction, resumeCasesIn, resumeFulfillment } from '../src/reconciliation/resume-fulfillment.ts';
 import { farmWorker } from './farm-worker.ts';
 import { caseScope } from './variables.ts';
 
@@ -10,5 +9,11 @@ export default farmWorker({
   variables: caseScope,
   output: z.object({ fulfillmentResumed: z.boolean() }),
   bpmnErrors: [],
-  handle: async ({ services, variables }) => complete({ fulfillmentResumed: (await resumeFulfillment(services, variables.caseId)) === 'resumed' }),
+  handle: async ({ services, job, variables, log }) => {
+    // looks for the incident while holding the job, but never past the job's deadline
+    const holdMs = Math.max(0, Math.min(RESUME_HOLD_MS, job.deadline - Date.now() - 5_000));
+    const outcome = await resumeFulfillment({ cases: resumeCasesIn(services.db), engine: services.engine }, variables.caseId, { holdMs });
+    if (outcome.kind === 'nothing-to-resume') log.info({ why: outcome.why }, 'nothing to resume');
+    return resumeAction(outcome, job);
+  },
 });

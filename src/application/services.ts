@@ -14,13 +14,20 @@ export interface MessagePublisher {
   publish(msg: { name: string; correlationKey: string; messageId: string; variables: Record<string, unknown>; timeToLiveMs: number }): Promise<void>;
 }
 
+/**
+ * What became of a request to let a job that stopped on an incident run again: 'resumed' (the job
+ * has the retries its task declares again, and its incident is resolved), 'already-resolved' (the
+ * engine holds that incident open no more: an earlier try whose answer was lost, or an operator),
+ * 'no-incident' (no open incident of the job is visible, yet: the search side trails the engine),
+ * 'job-gone' (the engine knows the job no more: it completed, or its element was left),
+ * 'instance-ended'.
+ */
+export type JobResumption = 'resumed' | 'already-resolved' | 'no-incident' | 'job-gone' | 'instance-ended';
+
 /** What the application asks of the engine besides jobs and messages (operator-grade actions). */
 export interface EnginePort {
-  /**
-   * Gives a failed job its retries back and resolves its incident; 'no-incident' when none is (yet)
-   * visible, 'instance-ended' when the instance is no longer running.
-   */
-  resumeFailedJob(processInstanceKey: string, jobKey: string): Promise<'resumed' | 'no-incident' | 'instance-ended'>;
+  /** Gives a failed job the retries its task declares and resolves its incident. */
+  resumeFailedJob(processInstanceKey: string, jobKey: string): Promise<JobResumption>;
   /** The open user task at elementId in the instance, if the search side shows one. */
   findOpenUserTask(processInstanceKey: string, elementId: string): Promise<string | undefined>;
   completeUserTask(userTaskKey: string, variables: Record<string, unknown>): Promise<void>;

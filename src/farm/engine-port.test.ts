@@ -65,7 +65,22 @@ test('the retries come from the deployed model (read once per definition), whate
   expect(e.xmlReads).toEqual(['2251799813685999']);
 });
 
+test('an incident still being imported (PENDING) is resumed; incidents of other jobs and resolved ones are not', async () => {
+  const e = engine({ incidents: [incident({ key: '1', state: 'RESOLVED' }), incident({ key: '2', jobKey: '2251799813690078' }), incident({ key: '3', state: 'PENDING' })] });
+  expect(await e.port.resumeFailedJob(PI, JOB)).toBe('resumed');
+  expect(e.told).toEqual([`retries ${JOB} 3`, 'resolve 3']);
+});
+
 test('no open incident of the job: none yet while the instance runs, instance-ended once it does not', async () => {
-  expect(await engine({ incidents: [] }).port.resumeFailedJob(PI, JOB)).toBe('no-incident');
+  expect(await engine({ incidents: [incident({ state: 'RESOLVED' })] }).port.resumeFailedJob(PI, JOB)).toBe('no-incident');
   expect(await engine({ incidents: [], instance: { state: 'CANCELED' } }).port.resumeFailedJob(PI, JOB)).toBe('instance-ended');
+});
+
+test('the engine has the incident open no more, or the job no more: told apart from a resume', async () => {
+  expect(await engine({ incidents: [incident()], resolve: notFound }).port.resumeFailedJob(PI, JOB)).toBe('already-resolved');
+  const gone = engine({ incidents: [incident()], updateRetries: notFound });
+  expect(await gone.port.resumeFailedJob(PI, JOB)).toBe('job-gone');
+  expect(gone.told).toEqual([`retries ${JOB} 3`]);
+  // any other refusal is not hidden
+  await expect(engine({ incidents: [incident()], resolve: () => Promise.reject(Object.assign(new Error('14 UNAVAILABLE'), { code: 14 })) }).port.resumeFailedJob(PI, JOB)).rejects.toThrow('UNAVAILABLE');
 });

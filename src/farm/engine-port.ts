@@ -1,7 +1,7 @@
 // EnginePort over the gateway (job retries, incident resolution) and the REST API (search, user
 // tasks). Incidents are found through the search side, which trails the engine by a moment.
 import type { Zeebe } from '@camunda8/sdk';
-import type { EnginePort } from '../application/services.ts';
+import type { EnginePort, JobResumption } from '../application/services.ts';
 import { CamundaSession } from '../platform/camunda-session.ts';
 import type { Config } from '../platform/config.ts';
 import { EngineSearch } from '../platform/engine-search.ts';
@@ -12,6 +12,9 @@ import { DEFAULT_JOB_RETRIES, declaredRetries } from './declared-retries.ts';
 export type EngineReads = Pick<EngineSearch, 'incidents' | 'processInstance' | 'processDefinitionXml' | 'userTasks'>;
 /** The gateway commands this port uses. */
 export type EngineCommands = Pick<Zeebe.ZeebeGrpcClient, 'updateJobRetries' | 'resolveIncident'>;
+
+/** gRPC NOT_FOUND: the engine has no such job or open incident (any more). */
+const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 5;
 
 export function engineOverGateway(config: Config, zeebe: EngineCommands, reads?: EngineReads): EnginePort {
   const session = new CamundaSession(config);
@@ -29,9 +32,9 @@ export function engineOverGateway(config: Config, zeebe: EngineCommands, reads?:
   };
 
   return {
-    async resumeFailedJob(processInstanceKey, jobKey) {
-      const incidents = await search.incidents({ processInstanceKey, state: 'ACTIVE' });
-      const incident = incidents.find((i) => i.jobKey === jobKey);
+    async resumeFailedJob(processInstanceKey, jobKey): Promise<JobResumption> {
+      // PENDING: created in the engine, its import not finished yet; it can be resolved already
+      const incident = (await search.incidents({ processInstanceKey })).find((i) => i.jobKey === jobKey && (i.state === 'ACTIVE' || i.state === 'PENDING'));
       if (!incident) {
         const instance = await search.processInstance(processInstanceKey);
         return instance && instance.state !== 'ACTIVE' ? 'instance-ended' : 'no-incident';
@@ -42,8 +45,18 @@ export function engineOverGateway(config: Config, zeebe: EngineCommands, reads?:
       // (a declared 0 would raise the incident again at once: the default then)
       const retries = (xml && declaredRetries(xml, incident.elementId)) || DEFAULT_JOB_RETRIES;
       // A job incident needs both: retries back on the job, then the incident resolved.
-      await zeebe.updateJobRetries({ jobKey, retries });
-      await zeebe.resolveIncident({ incidentKey: incident.key });
+      try {
+        await zeebe.updateJobRetries({ jobKey, retries });
+      } catch (err) {
+        if (isNotFound(err)) return 'job-gone';
+        throw err;
+      }
+      try {
+        await zeebe.resolveIncident({ incidentKey: incident.key });
+      } catch (err) {
+        if (isNotFound(err)) return 'already-resolved';
+        throw err;
+      }
       return 'resumed';
     },
     async findOpenUserTask(processInstanceKey, elementId) {
