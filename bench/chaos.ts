@@ -44,6 +44,9 @@ const { values } = parseArgs({
     skip: { type: 'string', default: '' },
     'poll-cycle': { type: 'string', default: 'R/PT1M' },
     'settle-timeout-s': { type: 'string', default: '1200' },
+    // nothing moved for this long: the open orders are stuck, not slow (timers, backoffs and the
+    // reconciler's rechecks all act within a few minutes here); stop waiting and audit
+    'stall-s': { type: 'string', default: '300' },
     'stack-up': { type: 'boolean', default: true },
     yes: { type: 'boolean', default: false },
   },
@@ -146,6 +149,9 @@ try {
   const ids = submitted.accepted.map((a) => a.orderId);
   const settleDeadline = Date.now() + Number(values['settle-timeout-s']) * 1000;
   let unsettled = ids.length;
+  let lastPicture = '';
+  let lastChange = Date.now();
+  let stalled = false;
   for (;;) {
     const rows = await h.db.any(sql.type(z.object({ order_id: z.string(), order_status: z.string() }))`
       select order_id, order_status from customer_order where order_id = any(${sql.array(ids, 'text')})`).catch(() => []);
@@ -154,10 +160,13 @@ try {
     const waiting = open.length <= 300 ? (await inParallel(open, 8, (id) => observe(h.db, h.pt.search, id).catch(() => undefined))).filter((o) => o !== undefined && settled(o)).length : 0;
     unsettled = open.length - waiting;
     p.line(`settling: ${ids.length - open.length} finished, ${waiting} waiting on a person, ${unsettled} in progress`);
-    if (unsettled === 0 || Date.now() > settleDeadline) break;
+    const picture = `${open.length}/${waiting}`;
+    if (picture !== lastPicture) [lastPicture, lastChange] = [picture, Date.now()];
+    stalled = Date.now() - lastChange > Number(values['stall-s']) * 1000;
+    if (unsettled === 0 || stalled || Date.now() > settleDeadline) break;
     await sleep(10_000);
   }
-  event(unsettled === 0 ? 'every order settled' : `settle timeout: ${unsettled} order(s) still in progress`);
+  event(unsettled === 0 ? 'every order settled' : `${stalled ? `no order moved for ${values['stall-s']} s` : 'settle timeout'}: ${unsettled} order(s) still in progress`);
 
   // events: let the relay publish what the outbox holds for these orders, then read the topic
   for (let i = 0; i < 60; i++) {
