@@ -39,7 +39,7 @@ export async function checkProvisioningStatus(s: FarmServices, job: JobInfo, inp
     resultSchema: result,
     send: () => s.portsFor(order.tenantId).provisioning.status(providerRequestId),
     leaseMs: await callLeaseMs(s, order.tenantId, 'PROVISIONING'),
-    context: { orderId: order.orderId, jobKey: job.key, processInstanceKey: job.processInstanceKey },
+    context: { orderId: order.orderId, jobKey: job.key, processInstanceKey: job.processInstanceKey, bpmnProcessId: job.bpmnProcessId },
   });
   if (outcome.kind === 'ambiguous') await startReconciliation(s, outcome.reconciliationCaseId);
   const action = toEngineAction(outcome, { subject: `PROVISIONING status of ${providerRequestId} (order ${order.orderId} item ${input.orderItemId})`, onSuccess: (v) => ({ provisioningPollStatus: v.status }) }, job);

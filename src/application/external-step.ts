@@ -69,7 +69,7 @@ export async function runExternalStep<T>(s: FarmServices, job: JobInfo, step: Ex
       correlationId: step.order.correlationId,
       causationId: `job:${job.key}`,
       leaseMs: await callLeaseMs(s, tenantId, step.call.system),
-      context: { orderId: step.order.orderId, jobKey: job.key, processInstanceKey: job.processInstanceKey },
+      context: { orderId: step.order.orderId, jobKey: job.key, processInstanceKey: job.processInstanceKey, bpmnProcessId: job.bpmnProcessId },
     },
     async (tx, o) => {
       await applyOutcome(tx, taskId, o, (o.kind === 'succeeded' || o.kind === 'accepted') && step.taskResult ? step.taskResult(o.value) : undefined);

@@ -20,5 +20,7 @@ export const MESSAGES = {
 export const PROCESS_ID = 'order-fulfillment';
 
 export const RECONCILIATION_PROCESS_ID = 'reconciliation-case';
+/** The timer-started process that picks up cases whose reconciliation did not start (bpmn/reconciliation.bpmn). */
+export const RECONCILIATION_SWEEP_PROCESS_ID = 'reconciliation-sweep';
 /** Where a person decides a case the reconciler could not (bpmn/reconciliation.bpmn). */
 export const RECONCILIATION_DECISION_TASK = 'UserTask_DecideReconciliation';

@@ -29,7 +29,7 @@ export interface ExternalCallSpec<T> {
   readonly send: () => Promise<ExternalResult<T>>;
   readonly leaseMs: number;
   /** for reconciliation cases: which order / job / instance this belongs to */
-  readonly context?: { readonly orderId?: string; readonly jobKey?: string; readonly processInstanceKey?: string };
+  readonly context?: { readonly orderId?: string; readonly jobKey?: string; readonly processInstanceKey?: string; readonly bpmnProcessId?: string };
 }
 
 interface Refs {
@@ -223,6 +223,7 @@ export class ExternalCalls {
           orderId: spec.context?.orderId,
           jobKey: spec.context?.jobKey,
           processInstanceKey: spec.context?.processInstanceKey,
+          bpmnProcessId: spec.context?.bpmnProcessId,
         });
       }
       outcome = toOutcome(result, refs, caseId);
@@ -281,6 +282,7 @@ export class ExternalCalls {
         orderId: spec.context?.orderId,
         jobKey: spec.context?.jobKey,
         processInstanceKey: spec.context?.processInstanceKey,
+        bpmnProcessId: spec.context?.bpmnProcessId,
       });
       const evidenceId = abandoned
         ? await this.ledger.insertEvidence(tx, { externalCallId: attempt.external_call_id, attemptNo: attempt.attempt_no, kind: 'REFUSED', outcome: 'AMBIGUOUS', failureCategory: 'AMBIGUOUS_OUTCOME', detail: reason, jobKey: spec.context?.jobKey })

@@ -27,6 +27,8 @@ export interface NewCase {
   readonly orderId?: string | undefined;
   readonly jobKey?: string | undefined;
   readonly processInstanceKey?: string | undefined;
+  /** the process of the job that opened the case: whose deployment's sweep may pick it up (sweep-scope.ts) */
+  readonly bpmnProcessId?: string | undefined;
 }
 
 /** Opens a case for the attempt, or returns the one already open for it (one open case per attempt). */
@@ -38,10 +40,10 @@ export async function openCase(db: CommonQueryMethods, c: NewCase): Promise<stri
   const id = randomUUID();
   await db.query(sql.unsafe`
     insert into reconciliation_case (reconciliation_case_id, tenant_id, system_code, business_object_type, business_object_id,
-      mismatch_type, expected_state, observed_state, severity, status, external_call_id, order_id, job_key, process_instance_key, detected_at)
+      mismatch_type, expected_state, observed_state, severity, status, external_call_id, order_id, job_key, process_instance_key, bpmn_process_id, detected_at)
     values (${id}, ${c.tenantId}, ${c.system}, ${c.businessObjectType}, ${c.businessObjectId}, ${c.mismatchType},
       ${sql.jsonb(c.expectedState as never)}, ${sql.jsonb(c.observedState as never)}, ${c.severity}, 'OPEN', ${c.externalCallId},
-      ${c.orderId ?? null}, ${c.jobKey ?? null}, ${c.processInstanceKey ?? null}, now())`);
+      ${c.orderId ?? null}, ${c.jobKey ?? null}, ${c.processInstanceKey ?? null}, ${c.bpmnProcessId ?? null}, now())`);
   await appendCaseEvent(db, id, { action: 'OPENED', actor: RECONCILER, observedState: c.observedState, note: `${c.mismatchType} on ${c.system} ${c.businessObjectType} ${c.businessObjectId}` });
   // counted inside the caller's transaction: a rolled-back opening is still counted (rare, and on the safe side)
   metrics.reconciliationCase.inc({ system: c.system, mismatch_type: c.mismatchType, severity: c.severity, status: 'OPEN' });

@@ -5,6 +5,7 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import type { MessagePublisher } from '../application/services.ts';
 import { MESSAGES } from '../fulfillment/bpmn-errors.ts';
+import type { SweepScope } from './sweep-scope.ts';
 
 const START_TTL_MS = 10 * 60_000;
 
@@ -24,11 +25,19 @@ export async function requestCaseHandling(db: CommonQueryMethods, messages: Mess
   return true;
 }
 
-/** Open cases with no reconciliation process yet (none linked, and no start requested lately). */
-export async function casesWaitingForHandling(db: CommonQueryMethods, limit = 50): Promise<readonly string[]> {
+/**
+ * Open cases of the sweep's own deployment (see sweep-scope.ts) with no reconciliation process yet
+ * (none linked, and no start requested lately).
+ */
+export async function casesWaitingForHandling(db: CommonQueryMethods, scope: SweepScope & { readonly kind: 'production' | 'copy' }, limit = 50): Promise<readonly string[]> {
+  const ownCases =
+    scope.kind === 'production'
+      ? sql.fragment`(bpmn_process_id = ${scope.fulfillmentProcessId} or bpmn_process_id is null)`
+      : sql.fragment`bpmn_process_id = ${scope.fulfillmentProcessId}`;
   return db.anyFirst(sql.type(z.object({ reconciliation_case_id: z.string() }))`
     select reconciliation_case_id from reconciliation_case
     where status = 'OPEN' and mismatch_type = 'AMBIGUOUS_OUTCOME' and handler_process_instance_key is null
       and (handler_requested_at is null or handler_requested_at < now() - interval '2 minutes')
+      and ${ownCases}
     order by detected_at limit ${limit}`);
 }

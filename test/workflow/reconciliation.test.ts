@@ -45,6 +45,9 @@ test('billing did activate but the answer was lost: the reconciler records it, t
   const kase = await caseOf(orderId);
   expect(kase.status).toBe('RESOLVED');
   expect((await history(kase.reconciliation_case_id)).map((e) => `${e.action}:${e.actor}`)).toEqual(['OPENED:reconciler', 'OBSERVED:reconciler', 'REPAIRED:reconciler', 'RESUMED:reconciler']);
+  // the case names this harness's fulfillment copy: only the sweep of the same copy may pick it up
+  expect(await h.db.oneFirst(sql.type(z.object({ bpmn_process_id: z.string().nullable() }))`
+    select bpmn_process_id from reconciliation_case where reconciliation_case_id = ${kase.reconciliation_case_id}`)).toBe(h.processId);
   await expectNoOpenIncident(await h.processInstanceOf(orderId));
 }, 150_000);
 
