@@ -8,7 +8,7 @@ import { stackComponents } from '../../stack/components/index.ts';
 import { stackSettings } from '../../stack/settings.ts';
 import { migrate } from '../../src/platform/migrate.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { FulfillmentHarness, MODEL, RECONCILIATION_MODEL } from '../../test/support/fulfillment-harness.ts';
+import { FulfillmentHarness, MODEL } from '../../test/support/fulfillment-harness.ts';
 
 export interface BenchSetupOptions {
   /** provisioning's ACK → DONE delay (the harness's simulators) */
@@ -63,11 +63,7 @@ export async function startBenchSetup(bench: string, opts: BenchSetupOptions): P
       return suffix;
     },
     async close() {
-      // the reconciliation copy has a timer start event (a sweep every minute): delete its
-      // definitions, or the engine starts instances of it long after the bench (deploying the same
-      // copy again answers with the definitions already there)
-      const reconciliation = await harness.pt.deployIsolatedCopy(RECONCILIATION_MODEL, harness.suffix).catch(() => undefined);
-      if (reconciliation) await harness.pt.deleteIsolatedCopy(reconciliation).catch(() => undefined);
+      // the harness deletes its reconciliation copy (the sweep's timer start event) as it closes
       await harness.close();
     },
   };

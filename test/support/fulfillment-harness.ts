@@ -22,7 +22,7 @@ import { startEventProcessing } from '../../src/events/event-processing.ts';
 import { farmInboxRetryHandlers, startInboxRetries } from '../../src/events/inbox-retries.ts';
 import { startFarm, type Farm } from '../../src/worker-runtime/farm.ts';
 import { workers } from '../../workers/index.ts';
-import { ProcessTest, eventually } from './process-test.ts';
+import { ProcessTest, eventually, type IsolatedModel } from './process-test.ts';
 
 export const MODEL = path.resolve(import.meta.dirname, '..', '..', 'bpmn', 'order-fulfillment.bpmn');
 const caseRow = z.object({ reconciliation_case_id: z.string(), system_code: z.string(), mismatch_type: z.string(), status: z.string() });
@@ -89,7 +89,14 @@ export class FulfillmentHarness {
     const db = await createDatabasePool(base, `harness-${suffix}`);
     closers.push(() => db.end());
     const pt = new ProcessTest(base);
-    closers.push(() => pt.close());
+    const ownCopies: IsolatedModel[] = [];
+    closers.push(async () => {
+      // The reconciliation copy's sweep has a timer start event: left deployed, the engine would
+      // start an instance of it every minute for as long as the stack runs. Deleting the
+      // definitions stops that (instances still running go on to their end).
+      for (const copy of ownCopies) await pt.deleteIsolatedCopy(copy).catch(() => undefined);
+      await pt.close();
+    });
     const messages = suffixed(zeebeMessagePublisher(pt.zeebe), suffix);
 
     const intake = buildIntakeServer({ db, messages, engine: engineOverGateway(base, pt.zeebe), provisioningPollCycle: base.PROVISIONING_POLL_CYCLE, provisioningSla: base.PROVISIONING_SLA, log });
@@ -110,7 +117,7 @@ export class FulfillmentHarness {
       ...opts.env,
     });
     await pt.deployIsolatedCopy(MODEL, suffix);
-    await pt.deployIsolatedCopy(RECONCILIATION_MODEL, suffix);
+    ownCopies.push(await pt.deployIsolatedCopy(RECONCILIATION_MODEL, suffix));
 
     const h = new FulfillmentHarness({ suffix, config, db, pt, simulatorUrl: sims.url, intakeUrl, closers });
     if (!opts.withoutFarm) await h.startFarm(opts);
