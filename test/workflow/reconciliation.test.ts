@@ -64,6 +64,23 @@ test('billing never received the activation: the reconciler marks it safe, the j
   await expectNoOpenIncident(await h.processInstanceOf(orderId));
 }, 150_000);
 
+test('marked safe to retry, then billing answers 503: the resumed job has its retries back and tries again with backoff', async () => {
+  const order = sampleOrder();
+  const match = { subscriptionId: order.subscription.subscriptionId };
+  // rules apply in installation order: the first send is lost, the one after the resume meets a 503
+  await h.fault({ system: 'billing', operation: 'activateSubscription', match, fault: { type: 'timeout-before-commit', ms: 4_000 }, times: 1 });
+  await h.fault({ system: 'billing', operation: 'activateSubscription', match, fault: { type: 'status', status: 503 }, times: 1 });
+  const orderId = await h.submitOrder(order);
+  await h.awaitOrderStatus(orderId, 'COMPLETED', 120_000);
+  expect(await billingSideEffects(order.subscription.subscriptionId)).toHaveLength(1);
+  const kase = await caseOf(orderId);
+  expect((await history(kase.reconciliation_case_id)).map((e) => e.action)).toEqual(['OPENED', 'OBSERVED', 'MARKED_SAFE_TO_RETRY', 'RESUMED']);
+  const pik = await h.processInstanceOf(orderId);
+  // the 503 after the resume was retried, not turned into an incident: the ambiguity's is the only one
+  for (const incident of await h.pt.search.incidents({ processInstanceKey: pik })) expect(incident.errorMessage).toMatch(/^\[AMBIGUOUS_OUTCOME\]/);
+  await expectNoOpenIncident(pik);
+}, 150_000);
+
 describe('when billing cannot be asked', () => {
   async function manualCase(): Promise<{ orderId: string; caseId: string; subscriptionId: string }> {
     const order = sampleOrder();
