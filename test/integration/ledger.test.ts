@@ -129,3 +129,25 @@ test('snapshots in the ledger and the evidence carry no secrets', async () => {
   expect(JSON.stringify(stored.request_snapshot)).toContain('<redacted>');
   expect(out.kind).toBe('succeeded');
 });
+
+test('an answer that could not be read is an incident once; running the job again opens a case instead of sending again', async () => {
+  const key = `k-${randomUUID()}`;
+  let sends = 0;
+  const send = async (): Promise<ExternalResult<Value>> => {
+    sends++;
+    return { kind: 'failed', category: 'SCHEMA_MISMATCH', retryable: false, sent: true, message: 'unexpected response shape: ref: required', exchange: { request: { path: '/x' }, response: { result: 'OK' }, httpStatus: 202, latencyMs: 2 } };
+  };
+  const first = await calls.run(spec(key, send));
+  expect(first).toMatchObject({ kind: 'failed', category: 'SCHEMA_MISMATCH', retryable: false });
+  // the engine never heard the incident (or an operator retried it): the job runs again
+  const second = await calls.run(spec(key, send));
+  expect(second).toMatchObject({ kind: 'ambiguous', message: expect.stringMatching(/answer could not be read.*not sent again/) });
+  expect(sends).toBe(1);
+  const caseId = second.kind === 'ambiguous' ? second.reconciliationCaseId : '';
+  expect(await db.oneFirst(sql.type(z.object({ status: z.string() }))`select status from reconciliation_case where reconciliation_case_id = ${caseId}`)).toBe('OPEN');
+  expect(await db.oneFirst(sql.type(z.object({ status: z.string() }))`select status from external_call_attempt where idempotency_key = ${key}`)).toBe('AMBIGUOUS');
+  // and once more: the same case, still no send
+  const third = await calls.run(spec(key, send));
+  expect(third).toMatchObject({ kind: 'ambiguous', reconciliationCaseId: caseId });
+  expect(sends).toBe(1);
+});

@@ -65,8 +65,11 @@ export type Claim =
   | { readonly decision: 'replay'; readonly attempt: AttemptRow }
   | { readonly decision: 'conflict'; readonly attempt: AttemptRow }
   | { readonly decision: 'in-progress'; readonly attempt: AttemptRow }
-  /** an earlier try was left unfinished (worker died mid-call) or is already known to be ambiguous */
-  | { readonly decision: 'ambiguous'; readonly attempt: AttemptRow; readonly abandoned: boolean };
+  /**
+   * an earlier try was left unfinished (worker died mid-call) or answered unreadably (both:
+   * `abandoned`, the ambiguity is new and `reason` says why), or is already known to be ambiguous
+   */
+  | { readonly decision: 'ambiguous'; readonly attempt: AttemptRow; readonly abandoned: boolean; readonly reason?: string };
 
 export interface AttemptResultRecord {
   readonly status: Exclude<AttemptStatus, 'STARTED'>;
@@ -142,6 +145,14 @@ export class AttemptLedger {
           if (!existing.lease_expired) return { decision: 'in-progress', attempt: existing };
           return { decision: 'ambiguous', attempt: existing, abandoned: true };
         case 'FAILED': {
+          // The system received the request and answered something the farm could not read: it may
+          // well have acted on it (a 2xx with a broken body). The first job run raised the
+          // SCHEMA_MISMATCH incident; a later run (the engine never heard that decision, or an
+          // operator retried the incident) must not send again: it becomes a reconciliation case.
+          if (existing.failure_category === 'SCHEMA_MISMATCH' && existing.request_sent === true) {
+            const reason = `attempt ${existing.attempt_no} reached ${existing.system_code} but its answer could not be read (${existing.failure_reason ?? 'schema mismatch'}); the request may have been carried out, so it is not sent again`;
+            return { decision: 'ambiguous', attempt: existing, abandoned: true, reason };
+          }
           const retried = await tx.one(sql.type(attemptRow)`
             update external_call_attempt
             set status = 'STARTED', attempt_no = attempt_no + 1, causation_id = ${id.causationId},
@@ -229,7 +240,7 @@ export class AttemptLedger {
       update external_call_attempt
       set status = 'AMBIGUOUS', failure_category = 'AMBIGUOUS_OUTCOME', failure_reason = ${reason}, retryable = false,
           lease_expires_at = null, updated_at = now()
-      where external_call_id = ${externalCallId} and status in ('STARTED', 'AMBIGUOUS')`);
+      where external_call_id = ${externalCallId} and status in ('STARTED', 'AMBIGUOUS', 'FAILED')`);
   }
 
   async insertEvidence(tx: DatabaseTransactionConnection | DatabasePool, e: EvidenceRecord): Promise<string> {
