@@ -116,6 +116,9 @@ export async function auditChaos(h: FulfillmentHarness, submitted: number, accep
   const asPlanned = ends.filter((e) => (e.expect === 'completed' ? e.outcome === 'COMPLETED' : e.outcome.startsWith('incident'))).length;
 
   // --- side effects at the simulators vs the ledger
+  // One business intent per ref, except provisioning: a service order's activation (ADD) and its
+  // compensation (DELETE) share orderRef/itemRef; the action is the last part of the client's key.
+  const intentOf = (e: SideEffect) => (e.system === 'provisioning' ? `${e.ref}#${e.idempotencyKey?.split(':').at(-1) ?? '?'}` : e.ref);
   const effects = (await h.sideEffects({})) as SideEffect[];
   const keyOf = (e: SideEffect) => e.idempotencyKey ?? (e.system === 'notification' ? e.ref : undefined);
   const keys = [...new Set(effects.map(keyOf).filter((k): k is string => k !== undefined))];
@@ -127,7 +130,7 @@ export async function auditChaos(h: FulfillmentHarness, submitted: number, accep
     s.effects++;
     const k = keyOf(e);
     if (k !== undefined && !ledgerKeys.has(k)) s.withoutLedgerRow++;
-    const ref = `${e.system}|${e.operation}|${e.ref}`;
+    const ref = `${e.system}|${e.operation}|${intentOf(e)}`;
     perRef.set(ref, (perRef.get(ref) ?? 0) + 1);
   }
   const duplicateExamples: string[] = [];
