@@ -1,8 +1,13 @@
-// Errors a handler did not turn into an engine decision: an unavailable database or broker is an
-// infrastructure outage (wait, keep the job's retries); anything else is a defect (count a retry).
+// Errors a handler did not turn into an engine decision: an unavailable database, broker or engine
+// is an infrastructure outage (wait, keep the job's retries); anything else is a defect (count a
+// retry). The engine's gRPC answers UNAVAILABLE (restart, leader change), RESOURCE_EXHAUSTED
+// (backpressure) and DEADLINE_EXCEEDED say "not now", never "this job is wrong".
 import { BackendTerminatedError, ConnectionError, StatementTimeoutError } from 'slonik';
 
 const INFRASTRUCTURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08004']);
+/** gRPC status codes DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE */
+const GRPC_NOT_NOW = new Set([4, 8, 14]);
+const GRPC_NOT_NOW_TEXT = /^\d+ (UNAVAILABLE|RESOURCE_EXHAUSTED|DEADLINE_EXCEEDED):/;
 
 export function isInfrastructureError(err: unknown): boolean {
   if (err instanceof ConnectionError || err instanceof BackendTerminatedError || err instanceof StatementTimeoutError) return true;
@@ -10,6 +15,8 @@ export function isInfrastructureError(err: unknown): boolean {
   for (let depth = 0; current && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && INFRASTRUCTURE_CODES.has(code)) return true;
+    if (typeof code === 'number' && GRPC_NOT_NOW.has(code) && 'details' in (current as object)) return true;
+    if (GRPC_NOT_NOW_TEXT.test(String((current as Error).message))) return true;
     if (/connection terminated|Connection terminated|timeout exceeded when trying to connect/i.test(String((current as Error).message))) return true;
     current = (current as { cause?: unknown }).cause;
   }
