@@ -1,6 +1,5 @@
 // Use case: start billing the subscription from its billing-ready charge snapshot, only after every
 // item's service is active (seed 000 §14.1; the model guarantees the order of steps).
-import { z } from 'zod';
 import { BPMN_ERRORS } from '../fulfillment/bpmn-errors.ts';
 import { idempotencyKeys } from '../fulfillment/idempotency-keys.ts';
 import type { EngineAction } from '../integration/engine-action.ts';
@@ -8,8 +7,7 @@ import type { JobInfo } from '../worker-runtime/define-worker.ts';
 import { runExternalStep } from './external-step.ts';
 import { loadOrder } from './order-repository.ts';
 import type { FarmServices } from './services.ts';
-
-const result = z.object({ externalBillingId: z.string(), activatedAt: z.string() });
+import { activateBillingRecord as record } from './step-records.ts';
 
 export async function activateBilling(s: FarmServices, job: JobInfo, input: { orderId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
@@ -35,7 +33,7 @@ export async function activateBilling(s: FarmServices, job: JobInfo, input: { or
       businessObject: { type: 'SUBSCRIPTION', id: sub.subscriptionId },
       idempotencyKey: command.idempotencyKey,
       request: command,
-      resultSchema: result,
+      resultSchema: record.resultSchema,
       send: () => s.portsFor(order.tenantId).billing.activate(command),
     },
     policy: () => ({
@@ -44,8 +42,8 @@ export async function activateBilling(s: FarmServices, job: JobInfo, input: { or
       rejectionErrorCode: BPMN_ERRORS.billingRejected,
       conflictErrorCode: BPMN_ERRORS.externalConflict,
     }),
-    taskResult: (v) => ({ externalBillingId: v.externalBillingId, activatedAt: v.activatedAt }),
-    announce: (v) => ({ type: 'BillingActivated', payload: { subscriptionId: sub.subscriptionId, billingReference: v.externalBillingId } }),
+    taskResult: record.taskResult,
+    announce: (v) => record.announce(v, { businessObjectId: sub.subscriptionId }),
   });
   return action;
 }

@@ -1,7 +1,5 @@
 // Use case: ask provisioning to activate one item's service (asynchronous: accepted now, the
 // result arrives by callback, event or status poll and is correlated by the fulfillment task id).
-import { z } from 'zod';
-import { PROVISIONING_STATUSES } from '../adapters/provisioning/port.ts';
 import { BPMN_ERRORS } from '../fulfillment/bpmn-errors.ts';
 import { idempotencyKeys } from '../fulfillment/idempotency-keys.ts';
 import type { EngineAction } from '../integration/engine-action.ts';
@@ -11,8 +9,7 @@ import { loadOrder } from './order-repository.ts';
 import { orderItem } from './order-item.ts';
 import { provisioningCommand } from './provisioning-command.ts';
 import type { FarmServices } from './services.ts';
-
-const result = z.object({ providerRequestId: z.string(), status: z.enum(PROVISIONING_STATUSES) });
+import { activateServiceRecord as record } from './step-records.ts';
 
 export async function activateService(s: FarmServices, job: JobInfo, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
@@ -29,7 +26,7 @@ export async function activateService(s: FarmServices, job: JobInfo, input: { or
       idempotencyKey,
       // hashed without the task id or callback address: a rebuilt command is the same request
       request: { tenantId: order.tenantId, orderId: order.orderId, orderItemId: item.orderItemId, action: 'ACTIVATE', serviceSpecificationCode: item.serviceSpecificationCode, technicalParameters: item.technicalParameters },
-      resultSchema: result,
+      resultSchema: record.resultSchema,
       send: (taskId) =>
         s.portsFor(order.tenantId).provisioning.submit(
           provisioningCommand(order, item, { fulfillmentTaskId: taskId, action: 'ACTIVATE', idempotencyKey, callbackUrl: s.config.PROVISIONING_CALLBACK_URL, technicalParameters: item.technicalParameters }),
@@ -41,7 +38,7 @@ export async function activateService(s: FarmServices, job: JobInfo, input: { or
       rejectionErrorCode: BPMN_ERRORS.provisioningRejected,
       conflictErrorCode: BPMN_ERRORS.externalConflict,
     }),
-    taskResult: (v) => ({ providerRequestId: v.providerRequestId }),
+    taskResult: record.taskResult,
   });
   return action;
 }

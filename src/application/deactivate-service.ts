@@ -1,6 +1,4 @@
 // Use case (compensation): undo an item's service activation. Never activated → nothing to undo.
-import { z } from 'zod';
-import { PROVISIONING_STATUSES } from '../adapters/provisioning/port.ts';
 import { idempotencyKeys } from '../fulfillment/idempotency-keys.ts';
 import { complete, type EngineAction } from '../integration/engine-action.ts';
 import type { JobInfo } from '../worker-runtime/define-worker.ts';
@@ -10,8 +8,7 @@ import { loadOrder } from './order-repository.ts';
 import { orderItem } from './order-item.ts';
 import { provisioningCommand } from './provisioning-command.ts';
 import type { FarmServices } from './services.ts';
-
-const result = z.object({ providerRequestId: z.string(), status: z.enum(PROVISIONING_STATUSES) });
+import { deactivateServiceRecord as record } from './step-records.ts';
 
 export async function deactivateService(s: FarmServices, job: JobInfo, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
@@ -32,7 +29,7 @@ export async function deactivateService(s: FarmServices, job: JobInfo, input: { 
       businessObject: { type: 'ORDER_ITEM', id: `${order.orderId}/${item.orderItemId}` },
       idempotencyKey,
       request: { tenantId: order.tenantId, orderId: order.orderId, orderItemId: item.orderItemId, action: 'DEACTIVATE', serviceSpecificationCode: item.serviceSpecificationCode, activationRequestId: activation.externalRequestId },
-      resultSchema: result,
+      resultSchema: record.resultSchema,
       send: (taskId) =>
         s.portsFor(order.tenantId).provisioning.submit(
           provisioningCommand(order, item, {
@@ -45,7 +42,7 @@ export async function deactivateService(s: FarmServices, job: JobInfo, input: { 
         ),
     },
     policy: () => ({ subject: `PROVISIONING deactivate ${item.serviceSpecificationCode} for order ${order.orderId} item ${item.orderItemId}`, onSuccess: () => ({ deactivationRequested: true }) }),
-    taskResult: (v) => ({ providerRequestId: v.providerRequestId }),
+    taskResult: record.taskResult,
   });
   if (outcome.kind === 'succeeded' || outcome.kind === 'accepted') await setTaskStatus(s.db, activation.id, 'COMPENSATED');
   return action;

@@ -54,8 +54,8 @@ export async function applyOutcome(db: CommonQueryMethods, taskId: string, outco
   await db.query(sql.unsafe`
     update fulfillment_task
     set status = ${status},
-        external_request_id = coalesce(${'externalRequestId' in outcome ? (outcome.externalRequestId ?? null) : null}, external_request_id),
-        external_reference_id = coalesce(${'externalReferenceId' in outcome ? (outcome.externalReferenceId ?? null) : null}, external_reference_id),
+        external_request_id = coalesce(${'externalRequestId' in outcome ? outcome.externalRequestId || null : null}, external_request_id),
+        external_reference_id = coalesce(${'externalReferenceId' in outcome ? outcome.externalReferenceId || null : null}, external_reference_id),
         result = coalesce(${result === undefined ? null : sql.jsonb(result as never)}, result),
         last_external_call_id = ${refs?.externalCallId ?? null},
         updated_at = now()

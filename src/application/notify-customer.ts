@@ -1,15 +1,12 @@
 // Use case: tell the customer the order is fulfilled. The provider has no idempotency support, so
 // the ledger's key (template, order, recipient, milestone) is what keeps it to one message.
-import { z } from 'zod';
 import { idempotencyKeys } from '../fulfillment/idempotency-keys.ts';
 import type { EngineAction } from '../integration/engine-action.ts';
 import type { JobInfo } from '../worker-runtime/define-worker.ts';
 import { runExternalStep } from './external-step.ts';
 import { loadOrder } from './order-repository.ts';
 import type { FarmServices } from './services.ts';
-
-export const ORDER_CONFIRMATION = { templateCode: 'ORDER_CONFIRMATION', milestone: 'fulfilled_v1' } as const;
-const result = z.object({ messageId: z.string() });
+import { ORDER_CONFIRMATION, notifyCustomerRecord as record } from './step-records.ts';
 
 export async function notifyCustomer(s: FarmServices, job: JobInfo, input: { orderId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
@@ -34,12 +31,12 @@ export async function notifyCustomer(s: FarmServices, job: JobInfo, input: { ord
       businessObject: { type: 'ORDER', id: order.orderId },
       idempotencyKey: command.idempotencyKey,
       request: command,
-      resultSchema: result,
+      resultSchema: record.resultSchema,
       send: () => s.portsFor(order.tenantId).notification.send(command),
     },
     policy: () => ({ subject: `NOTIFICATION order confirmation to ${order.contact.recipientId} for order ${order.orderId}`, onSuccess: (v) => ({ notificationId: v.messageId }) }),
-    taskResult: (v) => ({ messageId: v.messageId }),
-    announce: (v) => ({ type: 'CustomerNotified', payload: { notificationId: v.messageId, templateCode: ORDER_CONFIRMATION.templateCode } }),
+    taskResult: record.taskResult,
+    announce: (v) => record.announce(v),
   });
   return action;
 }

@@ -1,5 +1,4 @@
 // Use case (compensation): give back what an item's reservation held. Nothing reserved → nothing to do.
-import { z } from 'zod';
 import { idempotencyKeys } from '../fulfillment/idempotency-keys.ts';
 import { complete, type EngineAction } from '../integration/engine-action.ts';
 import type { JobInfo } from '../worker-runtime/define-worker.ts';
@@ -8,8 +7,7 @@ import { findTask, setTaskStatus } from './fulfillment-task-repository.ts';
 import { loadOrder } from './order-repository.ts';
 import { orderItem } from './order-item.ts';
 import type { FarmServices } from './services.ts';
-
-const result = z.object({ reservationId: z.string(), released: z.literal(true) });
+import { releaseInventoryRecord as record } from './step-records.ts';
 
 export async function releaseInventory(s: FarmServices, job: JobInfo, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
@@ -36,12 +34,12 @@ export async function releaseInventory(s: FarmServices, job: JobInfo, input: { o
       businessObject: { type: 'ORDER_ITEM', id: `${order.orderId}/${item.orderItemId}` },
       idempotencyKey: command.idempotencyKey,
       request: command,
-      resultSchema: result,
+      resultSchema: record.resultSchema,
       send: () => s.portsFor(order.tenantId).inventory.release(command),
     },
     // A compensation handler has no business error path: anything but success is an incident.
     policy: () => ({ subject: `INVENTORY release ${command.reservationId} for order ${order.orderId} item ${item.orderItemId}`, onSuccess: () => ({ released: true }) }),
-    announce: (v) => ({ type: 'InventoryReleased', payload: { orderItemId: item.orderItemId, reservationId: v.reservationId } }),
+    announce: (v) => record.announce(v, { orderItemId: item.orderItemId, businessObjectId: `${order.orderId}/${item.orderItemId}` }),
   });
   if (outcome.kind === 'succeeded') await setTaskStatus(s.db, reservation.id, 'COMPENSATED');
   return action;

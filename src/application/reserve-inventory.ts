@@ -1,5 +1,4 @@
 // Use case: hold the resource one order item needs (seed 000 §12).
-import { z } from 'zod';
 import { BPMN_ERRORS } from '../fulfillment/bpmn-errors.ts';
 import { idempotencyKeys } from '../fulfillment/idempotency-keys.ts';
 import type { EngineAction } from '../integration/engine-action.ts';
@@ -8,8 +7,7 @@ import { runExternalStep } from './external-step.ts';
 import { loadOrder } from './order-repository.ts';
 import { orderItem } from './order-item.ts';
 import type { FarmServices } from './services.ts';
-
-const result = z.object({ reservationId: z.string(), resources: z.array(z.object({ resourceId: z.string(), value: z.string() })), expiresAt: z.string().optional() });
+import { reserveInventoryRecord as record } from './step-records.ts';
 
 export async function reserveInventory(s: FarmServices, job: JobInfo, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
@@ -34,7 +32,7 @@ export async function reserveInventory(s: FarmServices, job: JobInfo, input: { o
       businessObject: { type: 'ORDER_ITEM', id: `${order.orderId}/${item.orderItemId}` },
       idempotencyKey: command.idempotencyKey,
       request: command,
-      resultSchema: result,
+      resultSchema: record.resultSchema,
       send: () => s.portsFor(order.tenantId).inventory.reserve(command),
     },
     policy: () => ({
@@ -43,8 +41,8 @@ export async function reserveInventory(s: FarmServices, job: JobInfo, input: { o
       rejectionErrorCode: BPMN_ERRORS.inventoryUnavailable,
       conflictErrorCode: BPMN_ERRORS.externalConflict,
     }),
-    taskResult: (v) => ({ reservationId: v.reservationId }),
-    announce: (v) => ({ type: 'InventoryReserved', payload: { orderItemId: item.orderItemId, reservationId: v.reservationId } }),
+    taskResult: record.taskResult,
+    announce: (v) => record.announce(v, { orderItemId: item.orderItemId, businessObjectId: `${order.orderId}/${item.orderItemId}` }),
   });
   return action;
 }

@@ -3,7 +3,7 @@
 // do not know yet (its acceptance may still be recording) is retried from the inbox a few times,
 // with backoff, before it is given up as FAILED_PERMANENT; the order's status poll remains the
 // backstop. Meanwhile the consumer goes on with the next message.
-import type { DatabasePool } from 'slonik';
+import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { PROVISIONING_STATUSES, type ProvisioningState } from '../adapters/provisioning/port.ts';
 import { handleProvisioningResult } from '../application/provisioning-result.ts';
@@ -53,6 +53,18 @@ export function redeliverProvisioningResult(db: DatabasePool, messages: MessageP
     const input = retryInput.parse(row.retryInput);
     return deliverProvisioningResult(db, messages, { eventId: row.eventId, eventType: row.eventType ?? 'unknown', sourceTopic: row.sourceTopic, channel: input.channel, result: input.result, snapshot: row.payload });
   };
+}
+
+/**
+ * Makes the kept results of a provider request due again at once — also those given up as unknown:
+ * a reconciliation repair has just recorded the request on its fulfillment task (in the caller's
+ * transaction), so they can now be delivered.
+ */
+export async function rearmProvisioningResults(db: CommonQueryMethods, providerRequestId: string): Promise<number> {
+  const rearmed = await db.query(sql.unsafe`
+    update inbox_event set status = 'FAILED_RETRYABLE', next_attempt_at = now()
+    where subject_id = ${providerRequestId} and status in ('FAILED_RETRYABLE', 'FAILED_PERMANENT') and retry_input->>'kind' = ${PROVISIONING_RESULT_RETRY}`);
+  return rearmed.rowCount;
 }
 
 const withoutUndefined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

@@ -175,7 +175,7 @@ export class ExternalCalls {
         };
       }
       case 'ambiguous':
-        return this.ambiguous(spec, claim.attempt, claim.abandoned);
+        return this.ambiguous(spec, claim.attempt, claim.abandoned, onRecorded);
     }
   }
 
@@ -263,7 +263,7 @@ export class ExternalCalls {
     }
   }
 
-  private async ambiguous<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow, abandoned: boolean): Promise<CallOutcome<T>> {
+  private async ambiguous<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow, abandoned: boolean, onRecorded?: OnRecorded<T>): Promise<CallOutcome<T>> {
     const reason = abandoned
       ? `attempt ${attempt.attempt_no} was left unfinished (the worker stopped mid-call); whether the request reached ${spec.system} is unknown`
       : (attempt.failure_reason ?? 'outcome unknown');
@@ -287,7 +287,11 @@ export class ExternalCalls {
       const evidenceId = abandoned
         ? await this.ledger.insertEvidence(tx, { externalCallId: attempt.external_call_id, attemptNo: attempt.attempt_no, kind: 'REFUSED', outcome: 'AMBIGUOUS', failureCategory: 'AMBIGUOUS_OUTCOME', detail: reason, jobKey: spec.context?.jobKey })
         : ((await this.ledger.latestEvidenceId(attempt.external_call_id, tx)) ?? attempt.external_call_id);
-      return { kind: 'ambiguous', message: reason, reconciliationCaseId: caseId, externalCallId: attempt.external_call_id, evidenceId, attemptNo: attempt.attempt_no, replayed: !abandoned };
+      const outcome: CallOutcome<T> = { kind: 'ambiguous', message: reason, reconciliationCaseId: caseId, externalCallId: attempt.external_call_id, evidenceId, attemptNo: attempt.attempt_no, replayed: !abandoned };
+      // The worker that died mid-call never stored its outcome: this is its recording (e.g. the
+      // fulfillment task becomes AMBIGUOUS and is linked to the attempt), as send() does for a timeout.
+      if (abandoned && onRecorded) await onRecorded(tx, outcome);
+      return outcome;
     });
   }
 }

@@ -7,6 +7,7 @@ import type { FarmServices } from '../application/services.ts';
 import { MESSAGES } from '../fulfillment/bpmn-errors.ts';
 import { AttemptLedger } from '../integration/ledger/attempt-ledger.ts';
 import { appendCaseEvent, loadCase, setCaseStatus } from './case-repository.ts';
+import { recordRepair } from './record-repair.ts';
 
 export const DECISIONS = ['ACCEPT_EXTERNAL_STATE', 'RETRY', 'CANCEL_ORDER'] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -54,7 +55,7 @@ export async function applyDecision(s: FarmServices, d: OperatorDecision): Promi
   const actor = `operator:${d.decidedBy}`;
   const note = [d.note, d.externalReference ? `external reference ${d.externalReference}` : undefined].filter(Boolean).join('; ') || undefined;
   const attempt = c.external_call_id
-    ? await s.db.maybeOne(sql.type(z.object({ system_code: z.string(), operation_code: z.string() }))`select system_code, operation_code from external_call_attempt where external_call_id = ${c.external_call_id}`)
+    ? await s.db.maybeOne(sql.type(z.object({ system_code: z.string(), operation_code: z.string(), business_object_id: z.string() }))`select system_code, operation_code, business_object_id from external_call_attempt where external_call_id = ${c.external_call_id}`)
     : null;
   const ledger = new AttemptLedger(s.db);
 
@@ -64,7 +65,14 @@ export async function applyDecision(s: FarmServices, d: OperatorDecision): Promi
       if (!d.externalReference) throw new DecisionRefused('ACCEPT_EXTERNAL_STATE needs the external reference of what the external system did');
       const found = confirmedResult(attempt.system_code, attempt.operation_code, d.externalReference);
       await s.db.transaction(async (tx) => {
-        await ledger.repairAmbiguous(tx, c.external_call_id ?? '', found, { kind: 'OPERATOR', detail: `${actor} accepted the external state${note ? `: ${note}` : ''}` });
+        // recorded as the reconciler's repair is: the task gets the reference the operator confirmed
+        await recordRepair(
+          tx,
+          ledger,
+          { externalCallId: c.external_call_id ?? '', system: attempt.system_code, operation: attempt.operation_code, businessObjectId: attempt.business_object_id, orderId: c.order_id, caseId: c.reconciliation_case_id },
+          found,
+          { kind: 'OPERATOR', detail: `${actor} accepted the external state${note ? `: ${note}` : ''}` },
+        );
         await setCaseStatus(tx, c.reconciliation_case_id, 'RESOLVED', { resolution: 'ACCEPTED_EXTERNAL_STATE', decidedBy: d.decidedBy });
         await appendCaseEvent(tx, c.reconciliation_case_id, { action: 'DECIDED', actor, note: `ACCEPT_EXTERNAL_STATE${note ? `: ${note}` : ''}` });
       });

@@ -5,12 +5,12 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { FarmServices } from '../application/services.ts';
-import { applyOutcome } from '../application/fulfillment-task-repository.ts';
 import { loadOrder } from '../application/order-repository.ts';
 import { handleProvisioningResult } from '../application/provisioning-result.ts';
 import { AttemptLedger } from '../integration/ledger/attempt-ledger.ts';
 import { RECONCILER, appendCaseEvent, loadCase, setCaseStatus, type CaseRow } from './case-repository.ts';
 import { observeExternalState, type Observation } from './external-state.ts';
+import { recordRepair } from './record-repair.ts';
 import { repairRule } from './repair-policy.ts';
 
 export type CheckOutcome = 'REPAIRED' | 'SAFE_TO_RETRY' | 'UNKNOWN' | 'MANUAL_REVIEW';
@@ -61,7 +61,7 @@ export async function checkCase(s: FarmServices, caseId: string, handlerProcessI
   switch (observation.kind) {
     case 'executed':
       if (!rule.recordObservedSuccess) return escalate(s, { ...c, check_count: checks }, expectedSummary, `${observation.summary}; the policy does not let the reconciler record it (${rule.why})`);
-      return repaired(s, { ...c, check_count: checks }, attempt.external_call_id, observation, expectedSummary, rule.why);
+      return repaired(s, { ...c, check_count: checks }, attempt, observation, expectedSummary, rule.why);
     case 'not-executed':
       if (!rule.resendWhenAbsent) return escalate(s, { ...c, check_count: checks }, expectedSummary, `${observation.summary}; the policy does not let the reconciler send it again (${rule.why})`);
       return safeToRetry(s, { ...c, check_count: checks }, attempt.external_call_id, expectedSummary, `${observation.summary}; ${rule.why}`, observation);
@@ -73,15 +73,17 @@ export async function checkCase(s: FarmServices, caseId: string, handlerProcessI
   }
 }
 
-async function repaired(s: FarmServices, c: CaseRow, externalCallId: string, o: Extract<Observation, { kind: 'executed' }>, expectedSummary: string, why: string): Promise<CheckResult> {
+async function repaired(s: FarmServices, c: CaseRow, attempt: z.infer<typeof attemptRow>, o: Extract<Observation, { kind: 'executed' }>, expectedSummary: string, why: string): Promise<CheckResult> {
   const ledger = new AttemptLedger(s.db);
   await s.db.transaction(async (tx) => {
-    await ledger.repairAmbiguous(tx, externalCallId, o, { kind: 'RECONCILIATION', detail: o.summary, observed: o.value });
-    const task = await tx.maybeOneFirst(sql.type(z.object({ fulfillment_task_id: z.string() }))`select fulfillment_task_id from fulfillment_task where last_external_call_id = ${externalCallId}`);
-    if (task) {
-      const refs = { externalCallId, evidenceId: '', attemptNo: 0, replayed: false };
-      await applyOutcome(tx, task, o.status === 'PENDING' ? { kind: 'accepted', value: o.value, externalRequestId: o.externalRequestId ?? '', ...refs } : { kind: 'succeeded', value: o.value, externalReferenceId: o.externalReferenceId, ...refs });
-    }
+    // the task gets what a normal answer would have written (the provider's request id above all)
+    await recordRepair(
+      tx,
+      ledger,
+      { externalCallId: attempt.external_call_id, system: attempt.system_code, operation: attempt.operation_code, businessObjectId: attempt.business_object_id, orderId: c.order_id, caseId: c.reconciliation_case_id },
+      o,
+      { kind: 'RECONCILIATION', detail: o.summary, observed: o.value },
+    );
     await setCaseStatus(tx, c.reconciliation_case_id, 'RESOLVED', { resolution: 'REPAIRED: external system had executed the request', observedState: { executed: true, summary: o.summary } });
     await appendCaseEvent(tx, c.reconciliation_case_id, { action: 'REPAIRED', actor: RECONCILER, observedState: o.value, note: `recorded what the external system did (${why})` });
   });
