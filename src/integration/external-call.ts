@@ -175,7 +175,7 @@ export class ExternalCalls {
         };
       }
       case 'ambiguous':
-        return this.ambiguous(spec, claim.attempt, claim.abandoned, onRecorded);
+        return this.ambiguous(spec, claim.attempt, claim.abandoned, onRecorded, claim.reason);
     }
   }
 
@@ -263,10 +263,10 @@ export class ExternalCalls {
     }
   }
 
-  private async ambiguous<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow, abandoned: boolean, onRecorded?: OnRecorded<T>): Promise<CallOutcome<T>> {
-    const reason = abandoned
+  private async ambiguous<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow, abandoned: boolean, onRecorded?: OnRecorded<T>, claimReason?: string): Promise<CallOutcome<T>> {
+    const reason = claimReason ?? (abandoned
       ? `attempt ${attempt.attempt_no} was left unfinished (the worker stopped mid-call); whether the request reached ${spec.system} is unknown`
-      : (attempt.failure_reason ?? 'outcome unknown');
+      : (attempt.failure_reason ?? 'outcome unknown'));
     return this.ledger.transaction(async (tx) => {
       if (abandoned) await this.ledger.markAmbiguous(tx, attempt.external_call_id, reason);
       const caseId = await openCase(tx, {
