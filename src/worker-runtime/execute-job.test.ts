@@ -105,7 +105,7 @@ test('each decision is counted under its own series; a fail with no retries left
   expect(seriesTotal(samples, 'job_failed_total')).toBeUndefined();
 });
 
-test('a database outage keeps the job retries and asks for no engine backoff (the pause is taken in the farm, within the deadline)', async () => {
+test('a database outage keeps the job retries; the backoff is waited out in the farm as far as the deadline allows, the rest goes to the engine', async () => {
   const failed: { retries?: number; retryBackOff?: number; errorMessage: string }[] = [];
   const unreachable = defineWorker({
     type: 'crm.validate-customer-account.v1',
@@ -117,8 +117,22 @@ test('a database outage keeps the job retries and asks for no engine backoff (th
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:55432'), { code: 'ECONNREFUSED' });
     },
   });
-  // a deadline 5 s away leaves no room for a pause: the job is handed back at once
-  const job = { ...jobOf({}, []), deadline: String(Date.now() + 5_000), fail: async (conf: { retries?: number; retryBackOff?: number; errorMessage: string }) => failed.push(conf) };
+  // the deadline leaves room (beyond the 5 s margin) for about 300 ms of the 10 s backoff
+  const job = { ...jobOf({}, []), deadline: String(Date.now() + 5_300), fail: async (conf: { retries?: number; retryBackOff?: number; errorMessage: string }) => failed.push(conf) };
+  const started = Date.now();
   await executeJob(unreachable, job, {}, capture().log);
-  expect(failed).toEqual([expect.objectContaining({ retries: 3, retryBackOff: 0, errorMessage: expect.stringMatching(/^\[INFRASTRUCTURE\]/) })]);
+  const held = Date.now() - started;
+  expect(failed).toEqual([expect.objectContaining({ retries: 3, errorMessage: expect.stringMatching(/^\[INFRASTRUCTURE\]/) })]);
+  expect(held).toBeGreaterThanOrEqual(150);
+  expect(failed[0]?.retryBackOff).toBeGreaterThan(9_000);
+  expect(failed[0]?.retryBackOff).toBeLessThan(10_000);
+});
+
+test('an incident (no retries left) is raised at once, without holding the job', async () => {
+  const failed: { retries?: number; retryBackOff?: number }[] = [];
+  const job = { ...jobOf({ orderId: 'o-1', payment: { cardNumber: CARD, token: TOKEN } }, []), retries: 1, fail: async (conf: { retries?: number; retryBackOff?: number }) => failed.push(conf) };
+  const started = Date.now();
+  await executeJob(leaky, job, {}, capture().log);
+  expect(failed).toEqual([expect.objectContaining({ retries: 0 })]);
+  expect(Date.now() - started).toBeLessThan(1_000);
 });

@@ -46,15 +46,19 @@ export interface JobObserver {
  */
 export const LOG_CONTEXT_VARIABLES = ['tenantId', 'orderId', 'orderItemId', 'correlationId', 'caseId'] as const;
 
+/** When the database, broker or engine is unavailable the job keeps its retries and is tried again after this. */
+export const INFRASTRUCTURE_BACKOFF_MS = 10_000;
 /**
- * When the database or broker is unavailable the job keeps its retries and is tried again after
- * this pause. The pause is taken here, holding the job, and the job is then failed with no engine
- * backoff: jobs failed with a backoff during an outage were seen never to become activatable again
- * (bench:chaos; upstream camunda/camunda#16884, open), and a lost job is a lost order. Holding is
- * cheap while the database is down (no other job could progress either) and is bounded by the
- * job's deadline.
+ * A retry's backoff is waited out here, holding the job, and the job is then failed with no engine
+ * backoff. Jobs failed with an engine backoff were seen never to become activatable again — during
+ * a database outage and after an engine restart (bench:chaos, two runs; upstream
+ * camunda/camunda#16884, open) — and a lost job is a lost order. Holding costs a concurrency slot
+ * for the wait; it is bounded by this cap and by the job's deadline (what is left of a longer
+ * backoff still goes to the engine).
  */
-export const INFRASTRUCTURE_PAUSE_MS = 10_000;
+export const MAX_BACKOFF_HOLD_MS = 60_000;
+/** Margin kept before the job's deadline, so the fail command still reaches the engine in time. */
+const DEADLINE_MARGIN_MS = 5_000;
 /** Incident messages are shown in Operate; keep them readable. */
 const MAX_MESSAGE = 1_500;
 
@@ -131,10 +135,8 @@ async function runHandler<S>(worker: AnyWorker<S>, ctx: Parameters<AnyWorker<S>[
       return { kind: 'fail', retries: 0, backoffMs: 0, message: `[DATA] ${worker.type}: ${text}. Next: check the order data and the process variables, then retry or cancel the instance.` };
     }
     if (isInfrastructureError(err)) {
-      const pauseMs = Math.max(0, Math.min(INFRASTRUCTURE_PAUSE_MS, ctx.job.deadline - Date.now() - 5_000));
-      ctx.log.warn({ err: redact(serializeError(err)), pauseMs }, 'infrastructure unavailable; job will be retried after a pause without spending a retry');
-      await sleep(pauseMs);
-      return { kind: 'fail', retries: Math.max(1, ctx.job.retries), backoffMs: 0, message: `[INFRASTRUCTURE] ${worker.type}: ${text}. The farm retries once the database/broker is reachable again.` };
+      ctx.log.warn({ err: redact(serializeError(err)) }, 'infrastructure unavailable; job will be retried without spending a retry');
+      return { kind: 'fail', retries: Math.max(1, ctx.job.retries), backoffMs: INFRASTRUCTURE_BACKOFF_MS, message: `[INFRASTRUCTURE] ${worker.type}: ${text}. The farm retries once the database/broker is reachable again.` };
     }
     ctx.log.error({ err: redact(serializeError(err)) }, 'worker handler failed unexpectedly');
     const retries = Math.max(0, ctx.job.retries - 1);
@@ -153,16 +155,25 @@ async function tellEngine(job: JobHandle, action: EngineAction, log: Logger): Pr
         await job.error({ errorCode: action.errorCode, errorMessage: clip(action.message), variables: action.variables as never });
         log.info({ decision: 'bpmn-error', errorCode: action.errorCode }, clip(action.message));
         return;
-      case 'fail':
-        await job.fail({ errorMessage: clip(action.message), retries: action.retries, retryBackOff: action.backoffMs });
-        log[action.retries === 0 ? 'error' : 'warn']({ decision: 'fail', retries: action.retries, backoffMs: action.backoffMs }, clip(action.message));
+      case 'fail': {
+        const heldMs = action.retries > 0 ? await holdForBackoff(job, action.backoffMs) : 0;
+        await job.fail({ errorMessage: clip(action.message), retries: action.retries, retryBackOff: action.backoffMs - heldMs });
+        log[action.retries === 0 ? 'error' : 'warn']({ decision: 'fail', retries: action.retries, backoffMs: action.backoffMs, heldMs }, clip(action.message));
         return;
+      }
     }
   } catch (err) {
     // The engine refused the command, e.g. the job timed out and was handed to another worker.
     // The attempt ledger already holds the outcome, so the next activation replays it.
     log.warn({ err: { message: (err as Error).message }, decision: action.kind }, 'the engine did not accept the job decision');
   }
+}
+
+/** Waits out as much of the backoff as the cap and the job's deadline allow; returns how long. */
+async function holdForBackoff(job: JobHandle, backoffMs: number): Promise<number> {
+  const heldMs = Math.max(0, Math.min(backoffMs, MAX_BACKOFF_HOLD_MS, Number(job.deadline) - Date.now() - DEADLINE_MARGIN_MS));
+  if (heldMs > 0) await sleep(heldMs);
+  return heldMs;
 }
 
 const clip = (s: string) => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 1)}…` : s);
