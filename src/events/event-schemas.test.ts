@@ -97,6 +97,12 @@ describe('fulfillmentEvent() (producer side)', () => {
     return rest as Omit<EventPayload<T>, 'orderId'>;
   };
 
+  it('keeps an order id whose digits look like a card number (the payload is scrubbed, the id must survive)', () => {
+    const orderId = 'ord-85898008-9117-4901-85af-61ba321fed61';
+    const event = fulfillmentEvent('OrderFulfilled', { ...base, orderId, payload: {} });
+    expect([event.subject.id, event.payload.orderId]).toEqual([orderId, orderId]);
+  });
+
   it.each(EVENT_TYPES)('%s: builds an event both the reader and the producer contract accept', (type) => {
     const orderId = `ORD-${randomUUID()}`;
     const event = fulfillmentEvent(type, { ...base, orderId, payload: payloadOf(type) });

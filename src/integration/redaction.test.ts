@@ -31,6 +31,15 @@ test('engine keys stay readable even when they pass the card check; a card numbe
   expect(redactText('card 2251 7998 1368 5350')).toBe('card ****5350');
 });
 
+test('digits inside an identifier are not a card number, even when they pass the card check', () => {
+  // 85898008-9117-4901 passes the Luhn check
+  expect(redactText('order ord-85898008-9117-4901-85af-61ba321fed61 failed')).toBe('order ord-85898008-9117-4901-85af-61ba321fed61 failed');
+  expect(redact({ orderId: 'ord-85898008-9117-4901-85af-61ba321fed61' })).toEqual({ orderId: 'ord-85898008-9117-4901-85af-61ba321fed61' });
+  expect(redactText('id 85898008-9117-4901-85af-61ba321fed61')).toBe('id 85898008-9117-4901-85af-61ba321fed61');
+  // the same digits standing alone are
+  expect(redactText('card 85898008-9117-4901.')).toBe('card ****4901.');
+});
+
 test('the input is not modified', () => {
   const input = { password: 'x' };
   redact(input);
