@@ -113,7 +113,7 @@ export async function auditChaos(h: FulfillmentHarness, submitted: number, accep
             : `stuck at ${stuckAt.get(a.orderId) ?? '?'} (${o.status})`;
     return { orderId: a.orderId, plan: a.planned.label, expect: a.planned.expect, outcome };
   });
-  const asPlanned = ends.filter((e) => (e.expect === 'completed' ? e.outcome === 'COMPLETED' : e.outcome.startsWith('incident'))).length;
+  const asPlanned = ends.filter(endedAsPlanned).length;
 
   // --- side effects at the simulators vs the ledger
   // One business intent per ref, except provisioning: a service order's activation (ADD) and its
@@ -205,7 +205,7 @@ export async function auditChaos(h: FulfillmentHarness, submitted: number, accep
       stuck,
       lost: refused + stuck,
       asPlanned,
-      notAsPlanned: ends.filter((e) => !(e.expect === 'completed' ? e.outcome === 'COMPLETED' : e.outcome.startsWith('incident'))),
+      notAsPlanned: ends.filter((e) => !endedAsPlanned(e)),
     },
     sideEffects,
     duplicateExamples,
@@ -225,4 +225,9 @@ export async function auditChaos(h: FulfillmentHarness, submitted: number, accep
     cases: caseCounts,
     casesOpen: (caseCounts.OPEN ?? 0) + (caseCounts.MANUAL_REVIEW ?? 0),
   };
+}
+
+function endedAsPlanned(e: { readonly expect: string; readonly outcome: string }): boolean {
+  if (e.expect === 'completed') return e.outcome === 'COMPLETED';
+  return e.outcome.startsWith('incident') || (e.expect === 'incident-or-reconciled' && e.outcome === 'COMPLETED');
 }

@@ -2,7 +2,9 @@
 // the batch (so every run of N orders injects the same mix), and where each order should end: a
 // transient fault (5xx, 429) or an answer lost after the system acted (timeout after commit) must
 // still complete the order, without a second side effect; a malformed success body is a contract
-// breach and stops the order in an incident for a person.
+// breach and stops the order in an incident for a person — unless the job runs again (its replica
+// was killed before the engine heard the incident): then the call is not resent but reconciled,
+// and the order may complete from what the reconciler observed ('incident-or-reconciled').
 import type { OrderRequest } from '../../src/fulfillment/order.ts';
 
 export type FaultKind = 'none' | 'transient' | 'timeout-after-commit' | 'malformed';
@@ -13,7 +15,7 @@ export interface PlannedOrder {
   /** e.g. "billing 503 ×2" */
   readonly label: string;
   readonly rules: readonly Record<string, unknown>[];
-  readonly expect: 'completed' | 'incident';
+  readonly expect: 'completed' | 'incident-or-reconciled';
 }
 
 /** Longer than the farm's response timeout in the benches (2 s): the answer is lost, the effect is not. */
@@ -34,7 +36,7 @@ const rule = (t: Target, o: OrderRequest, fault: unknown, times = 1) => ({ syste
 /** The fault of the order at position i (0-based), if any. */
 function faultAt(i: number, o: OrderRequest): Omit<PlannedOrder, 'order'> {
   const tac = (t: Target) => ({ kind: 'timeout-after-commit' as const, label: `${t.system} timeout after commit`, rules: [rule(t, o, { type: 'timeout-after-commit', ms: TIMEOUT_AFTER_COMMIT_MS })], expect: 'completed' as const });
-  const malformed = (t: Target) => ({ kind: 'malformed' as const, label: `${t.system} malformed body`, rules: [rule(t, o, { type: 'malformed' })], expect: 'incident' as const });
+  const malformed = (t: Target) => ({ kind: 'malformed' as const, label: `${t.system} malformed body`, rules: [rule(t, o, { type: 'malformed' })], expect: 'incident-or-reconciled' as const });
   // 4 % malformed (one per system that answers with a body we map), 10 % timeout after commit, 50 % transient
   switch (i % 100) {
     case 8:
