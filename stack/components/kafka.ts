@@ -90,8 +90,10 @@ export const kafka: Component = {
       const cp = path.join(p.lib, '*');
       const jvm = [`-Xms${s.heap.kafka}`, `-Xmx${s.heap.kafka}`, `-Dlog4j.configuration=file:${path.join(p.conf, 'log4j.properties')}`, `-Dkafka.logs.dir=${p.logs}`];
       if (!existsSync(path.join(p.data, 'meta.properties'))) {
+        // `--cluster-id=<id>`, not `-t <id>`: a base64url id may start with "-", which the tool's
+        // argument parser then takes for an option (one start in 64 failed that way)
         const clusterId = randomBytes(16).toString('base64url');
-        execFileSync(java(), [...jvm, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', server, '--ignore-formatted'], { stdio: ['ignore', 'ignore', 'inherit'] });
+        execFileSync(java(), [...jvm, '-cp', cp, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', server, '--ignore-formatted'], { stdio: ['ignore', 'ignore', 'inherit'] });
       }
       startDetached({ command: java(), args: [...jvm, '-cp', cp, 'kafka.Kafka', server], cwd: p.dir, logFile: path.join(p.logs, 'stdout.log'), pidFile: p.pid });
     }
