@@ -7,6 +7,26 @@ import { eventually } from './process-test.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
+/**
+ * A replica process wired to a harness: its simulators, its intake's callback, fast external
+ * timeouts and an ephemeral operations port; `env` adds or overrides.
+ */
+export function replicaEnv(h: { readonly simulatorUrl: string; readonly intakeUrl: string }, env: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return {
+    LOG_LEVEL: 'info',
+    CRM_URL: `${h.simulatorUrl}/crm`,
+    INVENTORY_URL: `${h.simulatorUrl}/inventory`,
+    PROVISIONING_URL: `${h.simulatorUrl}/provisioning`,
+    BILLING_URL: `${h.simulatorUrl}/billing`,
+    NOTIFICATION_URL: `${h.simulatorUrl}/notify`,
+    PROVISIONING_CALLBACK_URL: `${h.intakeUrl}/callbacks/provisioning`,
+    EXTERNAL_CONNECT_TIMEOUT_MS: '1000',
+    EXTERNAL_RESPONSE_TIMEOUT_MS: '5000',
+    FARM_HTTP_PORT: '0',
+    ...env,
+  };
+}
+
 export interface ReplicaExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;

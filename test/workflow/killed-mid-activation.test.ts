@@ -8,7 +8,7 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { sampleOrder } from '../../src/demo/sample-orders.ts';
-import { FarmReplica } from '../support/farm-replica.ts';
+import { FarmReplica, replicaEnv } from '../support/farm-replica.ts';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { eventually } from '../support/process-test.ts';
 
@@ -30,19 +30,7 @@ test('a replica killed mid-activation: the repair records the provider request i
   const item = order.items[0]!.orderItemId;
   // the provider takes the request at once and holds its answer: the replica is killed while it waits
   await h.fault({ system: 'provisioning', operation: 'submitServiceOrder', match: { itemRef: item }, fault: { type: 'timeout-after-commit', ms: 60_000 }, times: 1 });
-  replica = FarmReplica.start('farm-killed', ['--model-suffix', h.suffix, '--concurrency', '4'], {
-    LOG_LEVEL: 'info',
-    CRM_URL: `${h.simulatorUrl}/crm`,
-    INVENTORY_URL: `${h.simulatorUrl}/inventory`,
-    PROVISIONING_URL: `${h.simulatorUrl}/provisioning`,
-    BILLING_URL: `${h.simulatorUrl}/billing`,
-    NOTIFICATION_URL: `${h.simulatorUrl}/notify`,
-    PROVISIONING_CALLBACK_URL: `${h.intakeUrl}/callbacks/provisioning`,
-    EXTERNAL_CONNECT_TIMEOUT_MS: '1000',
-    EXTERNAL_RESPONSE_TIMEOUT_MS: '5000',
-    FARM_JOB_TIMEOUT_MS: '10000',
-    FARM_HTTP_PORT: '0',
-  });
+  replica = FarmReplica.start('farm-killed', ['--model-suffix', h.suffix, '--concurrency', '4'], replicaEnv(h, { FARM_JOB_TIMEOUT_MS: '10000' }));
   await replica.awaitLog('farm ready');
   const orderId = await h.submitOrder(order);
   const ref = `${orderId}/${item}`;

@@ -8,7 +8,7 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { sampleOrder } from '../../src/demo/sample-orders.ts';
 import type { OrderRequest } from '../../src/fulfillment/order.ts';
-import { FarmReplica } from '../support/farm-replica.ts';
+import { FarmReplica, replicaEnv } from '../support/farm-replica.ts';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { eventually } from '../support/process-test.ts';
 
@@ -41,23 +41,13 @@ afterAll(async () => {
 });
 
 function startReplica(n: number, env: Readonly<Record<string, string>> = {}): FarmReplica {
-  const replica = FarmReplica.start(`farm-${n}`, ['--model-suffix', h.suffix, '--concurrency', '4'], {
-    LOG_LEVEL: 'info',
-    CRM_URL: `${h.simulatorUrl}/crm`,
-    INVENTORY_URL: `${h.simulatorUrl}/inventory`,
-    PROVISIONING_URL: `${h.simulatorUrl}/provisioning`,
-    BILLING_URL: `${h.simulatorUrl}/billing`,
-    NOTIFICATION_URL: `${h.simulatorUrl}/notify`,
-    PROVISIONING_CALLBACK_URL: `${h.intakeUrl}/callbacks/provisioning`,
-    EXTERNAL_CONNECT_TIMEOUT_MS: '1000',
-    EXTERNAL_RESPONSE_TIMEOUT_MS: '5000',
+  const replica = FarmReplica.start(`farm-${n}`, ['--model-suffix', h.suffix, '--concurrency', '4'], replicaEnv(h, {
     // longer than one call's whole budget (the attempt lease), short enough for the test
     FARM_JOB_TIMEOUT_MS: '20000',
     RECONCILIATION_RECHECK_DELAY: 'PT2S',
-    // each replica its own operations port (/health/ready tells how many jobs it runs)
-    FARM_HTTP_PORT: '0',
+    // each replica has its own operations port (FARM_HTTP_PORT 0): /health/ready tells how many jobs it runs
     ...env,
-  });
+  }));
   replicas.push(replica);
   return replica;
 }
