@@ -66,7 +66,7 @@ test('billing disabled for the tenant: billing fallout for a person, nothing bil
   const orderId = await h.submitOrder(order);
   const pik = await h.processInstanceOf(orderId);
   const fallout = await h.pt.awaitUserTask(pik, 'UserTask_ResolveBillingFallout');
-  expect(await h.pt.completedElements(pik)).toContain('BoundaryEvent_BillingRejected');
+  expect(await h.pt.awaitPassed(pik, ['BoundaryEvent_BillingRejected'])).toContain('BoundaryEvent_BillingRejected');
   expect(await task(orderId, 'ACTIVATE_BILLING')).toMatchObject({ status: 'REJECTED', result: { capability: 'BILLING_ACTIVATE_SUBSCRIPTION', disabled: 'CAPABILITY_DISABLED' } });
   expect((await h.attempts(orderId)).map((a) => a.system_code)).not.toContain('BILLING');
   expect(await h.sideEffects({ system: 'billing', ref: order.subscription.subscriptionId })).toHaveLength(0);
