@@ -160,6 +160,9 @@ describe('with the farm, its relay and its results consumer', () => {
       const res = await fetch(`${h.simulatorUrl}/__sim/kafka/raw`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topic: 'provisioning.results.v1', key: 'k', value }) });
       expect(res.ok).toBe(true);
     };
+    const notJsonParked = async () => h.db.oneFirst(sql.type(z.object({ n: z.number() }))`
+      select count(*)::int as n from inbox_event where status = 'PARKED_CONTRACT_VIOLATION' and last_error = 'message value is not JSON'`);
+    const parkedBefore = await notJsonParked();
     const unknownType = randomUUID();
     const missingFields = randomUUID();
     await raw(JSON.stringify({ eventId: unknownType, eventType: 'ServiceOrderArchived', occurredAt: new Date().toISOString(), provTxnRef: 'x' }));
@@ -168,9 +171,9 @@ describe('with the farm, its relay and its results consumer', () => {
 
     await eventually('the unknown type to be ignored', async () => ((await inbox(unknownType))?.status === 'IGNORED_UNSUPPORTED_TYPE' ? true : undefined), { timeoutMs: 30_000 });
     await eventually('the broken message to be parked', async () => ((await inbox(missingFields))?.status === 'PARKED_CONTRACT_VIOLATION' ? true : undefined), { timeoutMs: 30_000 });
-    const parked = await h.db.oneFirst(sql.type(z.object({ n: z.number() }))`
-      select count(*)::int as n from inbox_event where status = 'PARKED_CONTRACT_VIOLATION' and last_error = 'message value is not JSON'`);
-    expect(parked).toBeGreaterThan(0);
+    // the message that is not JSON has no event id of its own to look up: count the parked ones
+    await eventually('the message that is not JSON to be parked', async () => ((await notJsonParked()) > parkedBefore ? true : undefined), { timeoutMs: 30_000 });
+    expect(await notJsonParked()).toBe(parkedBefore + 1);
 
     // and a real result after them is still delivered (its message carries fields we do not know)
     const orderId = await h.submitOrder(sampleOrder());
