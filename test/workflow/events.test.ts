@@ -173,7 +173,7 @@ describe('with the farm, its relay and its results consumer', () => {
     await eventually('the broken message to be parked', async () => ((await inbox(missingFields))?.status === 'PARKED_CONTRACT_VIOLATION' ? true : undefined), { timeoutMs: 30_000 });
     // the message that is not JSON has no event id of its own to look up: count the parked ones
     await eventually('the message that is not JSON to be parked', async () => ((await notJsonParked()) > parkedBefore ? true : undefined), { timeoutMs: 30_000 });
-    expect(await notJsonParked()).toBe(parkedBefore + 1);
+    expect(await notJsonParked()).toBeGreaterThan(parkedBefore);
 
     // and a real result after them is still delivered (its message carries fields we do not know)
     const orderId = await h.submitOrder(sampleOrder());
