@@ -57,7 +57,10 @@ export function kafkajsBus(opts: { brokers: readonly string[]; clientId: string;
     },
 
     async consume(o: ConsumeOptions): Promise<BusConsumer> {
-      const consumer = kafka.consumer({ groupId: o.groupId, allowAutoTopicCreation: false, retry: { retries: 10, initialRetryTime: 500, maxRetryTime: 10_000 } });
+      // kafkajs restarts a crashed consumer on a timer; once closed it must not come back (a
+      // restart scheduled before close() reconnected a consumer whose owner was gone)
+      let closed = false;
+      const consumer = kafka.consumer({ groupId: o.groupId, allowAutoTopicCreation: false, retry: { retries: 10, initialRetryTime: 500, maxRetryTime: 10_000, restartOnFailure: async () => !closed } });
       await consumer.connect();
       for (const topic of o.topics) await consumer.subscribe({ topic, fromBeginning: o.fromBeginning ?? true });
       await consumer.run({
@@ -69,7 +72,12 @@ export function kafkajsBus(opts: { brokers: readonly string[]; clientId: string;
           await o.handle({ topic, partition, offset: message.offset, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers });
         },
       });
-      return { close: () => consumer.disconnect() };
+      return {
+        close: async () => {
+          closed = true;
+          await consumer.disconnect();
+        },
+      };
     },
   };
 }
