@@ -37,7 +37,11 @@ export class DriftFixture {
     cpSync(path.join(REPOSITORY_ROOT, 'bpmn'), path.join(dir, 'bpmn'), { recursive: true });
     cpSync(path.join(REPOSITORY_ROOT, 'migrations'), path.join(dir, 'migrations'), { recursive: true });
     cpSync(path.join(REPOSITORY_ROOT, '.bpmnlintrc'), path.join(dir, '.bpmnlintrc'));
-    cpSync(path.join(REPOSITORY_ROOT, 'contracts'), path.join(dir, 'contracts'), { recursive: true, filter: (src) => !src.includes(`${path.sep}check`) && !src.includes(`${path.sep}diff`) });
+    // The checker's own code stays out; filtered by the path inside contracts/ (a checkout may
+    // itself live under a folder named "check").
+    const contracts = path.join(REPOSITORY_ROOT, 'contracts');
+    const codeFolders = new Set(['check', 'diff']);
+    cpSync(contracts, path.join(dir, 'contracts'), { recursive: true, filter: (src) => !codeFolders.has(path.relative(contracts, src).split(path.sep)[0] ?? '') });
     forgetParsedSources();
     return new DriftFixture(dir);
   }
