@@ -206,6 +206,12 @@ export class FulfillmentHarness {
     if (!res.ok) throw new Error(`installing fault failed: HTTP ${res.status} ${await res.text()}`);
   }
 
+  /** Removes every fault installed on this harness's simulators. */
+  async clearFaults(): Promise<void> {
+    const res = await fetch(`${this.simulatorUrl}/__sim/faults`, { method: 'DELETE' });
+    if (!res.ok) throw new Error(`clearing faults failed: HTTP ${res.status} ${await res.text()}`);
+  }
+
   async sideEffects(query: Record<string, string>): Promise<{ system: string; operation: string; idempotencyKey?: string; ref: string }[]> {
     const res = await fetch(`${this.simulatorUrl}/__sim/side-effects?${new URLSearchParams(query)}`);
     return (await res.json()) as { system: string; operation: string; idempotencyKey?: string; ref: string }[];

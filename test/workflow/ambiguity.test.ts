@@ -7,7 +7,7 @@ import { sampleOrder } from '../../src/demo/sample-orders.ts';
 describe('billing times out after the request was sent', () => {
   let h: FulfillmentHarness;
   beforeAll(async () => {
-    h = await FulfillmentHarness.start({ env: { EXTERNAL_RESPONSE_TIMEOUT_MS: '1500' } });
+    h = await FulfillmentHarness.start({ env: { EXTERNAL_RESPONSE_TIMEOUT_MS: '1500', RECONCILIATION_RECHECK_DELAY: 'PT10S' } });
   });
   afterAll(async () => {
     await h.close();
@@ -16,18 +16,24 @@ describe('billing times out after the request was sent', () => {
   test('a reconciliation case is opened, the incident names it, and billing is not called again', async () => {
     const order = sampleOrder();
     await h.fault({ system: 'billing', operation: 'activateSubscription', match: { subscriptionId: order.subscription.subscriptionId }, fault: { type: 'timeout-after-commit', ms: 4_000 }, times: 1 });
+    // Billing's status lookup is down at first: the reconciler cannot repair the case yet, so the
+    // incident stays open long enough for the search side to show it (a repair within seconds
+    // resolved it before Operate had imported it).
+    await h.fault({ system: 'billing', operation: 'findActivations', fault: { type: 'status', status: 503 }, times: -1 });
     const orderId = await h.submitOrder(order);
     const pik = await h.processInstanceOf(orderId);
     const incident = await h.pt.awaitIncident(pik, 'ServiceTask_ActivateBilling');
-    // the farm's reconciler may already be working the case, so its status is not asserted here
     const [kase] = await h.cases(orderId);
+    expect(kase?.status).not.toBe('RESOLVED');
     expect(kase).toMatchObject({ system_code: 'BILLING', mismatch_type: 'AMBIGUOUS_OUTCOME' });
     expect(incident.errorMessage).toMatch(/^\[AMBIGUOUS_OUTCOME\] BILLING activate-subscription/);
     expect(incident.errorMessage).toContain(`Reconciliation case ${kase?.reconciliation_case_id}`);
     expect(incident.errorMessage).toMatch(/Do not retry by hand/);
 
-    // the billing system did act (the request committed there) — once: the reconciler observes the
-    // subscription, repairs the ledger and resumes the order without a second activation
+    // the lookup comes back; the billing system did act (the request committed there) — once: the
+    // reconciler's next check observes the subscription, repairs the ledger and resumes the order
+    // without a second activation
+    await h.clearFaults();
     await h.awaitOrderStatus(orderId, 'COMPLETED', 60_000);
     expect(await h.sideEffects({ system: 'billing', ref: order.subscription.subscriptionId })).toHaveLength(1);
     const billing = (await h.attempts(orderId)).filter((a) => a.system_code === 'BILLING');

@@ -134,7 +134,7 @@ describe('a drain that cannot finish', () => {
   beforeAll(async () => {
     // no replica but the one under test takes the held job; only the held order's CRM call is slow
     await Promise.all(replicas.map((r) => r.stop()));
-    await fetch(`${h.simulatorUrl}/__sim/faults`, { method: 'DELETE' });
+    await h.clearFaults();
   });
 
   /** An order whose CRM validation hangs far longer than the drain may wait, held by `replica`. */
