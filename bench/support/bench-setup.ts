@@ -9,6 +9,7 @@ import { stackSettings } from '../../stack/settings.ts';
 import { migrate } from '../../src/platform/migrate.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { FulfillmentHarness, MODEL } from '../../test/support/fulfillment-harness.ts';
+import { adapterUrlsFor } from '../../simulators/endpoints.ts';
 
 export interface BenchSetupOptions {
   /** provisioning's ACK → DONE delay (the harness's simulators) */
@@ -43,11 +44,7 @@ export async function startBenchSetup(bench: string, opts: BenchSetupOptions): P
   });
   const sims = harness.simulatorUrl;
   const replicaEnv = {
-    CRM_URL: `${sims}/crm`,
-    INVENTORY_URL: `${sims}/inventory`,
-    PROVISIONING_URL: `${sims}/provisioning`,
-    BILLING_URL: `${sims}/billing`,
-    NOTIFICATION_URL: `${sims}/notify`,
+    ...adapterUrlsFor(sims),
     PROVISIONING_CALLBACK_URL: `${harness.intakeUrl}/callbacks/provisioning`,
     ...EXTERNAL_TIMEOUTS,
     // a production farm logs at info; LOG_LEVEL=warn npm run bench:… to measure without it

@@ -10,6 +10,7 @@ import { checkBody } from '../kit/json-body.ts';
 import type { SideEffectRecorder } from '../kit/side-effects.ts';
 import type { SimReply, SimRequest, SystemDefinition } from '../kit/system-routes.ts';
 import type { SimulatedSystem } from './simulated-system.ts';
+import { SYSTEM_PATHS } from '../endpoints.ts';
 
 const SYSTEM = 'billing';
 
@@ -99,7 +100,7 @@ export function createBillingSystem(options: { readonly token: string; readonly 
 
   const definition: SystemDefinition = {
     name: SYSTEM,
-    prefix: '/billing',
+    prefix: SYSTEM_PATHS.billing,
     auth: bearerAuth(options.token, SYSTEM),
     errorBody,
     badRequestCode: 'BIL-ERR-1000',

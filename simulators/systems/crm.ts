@@ -4,6 +4,7 @@
 import { apiKeyAuth } from '../kit/auth.ts';
 import type { SimReply, SystemDefinition } from '../kit/system-routes.ts';
 import type { SimulatedSystem } from './simulated-system.ts';
+import { SYSTEM_PATHS } from '../endpoints.ts';
 
 export interface CrmAccount {
   readonly custNo: string;
@@ -39,7 +40,7 @@ function getAccount(custNo: string): SimReply {
 export function createCrmSystem(options: { readonly apiKey: string }): SimulatedSystem {
   const definition: SystemDefinition = {
     name: 'crm',
-    prefix: '/crm',
+    prefix: SYSTEM_PATHS.crm,
     auth: apiKeyAuth('x-api-key', options.apiKey),
     errorBody,
     badRequestCode: 'BAD_REQUEST',

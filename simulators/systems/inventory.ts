@@ -10,6 +10,7 @@ import { checkBody } from '../kit/json-body.ts';
 import type { SideEffectRecorder } from '../kit/side-effects.ts';
 import type { SimReply, SimRequest, SystemDefinition } from '../kit/system-routes.ts';
 import type { SimulatedSystem } from './simulated-system.ts';
+import { SYSTEM_PATHS } from '../endpoints.ts';
 
 const SYSTEM = 'inventory';
 /** how long a reservation is held (informational: the simulator never expires one) */
@@ -128,7 +129,7 @@ export function createInventorySystem(options: { readonly token: string; readonl
 
   const definition: SystemDefinition = {
     name: SYSTEM,
-    prefix: '/inventory',
+    prefix: SYSTEM_PATHS.inventory,
     auth: bearerAuth(options.token, SYSTEM),
     errorBody,
     badRequestCode: 'INVALID_REQUEST',

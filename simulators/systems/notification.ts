@@ -9,6 +9,7 @@ import { checkBody } from '../kit/json-body.ts';
 import type { SideEffectRecorder } from '../kit/side-effects.ts';
 import type { SimReply, SimRequest, SystemDefinition } from '../kit/system-routes.ts';
 import type { SimulatedSystem } from './simulated-system.ts';
+import { SYSTEM_PATHS } from '../endpoints.ts';
 
 const SYSTEM = 'notification';
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -53,7 +54,7 @@ export function createNotificationSystem(options: { readonly apiKey: string; rea
 
   const definition: SystemDefinition = {
     name: SYSTEM,
-    prefix: '/notify',
+    prefix: SYSTEM_PATHS.notification,
     auth: apiKeyAuth('x-api-key', options.apiKey),
     errorBody,
     badRequestCode: 'INVALID_REQUEST',

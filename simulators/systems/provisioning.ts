@@ -12,6 +12,7 @@ import type { SimReply, SimRequest, SystemDefinition } from '../kit/system-route
 import { ServiceOrderLifecycle, serviceOrderView, type PlannedOutcome, type ServiceOrder } from './provisioning-lifecycle.ts';
 import type { RepublishOutcome, ResultPublishing } from './provisioning-results.ts';
 import type { SimulatedSystem } from './simulated-system.ts';
+import { SYSTEM_PATHS } from '../endpoints.ts';
 
 const SYSTEM = 'provisioning';
 
@@ -116,7 +117,7 @@ export function createProvisioningSystem(options: ProvisioningOptions): Provisio
 
   const definition: SystemDefinition = {
     name: SYSTEM,
-    prefix: '/provisioning',
+    prefix: SYSTEM_PATHS.provisioning,
     auth: basicAuth(options.username, options.password, SYSTEM),
     errorBody,
     badRequestCode: 'INVALID_PARAM',

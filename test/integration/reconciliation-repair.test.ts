@@ -25,6 +25,7 @@ import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts'
 import { createLogger } from '../../src/platform/logger.ts';
 import { checkCase } from '../../src/reconciliation/reconcile-case.ts';
 import type { JobInfo } from '../../src/worker-runtime/define-worker.ts';
+import { adapterUrlsFor } from '../../simulators/endpoints.ts';
 
 type Published = Parameters<MessagePublisher['publish']>[0];
 const log = createLogger('reconciliation-repair-test', 'silent');
@@ -36,14 +37,7 @@ let s: FarmServices;
 beforeAll(async () => {
   // the provider keeps every request PENDING for the whole test: its result comes only when the test says
   sims = await startSimulators({ port: 0, host: '127.0.0.1', completionDelayMs: 10 * 60_000 });
-  const config = loadConfig({
-    ...process.env,
-    CRM_URL: `${sims.url}/crm`,
-    INVENTORY_URL: `${sims.url}/inventory`,
-    PROVISIONING_URL: `${sims.url}/provisioning`,
-    BILLING_URL: `${sims.url}/billing`,
-    NOTIFICATION_URL: `${sims.url}/notify`,
-  });
+  const config = loadConfig({ ...process.env, ...adapterUrlsFor(sims.url) });
   db = await createDatabasePool(config, 'reconciliation-repair-test');
   // the engine is never asked here (the case is checked, not resumed); its messages are captured
   s = { ...createFarmServices(config, db, {} as never, log), messages: { publish: async (m) => void published.push(m) } };

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { eventually } from './process-test.ts';
+import { adapterUrlsFor } from '../../simulators/endpoints.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -14,11 +15,7 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 export function replicaEnv(h: { readonly simulatorUrl: string; readonly intakeUrl: string }, env: Readonly<Record<string, string>> = {}): Record<string, string> {
   return {
     LOG_LEVEL: 'info',
-    CRM_URL: `${h.simulatorUrl}/crm`,
-    INVENTORY_URL: `${h.simulatorUrl}/inventory`,
-    PROVISIONING_URL: `${h.simulatorUrl}/provisioning`,
-    BILLING_URL: `${h.simulatorUrl}/billing`,
-    NOTIFICATION_URL: `${h.simulatorUrl}/notify`,
+    ...adapterUrlsFor(h.simulatorUrl),
     PROVISIONING_CALLBACK_URL: `${h.intakeUrl}/callbacks/provisioning`,
     EXTERNAL_CONNECT_TIMEOUT_MS: '1000',
     EXTERNAL_RESPONSE_TIMEOUT_MS: '5000',

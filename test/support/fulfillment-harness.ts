@@ -23,6 +23,7 @@ import { farmInboxRetryHandlers, startInboxRetries } from '../../src/events/inbo
 import { startFarm, type Farm } from '../../src/worker-runtime/farm.ts';
 import { workers } from '../../workers/index.ts';
 import { ProcessTest, eventually, type IsolatedModel } from './process-test.ts';
+import { adapterUrlsFor } from '../../simulators/endpoints.ts';
 
 export const MODEL = path.resolve(import.meta.dirname, '..', '..', 'bpmn', 'order-fulfillment.bpmn');
 const caseRow = z.object({ reconciliation_case_id: z.string(), system_code: z.string(), mismatch_type: z.string(), status: z.string() });
@@ -106,11 +107,7 @@ export class FulfillmentHarness {
 
     const config = loadConfig({
       ...process.env,
-      CRM_URL: `${sims.url}/crm`,
-      INVENTORY_URL: `${sims.url}/inventory`,
-      PROVISIONING_URL: `${sims.url}/provisioning`,
-      BILLING_URL: `${sims.url}/billing`,
-      NOTIFICATION_URL: `${sims.url}/notify`,
+      ...adapterUrlsFor(sims.url),
       PROVISIONING_CALLBACK_URL: `${intakeUrl}/callbacks/provisioning`,
       EXTERNAL_RESPONSE_TIMEOUT_MS: '2000',
       EXTERNAL_CONNECT_TIMEOUT_MS: '1000',
