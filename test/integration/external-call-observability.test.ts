@@ -4,13 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
 import type { ExternalResult } from '../../src/integration/external-result.ts';
-import { ExternalCalls, type ExternalCallSpec } from '../../src/integration/external-call.ts';
+import { ExternalCalls } from '../../src/integration/external-call.ts';
 import { AttemptLedger } from '../../src/integration/ledger/attempt-ledger.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { withLogContext } from '../../src/platform/log-context.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createMetrics, metrics as processMetrics } from '../../src/platform/metrics.ts';
 import { parseMetricsText, seriesTotal } from '../../src/platform/metrics-text.ts';
+import { billingCall, type BillingValue } from '../support/billing-call.ts';
 
 let db: DatabasePool;
 beforeAll(async () => {
@@ -20,8 +21,7 @@ afterAll(async () => {
   await db.end();
 });
 
-const value = z.object({ ref: z.string() });
-type Value = z.infer<typeof value>;
+type Value = BillingValue;
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -34,21 +34,7 @@ function capture() {
   return { log: createLogger('observability-test', 'info', stream), lines };
 }
 
-function spec(key: string, send: () => Promise<ExternalResult<Value>>): ExternalCallSpec<Value> {
-  return {
-    tenantId: 'tenant-obs',
-    system: 'BILLING',
-    operation: 'ACTIVATE_SUBSCRIPTION',
-    businessObject: { type: 'SUBSCRIPTION', id: key },
-    idempotencyKey: key,
-    correlationId: 'corr-obs',
-    causationId: 'job:1',
-    request: { amount: '10.00', token: 'tok_never_logged' },
-    resultSchema: value,
-    send,
-    leaseMs: 30_000,
-  };
-}
+const spec = (key: string, send: () => Promise<ExternalResult<Value>>) => billingCall(key, send, { tenantId: 'tenant-obs', correlationId: 'corr-obs', request: { amount: '10.00', token: 'tok_never_logged' } });
 
 const billing = { system: 'BILLING', operation: 'ACTIVATE_SUBSCRIPTION' };
 

@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { ExternalResult } from '../../src/integration/external-result.ts';
-import { ExternalCalls, type ExternalCallSpec } from '../../src/integration/external-call.ts';
+import { ExternalCalls } from '../../src/integration/external-call.ts';
 import { AttemptLedger } from '../../src/integration/ledger/attempt-ledger.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
+import { billingCall, type BillingValue } from '../support/billing-call.ts';
 
 let db: DatabasePool;
 let calls: ExternalCalls;
@@ -18,24 +19,7 @@ afterAll(async () => {
   await db.end();
 });
 
-const value = z.object({ ref: z.string() });
-type Value = z.infer<typeof value>;
-
-function spec(key: string, send: () => Promise<ExternalResult<Value>>, request: unknown = { amount: '10.00', password: 'hunter2' }, leaseMs = 30_000): ExternalCallSpec<Value> {
-  return {
-    tenantId: 'tenant-test',
-    system: 'BILLING',
-    operation: 'ACTIVATE_SUBSCRIPTION',
-    businessObject: { type: 'SUBSCRIPTION', id: key },
-    idempotencyKey: key,
-    correlationId: 'corr-1',
-    causationId: 'job:1',
-    request,
-    resultSchema: value,
-    send,
-    leaseMs,
-  };
-}
+type Value = BillingValue;
 
 const ok = (ref: string): ExternalResult<Value> => ({ kind: 'succeeded', value: { ref }, externalReferenceId: ref, exchange: { request: { path: '/x' }, response: { ref }, httpStatus: 201, latencyMs: 3 } });
 
@@ -46,8 +30,8 @@ test('the same request under the same key is sent once and replayed afterwards',
     sends++;
     return ok('EXT-1');
   };
-  const first = await calls.run(spec(key, send));
-  const second = await calls.run(spec(key, send));
+  const first = await calls.run(billingCall(key, send));
+  const second = await calls.run(billingCall(key, send));
   expect(first).toMatchObject({ kind: 'succeeded', value: { ref: 'EXT-1' }, replayed: false });
   expect(second).toMatchObject({ kind: 'succeeded', value: { ref: 'EXT-1' }, replayed: true, externalCallId: first.kind === 'succeeded' ? first.externalCallId : '' });
   expect(sends).toBe(1);
@@ -63,9 +47,9 @@ test('concurrent calls with the same key: one is sent, the other is told it is i
     await gate;
     return ok('EXT-2');
   };
-  const a = calls.run(spec(key, slow));
+  const a = calls.run(billingCall(key, slow));
   await new Promise((r) => setTimeout(r, 100));
-  const b = await calls.run(spec(key, slow));
+  const b = await calls.run(billingCall(key, slow));
   release();
   expect(b.kind).toBe('in-progress');
   expect((await a).kind).toBe('succeeded');
@@ -74,9 +58,9 @@ test('concurrent calls with the same key: one is sent, the other is told it is i
 
 test('a different request under a used key is refused without being sent', async () => {
   const key = `k-${randomUUID()}`;
-  await calls.run(spec(key, async () => ok('EXT-3'), { amount: '10.00' }));
+  await calls.run(billingCall(key, async () => ok('EXT-3'), { request: { amount: '10.00' } }));
   let sent = false;
-  const other = await calls.run(spec(key, async () => ((sent = true), ok('EXT-4')), { amount: '99.00' }));
+  const other = await calls.run(billingCall(key, async () => ((sent = true), ok('EXT-4')), { request: { amount: '99.00' } }));
   expect(other).toMatchObject({ kind: 'conflict', source: 'ledger' });
   expect(sent).toBe(false);
   const evidence = await db.oneFirst(sql.type(z.object({ kind: z.string() }))`select kind from external_call_evidence where evidence_id = ${other.kind === 'conflict' ? other.evidenceId : ''}`);
@@ -85,8 +69,8 @@ test('a different request under a used key is refused without being sent', async
 
 test('a retryable failure is tried again under the same attempt with the next attempt number', async () => {
   const key = `k-${randomUUID()}`;
-  const failed = await calls.run(spec(key, async () => ({ kind: 'failed', category: 'SERVER_ERROR', retryable: true, sent: true, message: 'HTTP 503', exchange: { httpStatus: 503 } })));
-  const retried = await calls.run(spec(key, async () => ok('EXT-5')));
+  const failed = await calls.run(billingCall(key, async () => ({ kind: 'failed', category: 'SERVER_ERROR', retryable: true, sent: true, message: 'HTTP 503', exchange: { httpStatus: 503 } })));
+  const retried = await calls.run(billingCall(key, async () => ok('EXT-5')));
   expect(failed).toMatchObject({ kind: 'failed', category: 'SERVER_ERROR', attemptNo: 1 });
   expect(retried).toMatchObject({ kind: 'succeeded', attemptNo: 2, externalCallId: failed.kind === 'failed' ? failed.externalCallId : '' });
   const rows = await db.any(sql.type(z.object({ attempt_no: z.number(), outcome: z.string() }))`
@@ -97,8 +81,8 @@ test('a retryable failure is tried again under the same attempt with the next at
 test('an ambiguous outcome opens one reconciliation case and is never re-sent', async () => {
   const key = `k-${randomUUID()}`;
   let sends = 0;
-  const first = await calls.run(spec(key, async () => ((sends++), { kind: 'ambiguous', message: 'sent, then no answer', exchange: {} })));
-  const again = await calls.run(spec(key, async () => ((sends++), ok('EXT-6'))));
+  const first = await calls.run(billingCall(key, async () => ((sends++), { kind: 'ambiguous', message: 'sent, then no answer', exchange: {} })));
+  const again = await calls.run(billingCall(key, async () => ((sends++), ok('EXT-6'))));
   expect(first.kind).toBe('ambiguous');
   expect(again.kind).toBe('ambiguous');
   expect(sends).toBe(1);
@@ -116,14 +100,14 @@ test('an attempt abandoned mid-call (lease expired) becomes ambiguous instead of
   const claim = await ledger.claim({ tenantId: 'tenant-test', system: 'BILLING', operation: 'ACTIVATE_SUBSCRIPTION', businessObjectType: 'SUBSCRIPTION', businessObjectId: key, idempotencyKey: key, correlationId: 'c', causationId: 'job:dead', requestHash: (await import('../../src/integration/request-hash.ts')).requestHash({ amount: '10.00', password: 'hunter2' }), requestSnapshot: {}, leaseMs: 0 });
   expect(claim.decision).toBe('send');
   let sent = false;
-  const outcome = await calls.run(spec(key, async () => ((sent = true), ok('EXT-7'))));
+  const outcome = await calls.run(billingCall(key, async () => ((sent = true), ok('EXT-7'))));
   expect(outcome.kind).toBe('ambiguous');
   expect(sent).toBe(false);
 });
 
 test('snapshots in the ledger and the evidence carry no secrets', async () => {
   const key = `k-${randomUUID()}`;
-  const out = await calls.run(spec(key, async () => ({ ...ok('EXT-8'), exchange: { request: { headers: { authorization: '<redacted>' } }, response: { ok: true } } })));
+  const out = await calls.run(billingCall(key, async () => ({ ...ok('EXT-8'), exchange: { request: { headers: { authorization: '<redacted>' } }, response: { ok: true } } })));
   const stored = await db.one(sql.type(z.object({ request_snapshot: z.unknown() }))`select request_snapshot from external_call_attempt where idempotency_key = ${key}`);
   expect(JSON.stringify(stored.request_snapshot)).not.toContain('hunter2');
   expect(JSON.stringify(stored.request_snapshot)).toContain('<redacted>');
@@ -137,17 +121,17 @@ test('an answer that could not be read is an incident once; running the job agai
     sends++;
     return { kind: 'failed', category: 'SCHEMA_MISMATCH', retryable: false, sent: true, message: 'unexpected response shape: ref: required', exchange: { request: { path: '/x' }, response: { result: 'OK' }, httpStatus: 202, latencyMs: 2 } };
   };
-  const first = await calls.run(spec(key, send));
+  const first = await calls.run(billingCall(key, send));
   expect(first).toMatchObject({ kind: 'failed', category: 'SCHEMA_MISMATCH', retryable: false });
   // the engine never heard the incident (or an operator retried it): the job runs again
-  const second = await calls.run(spec(key, send));
+  const second = await calls.run(billingCall(key, send));
   expect(second).toMatchObject({ kind: 'ambiguous', message: expect.stringMatching(/answer could not be read.*not sent again/) });
   expect(sends).toBe(1);
   const caseId = second.kind === 'ambiguous' ? second.reconciliationCaseId : '';
   expect(await db.oneFirst(sql.type(z.object({ status: z.string() }))`select status from reconciliation_case where reconciliation_case_id = ${caseId}`)).toBe('OPEN');
   expect(await db.oneFirst(sql.type(z.object({ status: z.string() }))`select status from external_call_attempt where idempotency_key = ${key}`)).toBe('AMBIGUOUS');
   // and once more: the same case, still no send
-  const third = await calls.run(spec(key, send));
+  const third = await calls.run(billingCall(key, send));
   expect(third).toMatchObject({ kind: 'ambiguous', reconciliationCaseId: caseId });
   expect(sends).toBe(1);
 });

@@ -11,6 +11,7 @@ import { AttemptLedger } from '../../src/integration/ledger/attempt-ledger.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import sweep from '../../workers/reconciliation-sweep-open-cases.ts';
+import { billingCall } from '../support/billing-call.ts';
 
 let db: DatabasePool;
 beforeAll(async () => {
@@ -26,20 +27,12 @@ const copyB = `t${randomUUID().slice(0, 8)}`;
 test('an ambiguous outcome opens a case that names the process of the job that met it', async () => {
   const key = `k-${randomUUID()}`;
   const calls = new ExternalCalls(new AttemptLedger(db));
-  const outcome = await calls.run({
-    tenantId: 'tenant-test',
-    system: 'BILLING',
-    operation: 'ACTIVATE_SUBSCRIPTION',
-    businessObject: { type: 'SUBSCRIPTION', id: key },
-    idempotencyKey: key,
-    correlationId: 'corr-1',
-    causationId: 'job:1',
-    request: { amount: '10.00' },
-    resultSchema: z.object({ ref: z.string() }),
-    send: async () => ({ kind: 'ambiguous', message: 'sent, then no answer', exchange: {} }),
-    leaseMs: 30_000,
-    context: { orderId: `ord-${key}`, jobKey: '1', processInstanceKey: '2', bpmnProcessId: `order-fulfillment-${copyA}` },
-  });
+  const outcome = await calls.run(
+    billingCall(key, async () => ({ kind: 'ambiguous', message: 'sent, then no answer', exchange: {} }), {
+      request: { amount: '10.00' },
+      context: { orderId: `ord-${key}`, jobKey: '1', processInstanceKey: '2', bpmnProcessId: `order-fulfillment-${copyA}` },
+    }),
+  );
   if (outcome.kind !== 'ambiguous') throw new Error(`expected an ambiguous outcome, got ${outcome.kind}`);
   try {
     expect(await db.oneFirst(sql.type(z.object({ bpmn_process_id: z.string().nullable() }))`
