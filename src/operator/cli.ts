@@ -2,19 +2,23 @@
 //   cases [--status OPEN|MANUAL_REVIEW|RESOLVED|CLOSED] [--order <orderId>]   list cases
 //   case <caseId>                                                             evidence and history
 //   decide <caseId> --decision ACCEPT_EXTERNAL_STATE|RETRY|CANCEL_ORDER --by <name> [--note <text>] [--reference <externalId>]
+//   retry --order <orderId>                                                   retry its jobs in incidents
 import { parseArgs } from 'node:util';
 import { engineOverGateway } from '../farm/engine-port.ts';
 import { createCamunda } from '../platform/camunda.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createDatabasePool } from '../platform/db.ts';
+import { EngineSearch } from '../platform/engine-search.ts';
 import { textTable } from '../platform/text-table.ts';
 import { caseDetails } from '../reconciliation/case-details.ts';
 import { CASE_STATUSES, CaseNotFound, listCases, type CaseStatus } from '../reconciliation/case-repository.ts';
 import { decisionRequest, submitDecision } from '../reconciliation/submit-decision.ts';
+import { retryOrderIncidents } from './retry-incidents.ts';
 
 const usage = `usage: npm run ops -- cases [--status ${CASE_STATUSES.join('|')}] [--order <orderId>]
        npm run ops -- case <caseId>
-       npm run ops -- decide <caseId> --decision ACCEPT_EXTERNAL_STATE|RETRY|CANCEL_ORDER --by <name> [--note <text>] [--reference <externalId>]`;
+       npm run ops -- decide <caseId> --decision ACCEPT_EXTERNAL_STATE|RETRY|CANCEL_ORDER --by <name> [--note <text>] [--reference <externalId>]
+       npm run ops -- retry --order <orderId>`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -51,6 +55,21 @@ async function run(): Promise<number> {
         const r = await submitDecision(db, engineOverGateway(config, zeebe), id, d);
         console.log(r.kind === 'submitted' ? `decision ${d.decision} by ${d.decidedBy} submitted (user task ${r.userTaskKey}); the reconciliation process applies it` : `not submitted: ${r.reason}`);
         return r.kind === 'submitted' ? 0 : 1;
+      } finally {
+        await zeebe.close();
+      }
+    }
+    case 'retry': {
+      if (!values.order) throw new Error('retry --order <orderId>');
+      const zeebe = createCamunda(config).getZeebeGrpcApiClient();
+      try {
+        const r = await retryOrderIncidents(db, engineOverGateway(config, zeebe), new EngineSearch(config), values.order);
+        if (r.kind === 'refused') {
+          console.log(`not retried: ${r.reason}`);
+          return 1;
+        }
+        console.log(textTable(['element', 'job', 'result'], r.jobs.map((j) => [j.elementId, j.jobKey, j.result])));
+        return r.jobs.every((j) => j.result === 'resumed') ? 0 : 1;
       } finally {
         await zeebe.close();
       }

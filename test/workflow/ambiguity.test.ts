@@ -3,6 +3,8 @@
 // second side effect.
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { sampleOrder } from '../../src/demo/sample-orders.ts';
+import { engineOverGateway } from '../../src/farm/engine-port.ts';
+import { retryOrderIncidents } from '../../src/operator/retry-incidents.ts';
 
 describe('billing times out after the request was sent', () => {
   let h: FulfillmentHarness;
@@ -29,6 +31,11 @@ describe('billing times out after the request was sent', () => {
     expect(incident.errorMessage).toMatch(/^\[AMBIGUOUS_OUTCOME\] BILLING activate-subscription/);
     expect(incident.errorMessage).toContain(`Reconciliation case ${kase?.reconciliation_case_id}`);
     expect(incident.errorMessage).toMatch(/Do not retry by hand/);
+    // and the operator's retry refuses it while the case is open
+    expect(await retryOrderIncidents(h.db, engineOverGateway(h.config, h.pt.zeebe), h.pt.search, orderId)).toEqual({
+      kind: 'refused',
+      reason: expect.stringContaining(`open reconciliation case(s) ${kase?.reconciliation_case_id}`),
+    });
 
     // the lookup comes back; the billing system did act (the request committed there) — once: the
     // reconciler's next check observes the subscription, repairs the ledger and resumes the order

@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { eventually } from '../support/process-test.ts';
 import { sampleOrder } from '../../src/demo/sample-orders.ts';
+import { engineOverGateway } from '../../src/farm/engine-port.ts';
+import { retryOrderIncidents } from '../../src/operator/retry-incidents.ts';
 
 let h: FulfillmentHarness;
 beforeAll(async () => {
@@ -43,7 +45,14 @@ test('retries exhausted: an incident says what failed, the evidence, and what to
   expect(incident.errorMessage).toMatch(/No retries left\. Next: check the external system health/);
   const billing = (await h.attempts(orderId)).find((a) => a.system_code === 'BILLING');
   expect(billing).toMatchObject({ status: 'FAILED', attempt_no: 3, failure_category: 'SERVER_ERROR' });
-  await h.pt.zeebe.cancelProcessInstance(pik);
+
+  // billing is back; the operator retries the order (npm run ops -- retry --order <id>)
+  await h.clearFaults();
+  const retried = await retryOrderIncidents(h.db, engineOverGateway(h.config, h.pt.zeebe), h.pt.search, orderId);
+  expect(retried).toEqual({ kind: 'retried', jobs: [expect.objectContaining({ elementId: 'ServiceTask_ActivateBilling', result: 'resumed' })] });
+  await h.awaitOrderStatus(orderId, 'COMPLETED');
+  expect((await h.attempts(orderId)).find((a) => a.system_code === 'BILLING')).toMatchObject({ status: 'SUCCEEDED', attempt_no: 4 });
+  expect(await h.sideEffects({ system: 'billing', ref: order.subscription.subscriptionId })).toHaveLength(1);
 });
 
 test('an authentication failure is an incident at once, without retries', async () => {
