@@ -1,8 +1,10 @@
 // `npm run demo [-- --orders N] [-- --replicas N]`: the project's main job. Brings the local stack
 // up, deploys the models, starts the simulators, the intake and farm replicas, submits a batch of
-// orders (a few made to hit rejection, retry, fallout and ambiguity), shows progress, and prints
-// where every order ended and where to look next. The stack keeps running afterwards.
+// orders (a few made to hit rejection, retry, fallout and ambiguity), shows progress, stages a
+// notification provider outage (incidents, open breakers, an operator's retry), and prints where
+// every order ended, the replicas' metrics and where to look next. The stack keeps running afterwards.
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -12,14 +14,19 @@ import { up } from '../../stack/cli.ts';
 import { stackComponents } from '../../stack/components/index.ts';
 import { stackSettings } from '../../stack/settings.ts';
 import { deployModels } from '../deploy/deploy.ts';
+import { engineOverGateway } from '../farm/engine-port.ts';
+import type { OrderRequest } from '../fulfillment/order.ts';
+import { createCamunda } from '../platform/camunda.ts';
 import { createDatabasePool } from '../platform/db.ts';
 import { EngineSearch } from '../platform/engine-search.ts';
+import { seriesTotal } from '../platform/metrics-text.ts';
 import { migrate } from '../platform/migrate.ts';
 import { textTable } from '../platform/text-table.ts';
 import { awaitReady, logSays, startChild, stopChildren, type Child } from './child-processes.ts';
 import { describeExpectation, describeOutcome, meets, observe, settled, type Observed } from './outcomes.ts';
 import { demoScenarios } from './scenarios.ts';
-import { scrapeReplicas, seriesRows } from './metrics-summary.ts';
+import { scrapeReplicas, seriesRows, type ReplicaScrape } from './metrics-summary.ts';
+import { notificationOutage, OUTAGE_ELEMENT } from './outage-drill.ts';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '6' }, replicas: { type: 'string', default: '2' }, 'timeout-seconds': { type: 'string', default: '240' } } });
 const started = Date.now();
@@ -40,6 +47,7 @@ const children: Child[] = [];
 const replicaOps: { name: string; url: string }[] = [];
 const db = await createDatabasePool(config, 'demo');
 const search = new EngineSearch(config);
+const zeebe = createCamunda(config).getZeebeGrpcApiClient();
 let exitCode = 1;
 try {
   const simulators = startChild('simulators', 'simulators/cli.ts', logDir);
@@ -65,17 +73,18 @@ try {
       await fetch(`http://127.0.0.1:${config.SIMULATOR_PORT}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
     }
   }
-  const submitted: { scenario: (typeof scenarios)[number]; orderId: string }[] = [];
-  for (const sc of scenarios) {
+  const submitOrder = async (name: string, order: OrderRequest): Promise<string> => {
     const res = await fetch(`http://127.0.0.1:${config.HTTP_PORT}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': `demo-${randomUUID()}` },
-      body: JSON.stringify(sc.order),
+      body: JSON.stringify(order),
     });
     const body = (await res.json()) as { orderId?: string; detail?: string };
-    if (res.status !== 202 || !body.orderId) throw new Error(`order ${sc.name} refused: HTTP ${res.status} ${body.detail ?? ''}`);
-    submitted.push({ scenario: sc, orderId: body.orderId });
-  }
+    if (res.status !== 202 || !body.orderId) throw new Error(`order ${name} refused: HTTP ${res.status} ${body.detail ?? ''}`);
+    return body.orderId;
+  };
+  const submitted: { scenario: (typeof scenarios)[number]; orderId: string }[] = [];
+  for (const sc of scenarios) submitted.push({ scenario: sc, orderId: await submitOrder(sc.name, sc.order) });
   say(`submitted ${submitted.length} orders`);
 
   const deadline = Date.now() + Number(values['timeout-seconds']) * 1000;
@@ -113,9 +122,29 @@ try {
       [[totals.completed, totals.rejected, totals.fallout, totals.cancelled, values_.filter((o) => o.incident).length, totals.open_cases, totals.resolved_cases, values_.filter((o) => o.userTask).length].map(String)],
     ),
   );
+
+  // last act: a provider outage, for the breakers (and the operator's retry) to be seen at work
+  let outageScrapes: ReplicaScrape[] = [];
+  const outage = await notificationOutage({
+    simulatorUrl: `http://127.0.0.1:${config.SIMULATOR_PORT}`,
+    db,
+    search,
+    engine: engineOverGateway(config, zeebe),
+    submit: (order) => submitOrder('outage', order),
+    say,
+    duringOutage: async () => {
+      mkdirSync(path.join(logDir, 'outage'), { recursive: true });
+      outageScrapes = await scrapeReplicas(replicaOps, path.join(logDir, 'outage'));
+      say(`circuits open now (external_call_circuit_open): ${outageScrapes.map((r) => `${r.replica} ${seriesTotal(r.samples, 'external_call_circuit_open') ?? '-'}`).join(', ')}`);
+    },
+    timeoutMs: 120_000,
+  });
+  const outageOk = outage.problem === undefined;
+  console.log(`\n${textTable(['check', 'act', 'orders', 'outcome', 'what happens'], [[outageOk ? 'ok' : 'UNEXPECTED', 'notification-outage', String(outage.orderIds.length), outageOk ? 'incident, then COMPLETED after the retry' : outage.problem ?? '', `provider down: incidents at ${OUTAGE_ELEMENT}, breakers open; provider back: \`npm run ops -- retry --order <id>\`, orders complete`]])}`);
+
   const scrapes = await scrapeReplicas(replicaOps, logDir);
-  console.log(`\nmetrics of the replicas (GET /metrics; saved as ${logDir}/metrics-farm-N.prom)`);
-  console.log(textTable(['series', 'total', ...scrapes.map((r) => r.replica)], seriesRows(scrapes)));
+  console.log(`\nmetrics of the replicas (GET /metrics; saved as ${logDir}/metrics-farm-N.prom, and during the outage under ${logDir}/outage)`);
+  console.log(textTable(['series', 'total', ...scrapes.map((r) => r.replica)], seriesRows(scrapes, [{ label: 'external_call_circuit_open, during the outage', series: 'external_call_circuit_open', scrapes: outageScrapes }])));
   for (const r of scrapes) if (r.error) console.log(`  ${r.replica}: /metrics not scraped (${r.error})`);
   const base = config.CAMUNDA_OPERATE_BASE_URL;
   const password = config.CAMUNDA_COOKIE_AUTH_PASSWORD === 'demo' ? 'demo' : 'see CAMUNDA_COOKIE_AUTH_PASSWORD';
@@ -124,13 +153,14 @@ Operate  (incidents, instances)  ${base}/operate   login ${config.CAMUNDA_COOKIE
 Tasklist (fallout user tasks)    ${base}/tasklist
 Reconciliation cases             npm run ops -- cases   /   npm run ops -- case <caseId>
 The stack keeps running (npm run stack:status); stop it with: npm run stack:down`);
-  const failed = rows.filter((r) => !r.ok).length;
-  if (failed) console.log(`\n${failed} order(s) did not end as their scenario expects (logs: ${logDir})`);
+  const failed = rows.filter((r) => !r.ok).length + (outageOk ? 0 : 1);
+  if (failed) console.log(`\n${failed} scenario(s) did not end as expected (logs: ${logDir})`);
   exitCode = failed ? 1 : 0;
 } catch (err) {
   console.error(`demo failed: ${(err as Error).message}`);
 } finally {
   await stopChildren(children);
+  await zeebe.close();
   await db.end();
 }
 say(exitCode === 0 ? 'demo finished: every order ended as expected' : 'demo finished with problems');

@@ -28,6 +28,14 @@ test('replicas are scraped, saved, and each named series totalled across them', 
     expect(rows.find((r) => r[0] === 'job_activated_total')).toEqual(['job_activated_total', '5', '2', '3', '-']);
     expect(rows.find((r) => r[0] === 'external_call_ambiguous_total')).toEqual(['external_call_ambiguous_total', '1', '-', '1', '-']);
     expect(rows.find((r) => r[0] === 'reconciliation_case_total')?.[1]).toBe('absent');
+
+    // a gauge read at another moment goes right below its series
+    b.watchCircuits([{ system: 'NOTIFICATION', circuitOpen: true }]);
+    const during = await scrapeReplicas(servers.map((s, i) => ({ name: `farm-${i + 1}`, url: s.url })), dir);
+    const withExtra = seriesRows(scrapes, [{ label: 'external_call_circuit_open, during the outage', series: 'external_call_circuit_open', scrapes: during }]);
+    const at = withExtra.findIndex((r) => r[0] === 'external_call_circuit_open');
+    expect(withExtra[at]?.[0]).toBe('external_call_circuit_open');
+    expect(withExtra[at + 1]).toEqual(['external_call_circuit_open, during the outage', '1', '-', '1']);
   } finally {
     await Promise.all(servers.map((s) => s.close()));
     rmSync(dir, { recursive: true, force: true });

@@ -44,12 +44,24 @@ export async function scrapeReplicas(replicas: readonly { readonly name: string;
   );
 }
 
-/** Rows: series, total across replicas (histograms: observations; the circuit gauge: circuits open now), per replica. */
-export function seriesRows(scrapes: readonly ReplicaScrape[]): string[][] {
-  return NAMED_SERIES.map((name) => {
-    const per = scrapes.map((s) => seriesTotal(s.samples, name));
-    const present = per.some((v) => v !== undefined);
-    const sum = per.reduce<number>((a, v) => a + (v ?? 0), 0);
-    return [name, present ? String(sum) : 'absent', ...per.map((v) => (v === undefined ? '-' : String(v)))];
-  });
+/** A reading of a series taken at another moment (a gauge while something was happening). */
+export interface ExtraReading {
+  readonly label: string;
+  readonly series: (typeof NAMED_SERIES)[number];
+  readonly scrapes: readonly ReplicaScrape[];
+}
+
+function row(label: string, name: string, scrapes: readonly ReplicaScrape[]): string[] {
+  const per = scrapes.map((s) => seriesTotal(s.samples, name));
+  const present = per.some((v) => v !== undefined);
+  const sum = per.reduce<number>((a, v) => a + (v ?? 0), 0);
+  return [label, present ? String(sum) : 'absent', ...per.map((v) => (v === undefined ? '-' : String(v)))];
+}
+
+/**
+ * Rows: series, total across replicas (histograms: observations; the circuit gauge: circuits open
+ * at the moment of the scrape), per replica; each extra reading right below its series.
+ */
+export function seriesRows(scrapes: readonly ReplicaScrape[], extra: readonly ExtraReading[] = []): string[][] {
+  return NAMED_SERIES.flatMap((name) => [row(name, name, scrapes), ...extra.filter((e) => e.series === name).map((e) => row(e.label, name, e.scrapes))]);
 }
