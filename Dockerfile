@@ -50,4 +50,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(process.env.PROBE_URL || 'http://127.0.0.1:9464/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM drains: no new jobs, running ones finish within the job timeout, then exit 0
 STOPSIGNAL SIGTERM
-CMD ["node", "src/farm/cli.ts"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "src/farm/cli.ts"]

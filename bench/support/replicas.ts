@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { totalJobs, type JobCounts, type ReplicaMessage } from './protocol.ts';
+import { FARM_NODE_FLAGS } from '../../src/farm/node-flags.ts';
 
 export interface ReplicaSpec {
   readonly name: string;
@@ -61,7 +62,7 @@ export class Replica {
     const args = [`--mode=${spec.mode}`, `--suffix=${spec.suffix}`, `--concurrency=${spec.concurrency}`, `--job-timeout-ms=${spec.jobTimeoutMs ?? 60_000}`];
     if (spec.observe) args.push('--observe');
     if (spec.events) args.push('--events');
-    const node = ['--disable-warning=TimeoutNegativeWarning', ...(spec.profile ? ['--cpu-prof', `--cpu-prof-dir=${spec.logDir}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [])];
+    const node = ['--disable-warning=TimeoutNegativeWarning', ...(spec.mode === 'farm' ? FARM_NODE_FLAGS : []), ...(spec.profile ? ['--cpu-prof', `--cpu-prof-dir=${spec.logDir}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [])];
     const child = spawn(process.execPath, [...node, script, ...args], {
       cwd: root,
       env: { ...process.env, ...spec.env },

@@ -13,11 +13,11 @@ export interface Child {
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
-export function startChild(name: string, script: string, logDir: string, env: NodeJS.ProcessEnv = {}): Child {
+export function startChild(name: string, script: string, logDir: string, env: NodeJS.ProcessEnv = {}, nodeFlags: readonly string[] = []): Child {
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(root, script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...nodeFlags, path.join(root, script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
   return { name, process: child, logFile };
 }
 

@@ -15,6 +15,7 @@ import { stackComponents } from '../../stack/components/index.ts';
 import { stackSettings } from '../../stack/settings.ts';
 import { deployModels } from '../deploy/deploy.ts';
 import { engineOverGateway } from '../farm/engine-port.ts';
+import { FARM_NODE_FLAGS } from '../farm/node-flags.ts';
 import type { OrderRequest } from '../fulfillment/order.ts';
 import { createCamunda } from '../platform/camunda.ts';
 import { createDatabasePool } from '../platform/db.ts';
@@ -60,7 +61,7 @@ try {
   const replicas = Number(values.replicas);
   for (let i = 1; i <= replicas; i++) {
     const opsPort = config.FARM_HTTP_PORT + i - 1;
-    const farm = startChild(`farm-${i}`, 'src/farm/cli.ts', logDir, { FARM_HTTP_PORT: String(opsPort) });
+    const farm = startChild(`farm-${i}`, 'src/farm/cli.ts', logDir, { FARM_HTTP_PORT: String(opsPort) }, FARM_NODE_FLAGS);
     children.push(farm);
     replicaOps.push({ name: `farm-${i}`, url: `http://127.0.0.1:${opsPort}` });
     await awaitReady(farm, logSays(farm, 'farm ready'));

@@ -17,6 +17,7 @@ import { isFarmRole, workersOfRole } from '../../src/farm/roles.ts';
 import { configSchema, loadConfig } from '../../src/platform/config.ts';
 import { OPS_PATHS } from '../../src/platform/ops-endpoints.ts';
 import { SECRET_SETTINGS } from '../../src/platform/secret-files.ts';
+import { FARM_NODE_FLAGS } from '../../src/farm/node-flags.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const deployDir = path.join(root, 'deploy');
@@ -175,6 +176,15 @@ describe.each(deployments.map((d) => [d.metadata.name, d] as const))('Deployment
       }
       const jobTimeoutMs = Number(configMap.data.FARM_JOB_TIMEOUT_MS ?? configSchema.shape.FARM_JOB_TIMEOUT_MS.parse(undefined));
       expect((pod.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(jobTimeoutMs);
+    });
+
+    test('the replica heap settings of src/farm/node-flags.ts, within the memory limit', () => {
+      for (const c of containers.filter(isFarm)) {
+        expect(c.env?.find((e) => e.name === 'NODE_OPTIONS')?.value).toBe(FARM_NODE_FLAGS.join(' '));
+        const oldSpaceMb = Number(/--max-old-space-size=(\d+)/.exec(FARM_NODE_FLAGS.join(' '))?.[1]);
+        // the heap cap plus ~110 MB outside the heap (code, gRPC, buffers) must fit under the limit
+        expect(quantity(c.resources?.limits?.memory as string | undefined)).toBeGreaterThanOrEqual((oldSpaceMb + 110) * 1024 * 1024);
+      }
     });
   }
 });

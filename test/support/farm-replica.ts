@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { eventually } from './process-test.ts';
 import { adapterUrlsFor } from '../../simulators/endpoints.ts';
+import { FARM_NODE_FLAGS } from '../../src/farm/node-flags.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -60,7 +61,7 @@ export class FarmReplica {
 
   /** Starts `node src/farm/cli.ts <args>` with `env` over this process's environment. */
   static start(name: string, args: readonly string[], env: Readonly<Record<string, string>>): FarmReplica {
-    const child = spawn(process.execPath, [path.join(root, 'src', 'farm', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...FARM_NODE_FLAGS, path.join(root, 'src', 'farm', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     return new FarmReplica(name, child);
   }
 
