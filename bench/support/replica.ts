@@ -7,7 +7,6 @@ import { parseArgs } from 'node:util';
 import { createFarmServices } from '../../src/farm/create-services.ts';
 import { zeebeMessagePublisher } from '../../src/farm/zeebe-message-publisher.ts';
 import type { MessagePublisher } from '../../src/application/services.ts';
-import { startEventProcessing } from '../../src/events/event-processing.ts';
 import { createCamunda } from '../../src/platform/camunda.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabasePool } from '../../src/platform/db.ts';
@@ -86,7 +85,7 @@ if (values.mode === 'bare') {
     observer: probe ? probe.observer(onDone) : { activated: () => undefined, decided: (type, outcome) => onDone(type, outcomeKind(outcome)) },
   });
   // the event side as every farm replica runs it, in a consumer group of this bench run's own
-  const events = values.events ? startEventProcessing({ config, db, messages, log, consumerGroup: `bench-${suffix}` }) : undefined;
+  const events = values.events ? (await import('../../src/events/event-processing.ts')).startEventProcessing({ config, db, messages, log, consumerGroup: `bench-${suffix}` }) : undefined;
   jobTypes = farm.jobTypes;
   stop = async () => {
     await farm.drain(5_000);

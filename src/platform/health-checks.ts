@@ -2,7 +2,7 @@
 // database and Kafka (ready). Each answers within the timeout given by checkHealth.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Zeebe } from '@camunda8/sdk';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { HealthCheck } from './health.ts';
@@ -48,21 +48,22 @@ export function engineCheck(zeebe: Pick<Zeebe.ZeebeGrpcClient, 'topology'>): Hea
   };
 }
 
-/** Kafka's cluster metadata is reachable; one admin connection is kept and rebuilt after a failure. */
+/**
+ * Kafka's cluster metadata is reachable; one admin connection is kept and rebuilt after a failure.
+ * The client library is loaded at the first probe, so a process without an event side never loads it.
+ */
 export function kafkaCheck(opts: { readonly brokers: readonly string[]; readonly clientId: string }): HealthCheck {
-  const kafka = new Kafka({
-    clientId: `${opts.clientId}-health`,
-    brokers: [...opts.brokers],
-    connectionTimeout: 1_000,
-    requestTimeout: 1_500,
-    retry: { retries: 0 },
-    logLevel: logLevel.NOTHING,
-  });
+  let kafka: Promise<Kafka> | undefined;
+  const client = () =>
+    (kafka ??= import('kafkajs').then(
+      ({ Kafka, logLevel }) =>
+        new Kafka({ clientId: `${opts.clientId}-health`, brokers: [...opts.brokers], connectionTimeout: 1_000, requestTimeout: 1_500, retry: { retries: 0 }, logLevel: logLevel.NOTHING }),
+    ));
   let admin: Admin | undefined;
   return {
     name: 'kafka',
     async probe() {
-      const a = (admin ??= kafka.admin());
+      const a = (admin ??= (await client()).admin());
       try {
         await a.connect();
         const cluster = await a.describeCluster();
