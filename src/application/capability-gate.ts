@@ -49,9 +49,11 @@ export type Disabled = Extract<CapabilityDecision, { enabled: false }>;
 
 /** The engine action of a step whose capability is disabled; undefined: go on and call. */
 export async function gateCapability(s: FarmServices, call: GatedCall, taskId: string): Promise<{ readonly action: EngineAction; readonly disabled: Disabled } | undefined> {
-  if (await attempted(s, call)) return undefined;
+  // the registry answers from its cache; the ledger is asked only when the capability is off
   const decision = await s.registry.capability(call.tenantId, call.system, call.capability);
   if (decision.enabled) return undefined;
+  // a call made before the capability was turned off is followed up (replayed), not refused
+  if (await attempted(s, call)) return undefined;
   const reason = `${decision.reason}: ${decision.detail}`;
   const when: DisabledPath = WHEN_CAPABILITY_DISABLED[call.capability];
   s.log.info({ tenantId: call.tenantId, orderId: call.orderId, capability: call.capability, reason: decision.reason, path: when.path }, `${call.capability} disabled for the tenant: ${when.path}, no call made`);

@@ -102,6 +102,13 @@ const json = (v: unknown) => sql.jsonb((v ?? null) as never);
 /** SQL NULL (not JSON null) when there is nothing to store, so coalesce keeps the old value. */
 const jsonOrNull = (v: unknown) => (v === undefined || v === null ? null : sql.jsonb(v as never));
 
+/** The insert of one evidence row, as a fragment (alone, or in a WITH of a bigger statement). */
+const evidenceInsert = (evidenceId: string, e: EvidenceRecord) => sql.fragment`
+  insert into external_call_evidence (evidence_id, external_call_id, attempt_no, kind, outcome, failure_category, detail,
+    request_snapshot, response_snapshot, http_status, latency_ms, job_key)
+  values (${evidenceId}, ${e.externalCallId}, ${e.attemptNo}, ${e.kind}, ${e.outcome}, ${e.failureCategory ?? null}, ${e.detail ?? null},
+    ${json(e.requestSnapshot)}, ${json(e.responseSnapshot)}, ${e.httpStatus ?? null}, ${e.latencyMs ?? null}, ${e.jobKey ?? null})`;
+
 export class AttemptLedger {
   private readonly pool: DatabasePool;
 
@@ -115,19 +122,21 @@ export class AttemptLedger {
    * flight, or re-claims a failed attempt for another try.
    */
   async claim(id: AttemptIdentity): Promise<Claim> {
-    return this.pool.transaction(async (tx) => {
-      const inserted = await tx.maybeOne(sql.type(attemptRow)`
-        insert into external_call_attempt (
-          external_call_id, tenant_id, system_code, operation_code, business_object_type, business_object_id,
-          idempotency_key, correlation_id, causation_id, request_hash, request_snapshot, status, attempt_no,
-          lease_expires_at, started_at, created_at, updated_at)
-        values (${randomUUID()}, ${id.tenantId}, ${id.system}, ${id.operation}, ${id.businessObjectType}, ${id.businessObjectId},
-          ${id.idempotencyKey}, ${id.correlationId}, ${id.causationId}, ${id.requestHash}, ${json(id.requestSnapshot)}, 'STARTED', 1,
-          now() + make_interval(secs => ${id.leaseMs / 1000}), now(), now(), now())
-        on conflict (tenant_id, system_code, operation_code, idempotency_key) do nothing
-        returning ${columns}`);
-      if (inserted) return { decision: 'send', attempt: inserted };
+    // A new key (the common case) is one statement, atomic on its own: no transaction around it.
+    const inserted = await this.pool.maybeOne(sql.type(attemptRow)`
+      insert into external_call_attempt (
+        external_call_id, tenant_id, system_code, operation_code, business_object_type, business_object_id,
+        idempotency_key, correlation_id, causation_id, request_hash, request_snapshot, status, attempt_no,
+        lease_expires_at, started_at, created_at, updated_at)
+      values (${randomUUID()}, ${id.tenantId}, ${id.system}, ${id.operation}, ${id.businessObjectType}, ${id.businessObjectId},
+        ${id.idempotencyKey}, ${id.correlationId}, ${id.causationId}, ${id.requestHash}, ${json(id.requestSnapshot)}, 'STARTED', 1,
+        now() + make_interval(secs => ${id.leaseMs / 1000}), now(), now(), now())
+      on conflict (tenant_id, system_code, operation_code, idempotency_key) do nothing
+      returning ${columns}`);
+    if (inserted) return { decision: 'send', attempt: inserted };
 
+    // The key is taken: decide on the row, locked, in a transaction (a re-claim changes it).
+    return this.pool.transaction(async (tx) => {
       const existing = await tx.one(sql.type(attemptRow)`
         select ${columns} from external_call_attempt
         where tenant_id = ${id.tenantId} and system_code = ${id.system} and operation_code = ${id.operation} and idempotency_key = ${id.idempotencyKey}
@@ -178,8 +187,10 @@ export class AttemptLedger {
     inSameTransaction?: (tx: DatabaseTransactionConnection, evidenceId: string) => Promise<T>,
   ): Promise<{ evidenceId: string; applied: boolean; extra: T | undefined }> {
     return this.pool.transaction(async (tx) => {
-      const evidenceId = await this.insertEvidence(tx, { ...evidence, externalCallId: attempt.external_call_id, attemptNo: attempt.attempt_no });
+      const evidenceId = randomUUID();
+      // evidence and attempt in one statement (one round trip): the evidence is kept either way
       const updated = await tx.query(sql.unsafe`
+        with evidence as (${evidenceInsert(evidenceId, { ...evidence, externalCallId: attempt.external_call_id, attemptNo: attempt.attempt_no })})
         update external_call_attempt
         set status = ${rec.status}, result = ${json(rec.result)}, response_snapshot = ${json(rec.responseSnapshot)},
             request_snapshot = coalesce(${jsonOrNull(rec.requestSnapshot)}, request_snapshot),
@@ -245,11 +256,7 @@ export class AttemptLedger {
 
   async insertEvidence(tx: DatabaseTransactionConnection | DatabasePool, e: EvidenceRecord): Promise<string> {
     const evidenceId = randomUUID();
-    await tx.query(sql.unsafe`
-      insert into external_call_evidence (evidence_id, external_call_id, attempt_no, kind, outcome, failure_category, detail,
-        request_snapshot, response_snapshot, http_status, latency_ms, job_key)
-      values (${evidenceId}, ${e.externalCallId}, ${e.attemptNo}, ${e.kind}, ${e.outcome}, ${e.failureCategory ?? null}, ${e.detail ?? null},
-        ${json(e.requestSnapshot)}, ${json(e.responseSnapshot)}, ${e.httpStatus ?? null}, ${e.latencyMs ?? null}, ${e.jobKey ?? null})`);
+    await tx.query(sql.unsafe`${evidenceInsert(evidenceId, e)}`);
     return evidenceId;
   }
 
