@@ -10,6 +10,7 @@ import { applyOutcome, ensureTask, type TaskScope } from './fulfillment-task-rep
 import { requestCaseHandling } from '../reconciliation/request-case-handling.ts';
 import type { FarmServices } from './services.ts';
 import { emit } from '../events/emit.ts';
+import { rearmProvisioningResults } from '../events/provisioning-result-inbox.ts';
 import type { FulfillmentEventInput, FulfillmentEventType } from '../events/event-schemas.ts';
 import type { ExternalSystem } from '../integration/external-result.ts';
 import type { CapabilityCode } from '../integration/registry/capabilities.ts';
@@ -73,6 +74,8 @@ export async function runExternalStep<T>(s: FarmServices, job: JobInfo, step: Ex
     },
     async (tx, o) => {
       await applyOutcome(tx, taskId, o, (o.kind === 'succeeded' || o.kind === 'accepted') && step.taskResult ? step.taskResult(o.value) : undefined);
+      // results the provider sent before this submission was stored are delivered now, not after their backoff
+      if (o.kind === 'accepted' && step.call.system === 'PROVISIONING') await rearmProvisioningResults(tx, o.externalRequestId);
       if (o.kind === 'succeeded' && step.announce) {
         const a = step.announce(o.value);
         await emit(tx, a.type, { orderId: step.order.orderId, correlationId: step.order.correlationId, causationId: `job:${job.key}`, payload: a.payload as never });

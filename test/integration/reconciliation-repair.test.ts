@@ -53,22 +53,31 @@ const job = (type: string): JobInfo => {
   return { key: `job-${jobs}-${randomUUID()}`, type, retries: 3, processInstanceKey: 'pi-test', bpmnProcessId: 'order-fulfillment', elementId: 'ServiceTask', elementInstanceKey: `el-${jobs}`, tenantId: '<default>', deadline: Date.now() + 60_000 };
 };
 
-/** Services whose `method` of `system` sends the request and then never answers: the worker dies there. */
-function diesAfterSending(system: keyof Ports, method: string): { services: FarmServices; sent: Promise<{ externalRequestId?: string }> } {
-  let onSent: (answer: { externalRequestId?: string }) => void = () => undefined;
-  const sent = new Promise<{ externalRequestId?: string }>((resolve) => (onSent = resolve));
-  const dying = (ports: Ports): Ports => {
+type Answer = { externalRequestId?: string };
+type PortMethod = (...args: unknown[]) => Promise<Answer>;
+
+/** Services whose `method` of `system` is `replace(real)`: the rest of the ports as they are. */
+function withPortMethod(system: keyof Ports, method: string, replace: (real: PortMethod) => PortMethod): FarmServices {
+  const swap = (ports: Ports): Ports => {
     const port = new Proxy(ports[system] as object, {
       get(target, prop) {
         const value: unknown = Reflect.get(target, prop);
         if (typeof value !== 'function') return value;
-        const call = (...args: unknown[]) => (value as (...a: unknown[]) => Promise<{ externalRequestId?: string }>).apply(target, args);
-        return prop === method ? async (...args: unknown[]) => (onSent(await call(...args)), new Promise(() => undefined)) : call;
+        const call: PortMethod = (...args) => (value as PortMethod).apply(target, args);
+        return prop === method ? replace(call) : call;
       },
     });
     return new Proxy(ports, { get: (target, prop) => (prop === system ? port : Reflect.get(target, prop)) });
   };
-  return { services: { ...s, portsFor: (tenantId) => dying(s.portsFor(tenantId)) }, sent };
+  return { ...s, portsFor: (tenantId) => swap(s.portsFor(tenantId)) };
+}
+
+/** Services whose `method` of `system` sends the request and then never answers: the worker dies there. */
+function diesAfterSending(system: keyof Ports, method: string): { services: FarmServices; sent: Promise<Answer> } {
+  let onSent: (answer: Answer) => void = () => undefined;
+  const sent = new Promise<Answer>((resolve) => (onSent = resolve));
+  const services = withPortMethod(system, method, (real) => async (...args) => (onSent(await real(...args)), new Promise<Answer>(() => undefined)));
+  return { services, sent };
 }
 
 const attemptRow = z.object({ external_call_id: z.string(), status: z.string(), external_request_id: z.string().nullable(), external_reference_id: z.string().nullable() });
@@ -160,6 +169,30 @@ test('a provisioning activation whose worker died mid-call: the repair records t
   expect(inbox).toEqual(['PROCESSED', 'PROCESSED']);
   const completed = published.filter((m) => m.name === MESSAGES.provisioningCompleted && m.correlationKey === task.fulfillment_task_id);
   expect(completed[0]).toMatchObject({ variables: { provisioningStatus: 'SUCCEEDED', serviceInstanceId: 'SVC-1' } });
+  expect(await taskOf(orderId, 'ACTIVATE_SERVICE')).toMatchObject({ status: 'SUCCEEDED' });
+});
+
+test('a provisioning result that arrives before its submission is stored is due the moment the acceptance is recorded, not after its backoff', async () => {
+  const { orderId, itemId } = await accept();
+  // a fast provider: its result is in before the ledger has stored the answer of the submission
+  let keptEventId = '';
+  const fast = withPortMethod('provisioning', 'submit', (real) => async (...args) => {
+    const answer = await real(...args);
+    const result = { providerRequestId: answer.externalRequestId ?? '', status: 'SUCCEEDED' as const, serviceInstanceId: 'SVC-FAST' };
+    keptEventId = randomUUID();
+    const early = await deliverProvisioningResult(db, s.messages, { eventId: keptEventId, eventType: 'ServiceOrderStatusChanged', sourceTopic: 'test:provisioning.results', channel: 'CALLBACK', result, snapshot: result });
+    expect(early).toBe('FAILED_RETRYABLE');
+    const kept = await db.one(sql.type(z.object({ due: z.boolean() }))`select next_attempt_at <= now() as due from inbox_event where event_id = ${keptEventId}`);
+    expect(kept.due).toBe(false); // kept with a backoff: the request was unknown
+    return answer;
+  });
+  const action = await activateService(fast, job('activate-service'), { orderId, orderItemId: itemId });
+  expect(action).toMatchObject({ kind: 'complete' });
+
+  const kept = await db.one(sql.type(z.object({ status: z.string(), due: z.boolean() }))`select status, next_attempt_at <= now() as due from inbox_event where event_id = ${keptEventId}`);
+  expect(kept).toEqual({ status: 'FAILED_RETRYABLE', due: true });
+  const providerRequestId = (await taskOf(orderId, 'ACTIVATE_SERVICE')).external_request_id ?? '';
+  expect(await retryDueInboxEvents(db, farmInboxRetryHandlers(db, s.messages), log, { scope: sql.fragment`subject_id = ${providerRequestId}` })).toBe(1);
   expect(await taskOf(orderId, 'ACTIVATE_SERVICE')).toMatchObject({ status: 'SUCCEEDED' });
 });
 
