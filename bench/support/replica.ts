@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { createFarmServices } from '../../src/farm/create-services.ts';
 import { zeebeMessagePublisher } from '../../src/farm/zeebe-message-publisher.ts';
 import type { MessagePublisher } from '../../src/application/services.ts';
-import { createCamunda } from '../../src/platform/camunda.ts';
+import { createZeebeClient } from '../../src/platform/zeebe-client.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabasePool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -39,8 +39,7 @@ const config = loadConfig();
 const log = createLogger(`bench-${values.mode}`, config.LOG_LEVEL);
 const concurrency = Number(values.concurrency);
 const jobTimeoutMs = Number(values['job-timeout-ms']);
-const camunda = createCamunda(config);
-const zeebe = camunda.getZeebeGrpcApiClient();
+const zeebe = createZeebeClient(config);
 
 const jobs: JobCounts = {};
 let finished = 0;

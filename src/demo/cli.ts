@@ -17,7 +17,7 @@ import { deployModels } from '../deploy/deploy.ts';
 import { engineOverGateway } from '../farm/engine-port.ts';
 import { FARM_NODE_FLAGS } from '../farm/node-flags.ts';
 import type { OrderRequest } from '../fulfillment/order.ts';
-import { createCamunda } from '../platform/camunda.ts';
+import { createZeebeClient } from '../platform/zeebe-client.ts';
 import { createDatabasePool } from '../platform/db.ts';
 import { EngineSearch } from '../platform/engine-search.ts';
 import { seriesTotal } from '../platform/metrics-text.ts';
@@ -48,7 +48,7 @@ const children: Child[] = [];
 const replicaOps: { name: string; url: string }[] = [];
 const db = await createDatabasePool(config, 'demo');
 const search = new EngineSearch(config);
-const zeebe = createCamunda(config).getZeebeGrpcApiClient();
+const zeebe = createZeebeClient(config);
 let exitCode = 1;
 try {
   const simulators = startChild('simulators', 'simulators/cli.ts', logDir);

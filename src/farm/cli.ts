@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { collectDefaultMetrics } from 'prom-client';
 import { workers } from '../../workers/index.ts';
-import { createCamunda } from '../platform/camunda.ts';
+import { createZeebeClient } from '../platform/zeebe-client.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createDatabasePool } from '../platform/db.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -46,8 +46,7 @@ const eventsOn = suffix === undefined && (selection.events === 'always' || confi
 const applied = await migrate(config);
 if (applied.applied.length) log.info({ migrations: applied.applied }, 'database migrated');
 const db = await createDatabasePool(config, 'farm');
-const camunda = createCamunda(config);
-const zeebe = camunda.getZeebeGrpcApiClient();
+const zeebe = createZeebeClient(config);
 const base = createFarmServices(config, db, zeebe, log);
 const services = suffix === undefined ? base : { ...base, messages: suffixedMessages(base.messages, suffix) };
 const farm = await startFarm({

@@ -1,5 +1,5 @@
 // `npm run intake`: the order intake and callback HTTP server.
-import { createCamunda } from '../platform/camunda.ts';
+import { createZeebeClient } from '../platform/zeebe-client.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createDatabasePool } from '../platform/db.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -16,7 +16,7 @@ const config = loadConfig();
 const log = createLogger('intake', config.LOG_LEVEL);
 await migrate(config);
 const db = await createDatabasePool(config, 'intake');
-const zeebe = createCamunda(config).getZeebeGrpcApiClient();
+const zeebe = createZeebeClient(config);
 collectDefaultMetrics({ register: metrics.registry });
 // the intake writes orders and outbox rows and publishes messages: ready = engine and database answer
 const ops: OpsEndpoints = { registry: metrics.registry, liveness: [eventLoopCheck()], readiness: [engineCheck(zeebe), databaseCheck(db)], checkTimeoutMs: config.HEALTH_CHECK_TIMEOUT_MS };

@@ -5,7 +5,7 @@
 //   retry --order <orderId>                                                   retry its jobs in incidents
 import { parseArgs } from 'node:util';
 import { engineOverGateway } from '../farm/engine-port.ts';
-import { createCamunda } from '../platform/camunda.ts';
+import { createZeebeClient } from '../platform/zeebe-client.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createDatabasePool } from '../platform/db.ts';
 import { EngineSearch } from '../platform/engine-search.ts';
@@ -50,7 +50,7 @@ async function run(): Promise<number> {
     case 'decide': {
       if (!id) throw new Error('decide <caseId> --decision … --by …');
       const d = decisionRequest.parse({ decision: values.decision, decidedBy: values.by, note: values.note, externalReference: values.reference });
-      const zeebe = createCamunda(config).getZeebeGrpcApiClient();
+      const zeebe = createZeebeClient(config);
       try {
         const r = await submitDecision(db, engineOverGateway(config, zeebe), id, d);
         console.log(r.kind === 'submitted' ? `decision ${d.decision} by ${d.decidedBy} submitted (user task ${r.userTaskKey}); the reconciliation process applies it` : `not submitted: ${r.reason}`);
@@ -61,7 +61,7 @@ async function run(): Promise<number> {
     }
     case 'retry': {
       if (!values.order) throw new Error('retry --order <orderId>');
-      const zeebe = createCamunda(config).getZeebeGrpcApiClient();
+      const zeebe = createZeebeClient(config);
       try {
         const r = await retryOrderIncidents(db, engineOverGateway(config, zeebe), new EngineSearch(config), values.order);
         if (r.kind === 'refused') {
