@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FulfillmentHarness } from '../../test/support/fulfillment-harness.ts';
 import type { PlannedOrder } from './fault-plan.ts';
+import { submitUntilAccepted } from '../../src/intake/submission.ts';
 
 export interface Accepted {
   readonly planned: PlannedOrder;
@@ -35,26 +36,9 @@ export function startSubmitting(h: FulfillmentHarness, planned: readonly Planned
   const started = Date.now();
 
   const submitOne = async (p: PlannedOrder) => {
-    const key = `chaos-${randomUUID()}`;
-    const deadline = Date.now() + o.giveUpMs;
-    let last = '';
-    for (let tries = 1; ; tries++) {
-      try {
-        const res = await h.submit(p.order, key);
-        if (res.status === 202 && typeof res.body.orderId === 'string') {
-          accepted.push({ planned: p, orderId: res.body.orderId, tries });
-          return;
-        }
-        last = `HTTP ${res.status} ${String(res.body.title ?? res.body.detail ?? '')}`;
-        if (res.status === 409 || res.status === 400) break; // retrying cannot help
-      } catch (err) {
-        last = (err as Error).message;
-      }
-      retries++;
-      if (Date.now() > deadline) break;
-      await sleep(Math.min(5_000, 500 * tries));
-    }
-    refused.push({ planned: p, lastAnswer: last });
+    const r = await submitUntilAccepted((key) => h.submit(p.order, key), { idempotencyKey: `chaos-${randomUUID()}`, giveUpMs: o.giveUpMs, onRetry: () => void retries++ });
+    if (r.kind === 'accepted') accepted.push({ planned: p, orderId: r.orderId, tries: r.tries });
+    else refused.push({ planned: p, lastAnswer: r.lastAnswer });
   };
 
   const lane = async () => {

@@ -28,6 +28,7 @@ import { describeExpectation, describeOutcome, meets, observe, settled, type Obs
 import { demoScenarios } from './scenarios.ts';
 import { scrapeReplicas, seriesRows, type ReplicaScrape } from './metrics-summary.ts';
 import { notificationOutage, OUTAGE_ELEMENT } from './outage-drill.ts';
+import { intakeSender, submitUntilAccepted } from '../intake/submission.ts';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '6' }, replicas: { type: 'string', default: '2' }, 'timeout-seconds': { type: 'string', default: '240' } } });
 const started = Date.now();
@@ -74,15 +75,14 @@ try {
       await fetch(`http://127.0.0.1:${config.SIMULATOR_PORT}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
     }
   }
+  // a just-started engine may refuse for a while: each order is tried again under its own key
   const submitOrder = async (name: string, order: OrderRequest): Promise<string> => {
-    const res = await fetch(`http://127.0.0.1:${config.HTTP_PORT}/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `demo-${randomUUID()}` },
-      body: JSON.stringify(order),
+    const r = await submitUntilAccepted(intakeSender(`http://127.0.0.1:${config.HTTP_PORT}`, order), {
+      idempotencyKey: `demo-${randomUUID()}`,
+      onRetry: (answer, tries) => tries === 1 && say(`order ${name} not accepted yet (${answer.slice(0, 160)}); trying again with the same Idempotency-Key`),
     });
-    const body = (await res.json()) as { orderId?: string; detail?: string };
-    if (res.status !== 202 || !body.orderId) throw new Error(`order ${name} refused: HTTP ${res.status} ${body.detail ?? ''}`);
-    return body.orderId;
+    if (r.kind === 'refused') throw new Error(`order ${name} refused after ${r.tries} tries: ${r.lastAnswer}`);
+    return r.orderId;
   };
   const submitted: { scenario: (typeof scenarios)[number]; orderId: string }[] = [];
   for (const sc of scenarios) submitted.push({ scenario: sc, orderId: await submitOrder(sc.name, sc.order) });
