@@ -10,6 +10,8 @@ test('the engine saying "not now" over gRPC is infrastructure, by status code or
   expect(isInfrastructureError(Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14, details: 'No connection established' }))).toBe(true);
   expect(isInfrastructureError(new Error('8 RESOURCE_EXHAUSTED: Failed to write client request to partition 1'))).toBe(true);
   expect(isInfrastructureError(Object.assign(new Error('deadline'), { code: 4, details: 'Deadline exceeded' }))).toBe(true);
+  // the gateway lost its broker connection mid-request (seen while a broker starts under load)
+  expect(isInfrastructureError(new Error('10 ABORTED: Connection RemoteClientConnection{channel=[id: 0x97f7973e]} was closed'))).toBe(true);
 });
 
 test('anything else is a defect', () => {

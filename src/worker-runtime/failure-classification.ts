@@ -1,13 +1,16 @@
 // Errors a handler did not turn into an engine decision: an unavailable database, broker or engine
 // is an infrastructure outage (wait, keep the job's retries); anything else is a defect (count a
 // retry). The engine's gRPC answers UNAVAILABLE (restart, leader change), RESOURCE_EXHAUSTED
-// (backpressure) and DEADLINE_EXCEEDED say "not now", never "this job is wrong".
+// (backpressure), DEADLINE_EXCEEDED and ABORTED say "not now", never "this job is wrong". Zeebe's
+// gateway answers ABORTED when its connection to a broker closed mid-request (camunda/camunda#20066,
+// seen while a broker starts under load); the request may have been applied, which a job's re-run
+// must tolerate anyway (its engine commands carry message ids, its calls go through the ledger).
 import { BackendTerminatedError, ConnectionError, StatementTimeoutError } from 'slonik';
 
 const INFRASTRUCTURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08004']);
-/** gRPC status codes DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE */
-const GRPC_NOT_NOW = new Set([4, 8, 14]);
-const GRPC_NOT_NOW_TEXT = /^\d+ (UNAVAILABLE|RESOURCE_EXHAUSTED|DEADLINE_EXCEEDED):/;
+/** gRPC status codes DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, UNAVAILABLE */
+const GRPC_NOT_NOW = new Set([4, 8, 10, 14]);
+const GRPC_NOT_NOW_TEXT = /^\d+ (UNAVAILABLE|RESOURCE_EXHAUSTED|DEADLINE_EXCEEDED|ABORTED):/;
 
 export function isInfrastructureError(err: unknown): boolean {
   if (err instanceof ConnectionError || err instanceof BackendTerminatedError || err instanceof StatementTimeoutError) return true;
