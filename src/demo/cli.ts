@@ -30,7 +30,7 @@ import { scrapeReplicas, seriesRows, type ReplicaScrape } from './metrics-summar
 import { notificationOutage, OUTAGE_ELEMENT } from './outage-drill.ts';
 import { intakeSender, submitUntilAccepted } from '../intake/submission.ts';
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '6' }, replicas: { type: 'string', default: '2' }, 'timeout-seconds': { type: 'string', default: '240' } } });
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '6' }, replicas: { type: 'string', default: '2' }, 'timeout-seconds': { type: 'string' } } });
 const started = Date.now();
 const since = () => `${Math.round((Date.now() - started) / 1000)}s`;
 const say = (msg: string) => console.log(`[${since()}] ${msg}`);
@@ -88,15 +88,26 @@ try {
   for (const sc of scenarios) submitted.push({ scenario: sc, orderId: await submitOrder(sc.name, sc.order) });
   say(`submitted ${submitted.length} orders`);
 
-  const deadline = Date.now() + Number(values['timeout-seconds']) * 1000;
+  // A job whose activation the engine lost (its answer cut off, as a broker still starting under
+  // load does) is handed out again only after the job timeout: the demo waits longer than that.
+  const jobTimeoutS = Math.round(config.FARM_JOB_TIMEOUT_MS / 1000);
+  const deadline = Date.now() + Number(values['timeout-seconds'] ?? jobTimeoutS + 120) * 1000;
   let observed = new Map<string, Observed>();
   let lastLine = '';
+  let lastChange = Date.now();
+  let stallTold = false;
   for (;;) {
     observed = new Map(await Promise.all(submitted.map(async (o) => [o.orderId, await observe(db, search, o.orderId)] as const)));
     const all = [...observed.values()];
     const count = (p: (o: Observed) => boolean) => all.filter(p).length;
     const line = `${all.length} orders: ${count((o) => o.status === 'COMPLETED')} completed, ${count((o) => o.status === 'REJECTED')} rejected, ${count((o) => o.status === 'FALLOUT')} fallout, ${count((o) => o.status === 'CANCELLED')} cancelled, ${count((o) => !!o.userTask)} waiting for a person, ${count((o) => !!o.incident)} incident(s), ${count((o) => !settled(o))} in progress`;
-    if (line !== lastLine) say(line);
+    if (line !== lastLine) {
+      say(line);
+      lastChange = Date.now();
+    } else if (!stallTold && Date.now() - lastChange > 45_000) {
+      stallTold = true;
+      say(`no progress for 45 s: a job whose activation the engine lost is handed out again after the job timeout (FARM_JOB_TIMEOUT_MS, ${jobTimeoutS} s); waiting`);
+    }
     lastLine = line;
     if (all.every(settled) || Date.now() > deadline) break;
     await sleep(1_000);
