@@ -7,14 +7,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatabasePool } from 'slonik';
 import type { EnginePort } from '../application/services.ts';
 import type { OrderRequest } from '../fulfillment/order.ts';
+import { DEFAULT_BREAKER } from '../integration/http/system-client.ts';
 import type { EngineSearch } from '../platform/engine-search.ts';
 import { retryOrderIncidents } from '../operator/retry-incidents.ts';
 import { observe, type Observed } from './outcomes.ts';
 import { sampleOrder } from './sample-orders.ts';
 
 export const OUTAGE_ELEMENT = 'ServiceTask_NotifyCustomer';
-/** the breaker lets a probe through this long after it opened (SystemHttpClient's halfOpenAfter) */
-const HALF_OPEN_AFTER_MS = 10_000;
+/** the breaker lets a probe through this long after it opened */
+const HALF_OPEN_AFTER_MS = DEFAULT_BREAKER.halfOpenAfterMs;
 
 export interface OutageDrill {
   readonly simulatorUrl: string;

@@ -21,6 +21,9 @@ export interface SystemClientOptions {
   readonly bulkhead?: { readonly limit: number; readonly queue: number };
 }
 
+/** A system's breaker opens after this many failed calls in a row and lets a probe through after halfOpenAfterMs. */
+export const DEFAULT_BREAKER = { consecutiveFailures: 5, halfOpenAfterMs: 10_000 } as const;
+
 export interface HttpRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
@@ -77,8 +80,8 @@ export class SystemHttpClient implements HttpSender {
       responseType: 'text',
     });
     this.breaker = circuitBreaker(handleWhenResult(countsAgainstCircuit), {
-      halfOpenAfter: opts.breaker?.halfOpenAfterMs ?? 10_000,
-      breaker: new ConsecutiveBreaker(opts.breaker?.consecutiveFailures ?? 5),
+      halfOpenAfter: (opts.breaker ?? DEFAULT_BREAKER).halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker((opts.breaker ?? DEFAULT_BREAKER).consecutiveFailures),
     });
     const immediateRetry = retry(handleWhenResult(connectionNeverMade), { maxAttempts: 1, backoff: new ConstantBackoff(200) });
     const isolation = bulkhead(opts.bulkhead?.limit ?? 16, opts.bulkhead?.queue ?? 64);
