@@ -75,7 +75,7 @@ export async function runExternalStep<T>(s: FarmServices, job: JobInfo, step: Ex
     async (tx, o) => {
       await applyOutcome(tx, taskId, o, (o.kind === 'succeeded' || o.kind === 'accepted') && step.taskResult ? step.taskResult(o.value) : undefined);
       // results the provider sent before this submission was stored are delivered now, not after their backoff
-      if (o.kind === 'accepted' && step.call.system === 'PROVISIONING') await rearmProvisioningResults(tx, o.externalRequestId);
+      if (o.kind === 'accepted') await rearmProvisioningResults(tx, step.call.system, o.externalRequestId);
       if (o.kind === 'succeeded' && step.announce) {
         const a = step.announce(o.value);
         await emit(tx, a.type, { orderId: step.order.orderId, correlationId: step.order.correlationId, causationId: `job:${job.key}`, payload: a.payload as never });

@@ -57,10 +57,12 @@ export function redeliverProvisioningResult(db: DatabasePool, messages: MessageP
 
 /**
  * Makes the kept results of a provider request due again at once — also those given up as unknown:
- * a reconciliation repair has just recorded the request on its fulfillment task (in the caller's
- * transaction), so they can now be delivered.
+ * the caller has just recorded the request on its fulfillment task (a submission's answer, or a
+ * reconciliation repair, in the caller's transaction), so they can now be delivered. Only a
+ * provisioning request has results to keep; for any other system this does nothing.
  */
-export async function rearmProvisioningResults(db: CommonQueryMethods, providerRequestId: string): Promise<number> {
+export async function rearmProvisioningResults(db: CommonQueryMethods, system: string, providerRequestId: string | undefined): Promise<number> {
+  if (system !== 'PROVISIONING' || !providerRequestId) return 0;
   const rearmed = await db.query(sql.unsafe`
     update inbox_event set status = 'FAILED_RETRYABLE', next_attempt_at = now()
     where subject_id = ${providerRequestId} and status in ('FAILED_RETRYABLE', 'FAILED_PERMANENT') and retry_input->>'kind' = ${PROVISIONING_RESULT_RETRY}`);

@@ -67,7 +67,7 @@ export async function recordRepair(
     await emit(tx, a.type, { orderId, correlationId, causationId: `case:${call.caseId}`, payload: a.payload as never });
   }
 
-  if (call.system === 'PROVISIONING' && found.externalRequestId) await rearmProvisioningResults(tx, found.externalRequestId);
+  await rearmProvisioningResults(tx, call.system, found.externalRequestId);
   return { kind: 'repaired', fulfillmentTaskId: taskId };
 }
 
