@@ -51,19 +51,17 @@ export const releaseInventoryRecord = {
 
 const provisioningAccepted = z.object({ providerRequestId: z.string(), status: z.enum(PROVISIONING_STATUSES) });
 
-export const activateServiceRecord = {
-  taskType: 'ACTIVATE_SERVICE',
-  perItem: true,
-  resultSchema: provisioningAccepted,
-  taskResult: (v) => ({ providerRequestId: v.providerRequestId }),
-} satisfies StepRecord<z.infer<typeof provisioningAccepted>>;
+/** Activation and deactivation alike: accepted now, the task keeps the provider's request id. */
+const provisioningRecord = <K extends 'ACTIVATE_SERVICE' | 'DEACTIVATE_SERVICE'>(taskType: K) =>
+  ({
+    taskType,
+    perItem: true,
+    resultSchema: provisioningAccepted,
+    taskResult: (v) => ({ providerRequestId: v.providerRequestId }),
+  }) satisfies StepRecord<z.infer<typeof provisioningAccepted>>;
 
-export const deactivateServiceRecord = {
-  taskType: 'DEACTIVATE_SERVICE',
-  perItem: true,
-  resultSchema: provisioningAccepted,
-  taskResult: (v) => ({ providerRequestId: v.providerRequestId }),
-} satisfies StepRecord<z.infer<typeof provisioningAccepted>>;
+export const activateServiceRecord = provisioningRecord('ACTIVATE_SERVICE');
+export const deactivateServiceRecord = provisioningRecord('DEACTIVATE_SERVICE');
 
 const activation = z.object({ externalBillingId: z.string(), activatedAt: z.string() });
 
