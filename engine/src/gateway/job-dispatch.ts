@@ -1,0 +1,107 @@
+// Where a job that just became activatable goes. The runtime only announces it (onJobsAvailable);
+// the gateway decides: one open stream of the job's type and tenant gets it (round-robin between
+// them), activated for that stream by a command of its own (activateForStream) so the choice is
+// journaled and replays. A job no stream matches wakes the long polls waiting for its type; jobs
+// activatable before a stream opened are left to those polls (the SDK's workers backfill by polling).
+import type { ActivatedJob, Engine, StreamTarget } from '../api.ts';
+
+const DEFAULT_TENANT = '<default>';
+
+/** One open StreamActivatedJobs call. */
+export interface JobStreamEntry {
+  readonly type: string;
+  readonly target: StreamTarget;
+  /** writes the job to the client; false when the stream is gone (the job then goes back) */
+  push(job: ActivatedJob): boolean;
+}
+
+/** One waiting ActivateJobs call. */
+export interface LongPollEntry {
+  readonly type: string;
+  readonly tenantIds: readonly string[];
+  wake(): void;
+}
+
+export interface JobDispatch {
+  openStream(entry: JobStreamEntry): () => void;
+  waitForJobs(entry: LongPollEntry): () => void;
+  /** the streams currently open (for tests and diagnostics) */
+  readonly openStreams: number;
+  close(): void;
+}
+
+export interface JobDispatchOptions {
+  readonly engine: Engine;
+  /** a job could not be activated for a stream (e.g. backpressure): it stays for polling */
+  readonly onDispatchError?: ((error: unknown, jobKey: string) => void) | undefined;
+}
+
+/** Streams and polls with no tenant ids serve the default tenant only. */
+export function servesTenant(tenantIds: readonly string[] | undefined, tenantId: string): boolean {
+  if (!tenantIds || tenantIds.length === 0) return tenantId === DEFAULT_TENANT || tenantId === '';
+  return tenantIds.includes(tenantId);
+}
+
+export function createJobDispatch(options: JobDispatchOptions): JobDispatch {
+  const { engine } = options;
+  const streams = new Set<JobStreamEntry>();
+  const polls = new Set<LongPollEntry>();
+  const turnByType = new Map<string, number>();
+
+  const pickStream = (job: { type: string; tenantId: string }): JobStreamEntry | undefined => {
+    const matching = [...streams].filter((entry) => entry.type === job.type && servesTenant(entry.target.tenantIds, job.tenantId));
+    if (matching.length === 0) return undefined;
+    const turn = turnByType.get(job.type) ?? 0;
+    turnByType.set(job.type, turn + 1);
+    return matching[turn % matching.length];
+  };
+
+  const pushToStream = async (job: { key: string; type: string; tenantId: string }, stream: JobStreamEntry): Promise<void> => {
+    try {
+      const activated = await engine.activateForStream(job.key, stream.target);
+      if (!activated) return; // someone else (a poll, another stream) took it first
+      if (stream.push(activated)) return;
+      await engine.returnJob(job.key);
+      dispatch([job]); // the stream broke under us: another one may take it, else a poll
+    } catch (error) {
+      options.onDispatchError?.(error, job.key);
+    }
+  };
+
+  const dispatch = (jobs: readonly { key: string; type: string; tenantId: string }[]): void => {
+    const unclaimed: { type: string; tenantId: string }[] = [];
+    for (const job of jobs) {
+      const stream = pickStream(job);
+      if (stream) void pushToStream(job, stream);
+      else unclaimed.push(job);
+    }
+    for (const poll of [...polls]) {
+      if (unclaimed.some((job) => job.type === poll.type && servesTenant(poll.tenantIds, job.tenantId))) poll.wake();
+    }
+  };
+
+  // the listener runs inside the engine's command loop: decide after it, never re-entrantly
+  const unsubscribe = engine.onJobsAvailable((jobs) => {
+    const copy = jobs.map((job) => ({ key: job.key, type: job.type, tenantId: job.tenantId }));
+    setImmediate(() => dispatch(copy));
+  });
+
+  return {
+    openStream(entry) {
+      streams.add(entry);
+      return () => streams.delete(entry);
+    },
+    waitForJobs(entry) {
+      polls.add(entry);
+      return () => polls.delete(entry);
+    },
+    get openStreams() {
+      return streams.size;
+    },
+    close() {
+      unsubscribe();
+      streams.clear();
+      polls.clear();
+    },
+  };
+}
