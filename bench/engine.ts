@@ -1,0 +1,209 @@
+// `npm run bench:engine [-- --quick] [-- --only throughput,latency,fulfillment,recovery] [--keep]`
+// The project's engine (engine/src/cli.ts as a child process, file journal on) measured with bare
+// @camunda8/sdk workers against the targets of issue 11: one-task throughput, the fulfillment model
+// against Camunda 8.6's bare figure here, push latency, start / restart time and memory with
+// 10,000 active instances. --quick is a smoke run (seconds, small counts), not a measurement.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { say } from './support/progress.ts';
+import { printTable, target, writeResult, type Target } from './support/report.ts';
+import { fmt, round } from './support/stats.ts';
+import { deployOneTask } from './engine/deploy.ts';
+import { spawnEngine } from './engine/engine-process.ts';
+import { measureFulfillment, type FulfillmentResult } from './engine/fulfillment-load.ts';
+import { measureJobThroughput, type ThroughputResult } from './engine/job-throughput.ts';
+import { engineMachine } from './engine/machine.ts';
+import { oneTaskModel } from './engine/one-task-model.ts';
+import { measurePushLatency, type PushLatencyResult } from './engine/push-latency.ts';
+import { measureRecovery, type RecoveryResult } from './engine/recovery.ts';
+import { showSpread, spread } from './engine/rounds.ts';
+import { sdkClient } from './engine/sdk-client.ts';
+
+const PARTS = ['latency', 'throughput', 'fulfillment', 'recovery'] as const;
+type Part = (typeof PARTS)[number];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string', default: PARTS.join(',') },
+    keep: { type: 'boolean', default: false },
+    'round-s': { type: 'string' },
+    rounds: { type: 'string' },
+    'in-flight': { type: 'string', default: '256' },
+    lanes: { type: 'string', default: '32' },
+    'latency-samples': { type: 'string' },
+    instances: { type: 'string' },
+  },
+});
+const quick = values.quick;
+const only = new Set(values.only.split(',').map((s) => s.trim()).filter(Boolean));
+const unknown = [...only].filter((p) => !(PARTS as readonly string[]).includes(p));
+if (unknown.length) {
+  console.error(`unknown part(s) ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
+  process.exit(2);
+}
+const wants = (part: Part) => only.has(part);
+const rounds = Number(values.rounds ?? 3);
+const roundS = Number(values['round-s'] ?? (quick ? 3 : 20));
+const params = {
+  quick,
+  parts: [...only],
+  throughput: { warmupS: quick ? 2 : 5, rounds, roundS, inFlight: Number(values['in-flight']), lanes: Number(values.lanes) },
+  latency: { samples: Number(values['latency-samples'] ?? (quick ? 200 : 2_000)), warmup: quick ? 50 : 200, gapMs: 2 },
+  fulfillment: { warmupOrders: quick ? 50 : 300, rounds, roundS, minOrders: quick ? 50 : 200, inFlight: 200, parallel: 16, concurrency: 32, itemsPerOrder: 1 },
+  recovery: { coldStarts: quick ? 1 : 3, instances: Number(values.instances ?? (quick ? 1_000 : 10_000)), restarts: quick ? 1 : 3, lanes: 32 },
+};
+
+// the Camunda 8.6 figure the fulfillment part is compared with: bench:throughput's bare side here
+const CAMUNDA_FILE = path.resolve(import.meta.dirname, 'results', 'throughput-2026-12-01T11-04-53Z.json');
+const camundaBare = readCamundaBare();
+
+const startedAt = new Date().toISOString();
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-engine-'));
+say(`bench:engine${quick ? ' (--quick: a smoke run, not a measurement)' : ''}: ${[...only].join(', ')}; engine data and logs in ${workDir}`);
+
+const errors: Partial<Record<Part, string>> = {};
+let latency: PushLatencyResult | undefined;
+let throughput: ThroughputResult | undefined;
+let fulfillment: FulfillmentResult | undefined;
+let recovery: RecoveryResult | undefined;
+const mainRss: Record<string, number> = {};
+
+const attempt = async <T>(part: Part, run: () => Promise<T>): Promise<T | undefined> => {
+  say(`\n— ${part}`);
+  try {
+    return await run();
+  } catch (err) {
+    errors[part] = (err as Error).stack ?? String(err);
+    say(`${part} failed: ${(err as Error).message}`);
+    return undefined;
+  }
+};
+
+if (wants('latency') || wants('throughput') || wants('fulfillment')) {
+  const engine = await spawnEngine({ dataDir: mkdtempSync(path.join(workDir, 'main-')), logFile: path.join(workDir, 'main.log') });
+  say(`engine up in ${engine.startMs.toFixed(0)} ms (pid ${engine.pid}, ${engine.grpcAddress}, ${engine.restAddress}); RSS ${engine.rssMb().toFixed(0)} MB`);
+  mainRss.started = round(engine.rssMb(), 1);
+  const zeebe = sdkClient(engine.grpcAddress);
+  try {
+    if (wants('latency')) {
+      latency = await attempt('latency', async () => {
+        const model = oneTaskModel('bench-latency', 'bench.latency');
+        await deployOneTask(zeebe, model);
+        return measurePushLatency({ zeebe, model, ...params.latency });
+      });
+      mainRss.afterLatency = round(engine.rssMb(), 1);
+    }
+    if (wants('throughput')) {
+      throughput = await attempt('throughput', async () => {
+        const model = oneTaskModel('bench-throughput', 'bench.throughput');
+        await deployOneTask(zeebe, model);
+        return measureJobThroughput({ zeebe, model, ...params.throughput });
+      });
+      mainRss.afterThroughput = round(engine.rssMb(), 1);
+    }
+    if (wants('fulfillment')) {
+      fulfillment = await attempt('fulfillment', () =>
+        measureFulfillment({ zeebe, grpcAddress: engine.grpcAddress, restAddress: engine.restAddress, logDir: workDir, ...params.fulfillment }),
+      );
+      mainRss.afterFulfillment = round(engine.rssMb(), 1);
+    }
+  } finally {
+    await zeebe.close().catch(() => undefined);
+    await engine.stop();
+  }
+}
+if (wants('recovery')) recovery = await attempt('recovery', () => measureRecovery({ workDir, ...params.recovery }));
+
+// ---- figures
+const tp = spread(throughput?.rounds.map((r) => r.jobsPerSecond) ?? []);
+const ff = spread(fulfillment?.rounds.map((r) => r.ordersPerSecond) ?? []);
+const ffJobs = spread(fulfillment?.rounds.map((r) => r.jobsPerSecond) ?? []);
+const cold = spread(recovery?.coldStartMs ?? []);
+const afterKill = spread(recovery?.restartAfterKillMs ?? []);
+const afterStop = spread(recovery?.restartAfterStopMs ?? []);
+
+if (throughput) {
+  printTable('throughput: one service task, bare SDK stream worker', ['round', 'seconds', 'jobs', 'jobs/s'], throughput.rounds.map((r) => [String(r.round), r.seconds, String(r.jobs), r.jobsPerSecond]));
+  say(`${throughput.started} instances started, ${throughput.completed} jobs completed, ${throughput.refused} refused${throughput.errors.length ? ` (${throughput.errors.join('; ')})` : ''}, ${throughput.undrained} not drained`);
+}
+if (fulfillment) {
+  printTable(
+    'fulfillment model, bare workers (one item per order)',
+    ['round', 'orders finished', 'seconds', 'instances/s', 'jobs/s'],
+    [{ label: 'warm-up', r: fulfillment.warmup }, ...fulfillment.rounds.map((r) => ({ label: String(r.round), r }))].map(({ label, r }) => [label, `${r.finished}/${r.orders}${r.complete ? '' : ' (timeout)'}`, r.seconds, r.ordersPerSecond, r.jobsPerSecond]),
+  );
+  say(`jobs by type: ${Object.entries(fulfillment.jobs).map(([type, outcomes]) => `${type} ${Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join('/')}`).join(', ')}`);
+}
+if (latency) {
+  printTable('push latency (one instance at a time), ms', ['from', 'n', 'p50', 'p95', 'p99', 'max'], [
+    ['createProcessInstance answer', String(latency.fromAnswerMs.n), latency.fromAnswerMs.p50, latency.fromAnswerMs.p95, latency.fromAnswerMs.p99, latency.fromAnswerMs.max],
+    ['createProcessInstance sent', String(latency.fromRequestMs.n), latency.fromRequestMs.p50, latency.fromRequestMs.p95, latency.fromRequestMs.p99, latency.fromRequestMs.max],
+  ]);
+  say(`${latency.beforeAnswer} of ${latency.fromAnswerMs.n} jobs reached the worker before the create answer reached the client (counted as 0 ms); ${latency.lost} lost`);
+}
+if (recovery) {
+  printTable('start, restart and memory', ['figure', 'median (min–max) or value'], [
+    ['cold start, spawn → REST topology (ms)', showSpread(cold, 0)],
+    [`restart with ${recovery.instances} active instances after SIGKILL (ms)`, showSpread(afterKill, 0)],
+    [`restart with ${recovery.instances} active instances after SIGTERM (ms)`, showSpread(afterStop, 0)],
+    ['RSS, empty engine (MB)', fmt(recovery.rssEmptyMb, 0)],
+    [`RSS with ${recovery.instances} active instances (MB)`, fmt(recovery.rssWithInstancesMb, 0)],
+    ['RSS after the restarts (MB)', fmt(recovery.rssAfterRestartMb, 0)],
+    ['parked jobs activatable after the restarts', `${recovery.recoveredJobs}/${recovery.instances}`],
+    [`creating the instances (s, ${recovery.createRefused} refused)`, fmt(recovery.createSeconds, 1)],
+  ]);
+}
+
+const fulfillmentTarget = 4 * camundaBare;
+const targets: Target[] = [
+  target('one-task throughput, median of rounds', tp.median, '>=', 1_000, 'jobs/s'),
+  target(`fulfillment model, median of rounds (4 × Camunda 8.6's ${camundaBare.toFixed(1)})`, ff.median, '>=', Number(fulfillmentTarget.toFixed(1)), 'instances/s'),
+  target('push latency p50', latency?.fromAnswerMs.p50 ?? Number.NaN, '<=', 2, 'ms'),
+  target('push latency p99', latency?.fromAnswerMs.p99 ?? Number.NaN, '<=', 20, 'ms'),
+  target('start, median of cold starts', cold.median, '<=', 1_000, 'ms'),
+  target(`restart with ${recovery?.instances ?? params.recovery.instances} active instances (after SIGKILL, median)`, afterKill.median, '<=', 2_000, 'ms'),
+  target(`RSS with ${recovery?.instances ?? params.recovery.instances} active instances`, recovery?.rssWithInstancesMb ?? Number.NaN, '<=', 200, 'MB'),
+];
+printTable(
+  `targets (issue 11)${quick ? ' — quick smoke run, not a measurement' : ''}`,
+  ['target', 'expected', 'measured', 'spread', 'result'],
+  targets.map((t, i) => [
+    t.name,
+    t.expected,
+    `${fmt(t.value)}${t.unit ? ` ${t.unit}` : ''}`,
+    i === 0 ? showSpread(tp, 0) : i === 1 ? showSpread(ff, 1) : i === 4 ? showSpread(cold, 0) : i === 5 ? showSpread(afterKill, 0) : '',
+    !Number.isFinite(t.value) ? 'not measured' : t.met ? 'met' : 'MISSED',
+  ]),
+);
+for (const [part, err] of Object.entries(errors)) say(`\n${part} failed:\n${err}`);
+
+const file = writeResult(quick ? 'engine-quick' : 'engine', {
+  startedAt,
+  finishedAt: new Date().toISOString(),
+  parameters: params,
+  machine: engineMachine(),
+  camundaReference: { file: path.relative(path.resolve(import.meta.dirname, '..'), CAMUNDA_FILE), bareInstancesPerSecond: round(camundaBare, 2) },
+  throughput: throughput && { ...throughput, jobsPerSecond: tp },
+  fulfillment: fulfillment && { ...fulfillment, instancesPerSecond: ff, jobsPerSecond: ffJobs, vsCamunda: round(ff.median / camundaBare, 2) },
+  latency,
+  recovery: recovery && { ...recovery, coldStart: cold, restartAfterKill: afterKill, restartAfterStop: afterStop },
+  mainEngineRssMb: mainRss,
+  errors,
+  targets,
+});
+say(`\nresults: ${file}`);
+if (!values.keep) rmSync(workDir, { recursive: true, force: true });
+else say(`engine data and logs kept in ${workDir}`);
+process.exit(Object.keys(errors).length ? 1 : 0);
+
+function readCamundaBare(): number {
+  try {
+    const run = JSON.parse(readFileSync(CAMUNDA_FILE, 'utf8')) as { median?: { bare?: { ordersPerSecond?: number } } };
+    return run.median?.bare?.ordersPerSecond ?? 25.3;
+  } catch {
+    return 25.3;
+  }
+}

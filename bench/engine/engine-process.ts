@@ -1,0 +1,131 @@
+// The project's engine as a child process, as `npm run engine` runs it: free ports, a data folder
+// of its own (so the file journal, fsync included, is on), its output in a log file. Start time is
+// spawn → the REST topology answering; memory is the kernel's VmRSS of the process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const nodeBin = path.join(root, 'node_modules', '.bin', 'node');
+const cli = path.join(root, 'engine', 'src', 'cli.ts');
+
+export interface EngineProcess {
+  readonly pid: number;
+  readonly grpcAddress: string;
+  readonly restAddress: string;
+  readonly dataDir: string;
+  /** spawn → GET /v2/topology answered 200 (ms) */
+  readonly startMs: number;
+  /** resident set size now (MB), from /proc/<pid>/status */
+  rssMb(): number;
+  /** SIGTERM, SIGKILL after graceMs */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL: gone at once, as a crash */
+  kill(): Promise<void>;
+  alive(): boolean;
+}
+
+export interface EngineSpawnOptions {
+  readonly dataDir: string;
+  readonly logFile: string;
+  /** keep the ports of a previous run (a restart), so clients reconnect to the same address */
+  readonly ports?: { readonly grpc: number; readonly rest: number };
+  readonly readyTimeoutMs?: number;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function spawnEngine(options: EngineSpawnOptions): Promise<EngineProcess> {
+  const grpcPort = options.ports?.grpc ?? (await freePort());
+  const restPort = options.ports?.rest ?? (await freePort());
+  const out = openSync(options.logFile, 'a');
+  const started = performance.now();
+  const child = spawn(nodeBin, [cli], {
+    cwd: root,
+    env: { ...process.env, ENGINE_GRPC_PORT: String(grpcPort), ENGINE_REST_PORT: String(restPort), ENGINE_DATA_DIR: options.dataDir },
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const restAddress = `http://127.0.0.1:${restPort}`;
+  const startMs = await untilTopology(child, restAddress, started, options.readyTimeoutMs ?? 60_000, options.logFile);
+  const pid = child.pid ?? -1;
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  return {
+    pid,
+    grpcAddress: `grpc://127.0.0.1:${grpcPort}`,
+    restAddress,
+    dataDir: options.dataDir,
+    startMs,
+    rssMb: () => rssMb(pid),
+    alive,
+    async stop(graceMs = 10_000) {
+      if (!alive()) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+    async kill() {
+      if (!alive()) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+async function untilTopology(child: ChildProcess, restAddress: string, started: number, timeoutMs: number, logFile: string): Promise<number> {
+  const deadline = started + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the engine exited (${child.exitCode ?? child.signalCode}) before it answered; see ${logFile}:\n${tail(logFile)}`);
+    try {
+      const res = await fetch(`${restAddress}/v2/topology`, { signal: AbortSignal.timeout(1_000) });
+      if (res.ok) {
+        const answeredAt = performance.now();
+        await res.body?.cancel();
+        return answeredAt - started;
+      }
+      await res.body?.cancel();
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the engine did not answer GET /v2/topology within ${timeoutMs / 1000}s; see ${logFile}:\n${tail(logFile)}`);
+    }
+    await sleep(5);
+  }
+}
+
+/** VmRSS of a process in MB (NaN when it is gone). */
+export function rssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function tail(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
