@@ -82,11 +82,22 @@ const attempt = async <T>(part: Part, run: () => Promise<T>): Promise<T | undefi
   }
 };
 
-if (wants('latency') || wants('throughput') || wants('fulfillment')) {
+const mainParts = (['latency', 'throughput', 'fulfillment'] as const).filter(wants);
+if (mainParts.length) {
+  await onMainEngine().catch((err: unknown) => {
+    say(`the engine for ${mainParts.join(', ')} did not start: ${(err as Error).message}`);
+    for (const part of mainParts) errors[part] ??= `the engine did not start: ${(err as Error).stack ?? String(err)}`;
+  });
+}
+if (wants('recovery')) recovery = await attempt('recovery', () => measureRecovery({ workDir, ...params.recovery }));
+
+/** Parts 1–3 on one engine (fresh data folder): latency first, on a quiet engine. */
+async function onMainEngine(): Promise<void> {
   const engine = await spawnEngine({ dataDir: mkdtempSync(path.join(workDir, 'main-')), logFile: path.join(workDir, 'main.log') });
   say(`engine up in ${engine.startMs.toFixed(0)} ms (pid ${engine.pid}, ${engine.grpcAddress}, ${engine.restAddress}); RSS ${engine.rssMb().toFixed(0)} MB`);
   mainRss.started = round(engine.rssMb(), 1);
   const zeebe = sdkClient(engine.grpcAddress);
+  const processes = { engine: engine.pid, bench: process.pid };
   try {
     if (wants('latency')) {
       latency = await attempt('latency', async () => {
@@ -100,13 +111,13 @@ if (wants('latency') || wants('throughput') || wants('fulfillment')) {
       throughput = await attempt('throughput', async () => {
         const model = oneTaskModel('bench-throughput', 'bench.throughput');
         await deployOneTask(zeebe, model);
-        return measureJobThroughput({ zeebe, model, ...params.throughput });
+        return measureJobThroughput({ zeebe, model, processes, ...params.throughput });
       });
       mainRss.afterThroughput = round(engine.rssMb(), 1);
     }
     if (wants('fulfillment')) {
       fulfillment = await attempt('fulfillment', () =>
-        measureFulfillment({ zeebe, grpcAddress: engine.grpcAddress, restAddress: engine.restAddress, logDir: workDir, ...params.fulfillment }),
+        measureFulfillment({ zeebe, grpcAddress: engine.grpcAddress, restAddress: engine.restAddress, logDir: workDir, processes, ...params.fulfillment }),
       );
       mainRss.afterFulfillment = round(engine.rssMb(), 1);
     }
@@ -115,7 +126,6 @@ if (wants('latency') || wants('throughput') || wants('fulfillment')) {
     await engine.stop();
   }
 }
-if (wants('recovery')) recovery = await attempt('recovery', () => measureRecovery({ workDir, ...params.recovery }));
 
 // ---- figures
 const tp = spread(throughput?.rounds.map((r) => r.jobsPerSecond) ?? []);
@@ -126,14 +136,14 @@ const afterKill = spread(recovery?.restartAfterKillMs ?? []);
 const afterStop = spread(recovery?.restartAfterStopMs ?? []);
 
 if (throughput) {
-  printTable('throughput: one service task, bare SDK stream worker', ['round', 'seconds', 'jobs', 'jobs/s'], throughput.rounds.map((r) => [String(r.round), r.seconds, String(r.jobs), r.jobsPerSecond]));
+  printTable('throughput: one service task, bare SDK stream worker', ['round', 'seconds', 'jobs', 'jobs/s', 'CPU (cores)'], throughput.rounds.map((r) => [String(r.round), r.seconds, String(r.jobs), r.jobsPerSecond, showCpu(r.cpu)]));
   say(`${throughput.started} instances started, ${throughput.completed} jobs completed, ${throughput.refused} refused${throughput.errors.length ? ` (${throughput.errors.join('; ')})` : ''}, ${throughput.undrained} not drained`);
 }
 if (fulfillment) {
   printTable(
     'fulfillment model, bare workers (one item per order)',
-    ['round', 'orders finished', 'seconds', 'instances/s', 'jobs/s'],
-    [{ label: 'warm-up', r: fulfillment.warmup }, ...fulfillment.rounds.map((r) => ({ label: String(r.round), r }))].map(({ label, r }) => [label, `${r.finished}/${r.orders}${r.complete ? '' : ' (timeout)'}`, r.seconds, r.ordersPerSecond, r.jobsPerSecond]),
+    ['round', 'orders finished', 'seconds', 'instances/s', 'jobs/s', 'CPU (cores)'],
+    [{ label: 'warm-up', r: fulfillment.warmup, cpu: '' }, ...fulfillment.rounds.map((r) => ({ label: String(r.round), r, cpu: showCpu(r.cpu) }))].map(({ label, r, cpu }) => [label, `${r.finished}/${r.orders}${r.complete ? '' : ' (timeout)'}`, r.seconds, r.ordersPerSecond, r.jobsPerSecond, cpu]),
   );
   say(`jobs by type: ${Object.entries(fulfillment.jobs).map(([type, outcomes]) => `${type} ${Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join('/')}`).join(', ')}`);
 }
@@ -198,6 +208,10 @@ say(`\nresults: ${file}`);
 if (!values.keep) rmSync(workDir, { recursive: true, force: true });
 else say(`engine data and logs kept in ${workDir}`);
 process.exit(Object.keys(errors).length ? 1 : 0);
+
+function showCpu(cpu: Readonly<Record<string, number>>): string {
+  return Object.entries(cpu).map(([name, cores]) => `${name} ${cores.toFixed(2)}`).join(', ');
+}
 
 function readCamundaBare(): number {
   try {

@@ -1,6 +1,6 @@
 // The project's engine as a child process, as `npm run engine` runs it: free ports, a data folder
 // of its own (so the file journal, fsync included, is on), its output in a log file. Start time is
-// spawn → the REST topology answering; memory is the kernel's VmRSS of the process.
+// spawn → the REST topology answering (any answer but a 5xx: REST listens only after recovery); memory is the kernel's VmRSS of the process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -94,7 +94,8 @@ async function untilTopology(child: ChildProcess, restAddress: string, started: 
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the engine exited (${child.exitCode ?? child.signalCode}) before it answered; see ${logFile}:\n${tail(logFile)}`);
     try {
       const res = await fetch(`${restAddress}/v2/topology`, { signal: AbortSignal.timeout(1_000) });
-      if (res.ok) {
+      // any answer but a server error: the REST server listens only once the engine has recovered
+      if (res.status < 500) {
         const answeredAt = performance.now();
         await res.body?.cancel();
         return answeredAt - started;

@@ -13,6 +13,7 @@ import { inParallel, ordinaryOrders, startBareInstances } from '../support/load.
 import { measureLoad, type LoadResult } from '../support/measure.ts';
 import { progress } from '../support/progress.ts';
 import { Replica } from '../support/replicas.ts';
+import { cpuWindow, type Processes } from './cpu.ts';
 import { deployFulfillmentCopy } from './deploy.ts';
 
 export interface FulfillmentOptions {
@@ -30,10 +31,14 @@ export interface FulfillmentOptions {
   readonly parallel: number;
   /** jobs at once in the bare replica (its backup poll's bound; the streams push regardless) */
   readonly concurrency: number;
+  /** processes whose CPU each round records (the engine, this process); the bare replica is added */
+  readonly processes: Processes;
 }
 
 export interface FulfillmentRound extends LoadResult {
   readonly round: number;
+  /** CPU per process over the round, in cores */
+  readonly cpu: Readonly<Record<string, number>>;
 }
 
 export interface FulfillmentResult {
@@ -82,7 +87,11 @@ export async function measureFulfillment(o: FulfillmentOptions): Promise<Fulfill
     const perRound = Math.max(o.minOrders, Math.ceil(warmup.ordersPerSecond * o.roundS));
     p.line(`warm-up: ${warmup.ordersPerSecond.toFixed(1)} instances/s → ${perRound} orders per round`, true);
     const rounds: FulfillmentRound[] = [];
-    for (let r = 1; r <= o.rounds; r++) rounds.push({ round: r, ...(await run(perRound, `round ${r}/${o.rounds}`)) });
+    for (let r = 1; r <= o.rounds; r++) {
+      const cpu = cpuWindow({ ...o.processes, 'bare replica': replica.pid });
+      const result = await run(perRound, `round ${r}/${o.rounds}`);
+      rounds.push({ round: r, ...result, cpu: cpu.share() });
+    }
     return { suffix, warmup, rounds, jobs: replica.jobs(), replicaPeakRssMb: replica.memory().peak / (1024 * 1024) };
   } finally {
     await replica.stop();

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { progress } from '../support/progress.ts';
+import { cpuWindow, type Processes } from './cpu.ts';
 import { inFlight, runLanes } from './in-flight.ts';
 import type { OneTaskModel } from './one-task-model.ts';
 
@@ -19,6 +20,8 @@ export interface ThroughputOptions {
   readonly inFlight: number;
   /** createProcessInstance calls at once */
   readonly lanes: number;
+  /** processes whose CPU each round records (the engine, this process) */
+  readonly processes: Processes;
 }
 
 export interface ThroughputRound {
@@ -26,6 +29,8 @@ export interface ThroughputRound {
   readonly seconds: number;
   readonly jobs: number;
   readonly jobsPerSecond: number;
+  /** CPU per process over the round, in cores */
+  readonly cpu: Readonly<Record<string, number>>;
 }
 
 export interface ThroughputResult {
@@ -95,8 +100,9 @@ export async function measureJobThroughput(o: ThroughputOptions): Promise<Throug
   try {
     await watch(o.warmupS, 'warm-up');
     for (let r = 1; r <= o.rounds; r++) {
+      const cpu = cpuWindow(o.processes);
       const w = await watch(o.roundS, `round ${r}/${o.rounds}`);
-      rounds.push({ round: r, seconds: w.seconds, jobs: w.jobs, jobsPerSecond: w.jobs / w.seconds });
+      rounds.push({ round: r, seconds: w.seconds, jobs: w.jobs, jobsPerSecond: w.jobs / w.seconds, cpu: cpu.share() });
       p.line(`round ${r}/${o.rounds}: ${w.jobs} jobs in ${w.seconds.toFixed(1)}s = ${(w.jobs / w.seconds).toFixed(0)} jobs/s`, true);
     }
   } finally {
