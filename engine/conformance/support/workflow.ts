@@ -78,3 +78,18 @@ export async function refusal(command: Promise<unknown>): Promise<{ code: number
 }
 
 export const parse = (job: Job): Record<string, unknown> => job.variables as Record<string, unknown>;
+
+export const throwError = (job: Job, errorCode: string, variables: Record<string, unknown> = {}) =>
+  grpc().throwError({ jobKey: job.key, errorCode, errorMessage: `thrown ${errorCode}`, variables: variables as JSONDoc });
+
+export const publish = (name: string, correlationKey: string, options: { timeToLive?: number; messageId?: string; variables?: Record<string, unknown> } = {}) =>
+  grpc().publishMessage({
+    name,
+    correlationKey,
+    timeToLive: options.timeToLive ?? 0,
+    ...(options.messageId ? { messageId: options.messageId } : {}),
+    variables: (options.variables ?? {}) as IProcessVariables,
+  });
+
+export const setVariables = (elementInstanceKey: string, variables: Record<string, unknown>, local: boolean) =>
+  grpc().setVariables({ elementInstanceKey, variables: variables as JSONDoc, local });
