@@ -6,6 +6,7 @@
 import { mkdir, open, truncate, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { Journal, Recovered } from '../durability.ts';
+import { lockJournalDirectory } from './directory-lock.ts';
 import { listJournalDirectory, segmentPath, snapshotPath, syncDirectory } from './layout.ts';
 import { readLog } from './read-log.ts';
 import type { LogContents } from './read-log.ts';
@@ -43,9 +44,16 @@ export async function openFileJournal(dir: string, options: FileJournalOptions =
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'JournalWarning'));
 
   await mkdir(dir, { recursive: true });
-  const contents = await readLog(dir);
-  for (const message of contents.warnings) warn(message);
-  await tidyAfterRecovery(dir, contents, durable);
+  const lock = await lockJournalDirectory(dir);
+  let contents: LogContents;
+  try {
+    contents = await readLog(dir);
+    for (const message of contents.warnings) warn(message);
+    await tidyAfterRecovery(dir, contents, durable);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
 
   let recovered: LogContents | undefined = contents;
   // the segment new appends go to, and how many bytes are already assigned to it
@@ -207,6 +215,7 @@ export async function openFileJournal(dir: string, options: FileJournalOptions =
         await flushing;
         await current?.handle.close();
         current = undefined;
+        await lock.release();
       }
     },
   };

@@ -113,8 +113,9 @@ describe('file journal', () => {
 
     const reopened = await openFileJournal(dir);
     expect(await reopened.recover()).toEqual({ snapshot: undefined, entries: range(0, 3).map(entry) });
-    expect(await readdir(dir)).toEqual(['segment-00000000000000000001.log']);
+    expect((await readdir(dir)).sort()).toEqual(['journal.lock', 'segment-00000000000000000001.log']);
     await reopened.close();
+    expect(await readdir(dir)).toEqual(['segment-00000000000000000001.log']);
   });
 
   it('rolls over to a new segment past the size limit and reads them all back in order', async () => {
@@ -138,6 +139,15 @@ describe('file journal', () => {
 
     await rm(path.join(dir, segments[0]!));
     await expect(openFileJournal(dir)).rejects.toThrow(/Expected journal segment 1 .* but found segment 2/);
+  });
+
+  it('refuses a directory another live process has open, and takes over from a dead one', async () => {
+    await writeFile(path.join(dir, 'journal.lock'), `${process.ppid}\n`);
+    await expect(openFileJournal(dir)).rejects.toThrow(new RegExp(`in use by process ${process.ppid}`));
+    // no process has this pid (above the kernel's pid_max)
+    await writeFile(path.join(dir, 'journal.lock'), '99999999\n');
+    const journal = await openFileJournal(dir);
+    await journal.close();
   });
 
   it('rejects flushed() and refuses appends once a write failed', async () => {
