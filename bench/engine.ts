@@ -63,6 +63,9 @@ const camundaBare = readCamundaBare();
 const startedAt = new Date().toISOString();
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-engine-'));
 say(`bench:engine${quick ? ' (--quick: a smoke run, not a measurement)' : ''}: ${[...only].join(', ')}; engine data and logs in ${workDir}`);
+// other work on the machine takes the same two cores: every figure below includes waiting for it
+const loadAtStart = os.loadavg().map((l) => Number(l.toFixed(2)));
+if ((loadAtStart[0] ?? 0) > os.availableParallelism()) say(`note: load average ${loadAtStart.join(' ')} on ${os.availableParallelism()} CPUs — other work is running; figures will be lower and spread`);
 
 const errors: Partial<Record<Part, string>> = {};
 let latency: PushLatencyResult | undefined;
@@ -194,7 +197,7 @@ const file = writeResult(quick ? 'engine-quick' : 'engine', {
   startedAt,
   finishedAt: new Date().toISOString(),
   parameters: params,
-  machine: engineMachine(),
+  machine: { ...engineMachine(), loadAverageAtStart: loadAtStart },
   camundaReference: { file: path.relative(path.resolve(import.meta.dirname, '..'), CAMUNDA_FILE), bareInstancesPerSecond: round(camundaBare, 2) },
   throughput: throughput && { ...throughput, jobsPerSecond: tp },
   fulfillment: fulfillment && { ...fulfillment, instancesPerSecond: ff, jobsPerSecond: ffJobs, vsCamunda: round(ff.median / camundaBare, 2) },

@@ -10,7 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const nodeBin = path.join(root, 'node_modules', '.bin', 'node');
-const cli = path.join(root, 'engine', 'src', 'cli.ts');
+/** what `npm run engine` runs; BENCH_ENGINE_CLI points the bench at another entry point (e.g. a build of another commit) */
+const cli = process.env.BENCH_ENGINE_CLI ? path.resolve(process.env.BENCH_ENGINE_CLI) : path.join(root, 'engine', 'src', 'cli.ts');
 
 export interface EngineProcess {
   readonly pid: number;

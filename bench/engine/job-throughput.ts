@@ -9,6 +9,7 @@ import { progress } from '../support/progress.ts';
 import { cpuWindow, type Processes } from './cpu.ts';
 import { inFlight, runLanes } from './in-flight.ts';
 import type { OneTaskModel } from './one-task-model.ts';
+import { closeQuietly } from './sdk-client.ts';
 
 export interface ThroughputOptions {
   readonly zeebe: ZeebeGrpcClient;
@@ -111,7 +112,7 @@ export async function measureJobThroughput(o: ThroughputOptions): Promise<Throug
     // let the instances in flight finish, so the next part starts on a quiet engine
     const deadline = performance.now() + 30_000;
     while (completed + refused < started && performance.now() < deadline) await sleep(50);
-    worker.close();
+    await closeQuietly(worker);
   }
   return { rounds, started, completed, refused, errors, undrained: Math.max(0, started - completed - refused) };
 }

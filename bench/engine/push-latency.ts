@@ -10,6 +10,7 @@ import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { progress } from '../support/progress.ts';
 import { summarize, type Summary } from '../support/stats.ts';
 import type { OneTaskModel } from './one-task-model.ts';
+import { closeQuietly } from './sdk-client.ts';
 
 export interface PushLatencyOptions {
   readonly zeebe: ZeebeGrpcClient;
@@ -78,7 +79,7 @@ export async function measurePushLatency(o: PushLatencyOptions): Promise<PushLat
       if (o.gapMs > 0) await sleep(o.gapMs);
     }
   } finally {
-    worker.close();
+    await closeQuietly(worker);
   }
   return { fromAnswerMs: summarize(fromAnswer), fromRequestMs: summarize(fromRequest), beforeAnswer, lost };
 }

@@ -12,3 +12,21 @@ export function sdkClient(grpcAddress: string): ZeebeGrpcClient {
     },
   });
 }
+
+/**
+ * Closes an SDK stream worker without the line the SDK prints for the CANCELLED status its own
+ * close causes (its stream's error handler logs every error); other errors still print.
+ */
+export async function closeQuietly(worker: { close(): void }): Promise<void> {
+  const print = console.error;
+  console.error = (...args: unknown[]) => {
+    if ((args[0] as { code?: unknown } | undefined)?.code === 1) return;
+    print(...args);
+  };
+  try {
+    worker.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    console.error = print;
+  }
+}
