@@ -1,5 +1,5 @@
 import type { Engine } from '../../src/api.ts';
-import { activateOne, pinnedEngine, projectResources, stateOf, T0, variablesOf, work } from '../support/engine-harness.ts';
+import { activateOne, pinnedEngine, projectResources, stateOf, T0, variablesOf, work } from './harness.ts';
 
 async function startOrder(engine: Engine, orderId: string, items: string[]) {
   await engine.publishMessage({
