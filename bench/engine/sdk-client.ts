@@ -14,19 +14,23 @@ export function sdkClient(grpcAddress: string): ZeebeGrpcClient {
 }
 
 /**
- * Closes an SDK stream worker without the line the SDK prints for the CANCELLED status its own
- * close causes (its stream's error handler logs every error); other errors still print.
+ * Closes an SDK stream worker without the lines the SDK prints for the CANCELLED status its own
+ * close causes (its stream's error handler and its gRPC middleware log every stream error, through
+ * loggers that hold their own reference to console): output naming that status is dropped for a
+ * moment; anything else still prints.
  */
 export async function closeQuietly(worker: { close(): void }): Promise<void> {
-  const print = console.error;
-  console.error = (...args: unknown[]) => {
-    if ((args[0] as { code?: unknown } | undefined)?.code === 1) return;
-    print(...args);
-  };
+  const streams = [process.stdout, process.stderr] as const;
+  const writes = streams.map((stream) => stream.write);
+  for (const [i, stream] of streams.entries()) {
+    const write = writes[i] as typeof stream.write;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+      /CANCELLED|Cancelled on client/.test(String(chunk)) ? true : (write as (...a: unknown[]) => boolean).call(stream, chunk, ...rest)) as typeof stream.write;
+  }
   try {
     worker.close();
     await new Promise((resolve) => setTimeout(resolve, 200));
   } finally {
-    console.error = print;
+    for (const [i, stream] of streams.entries()) stream.write = writes[i] as typeof stream.write;
   }
 }
