@@ -4,21 +4,20 @@
 // addresses it answers with are what a client puts in ZEEBE_GRPC_ADDRESS / ZEEBE_REST_ADDRESS.
 import { existsSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import Fastify from 'fastify';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { Engine } from './api.ts';
+import { createOAuth, type OAuth, type OAuthOptions as AuthOptions } from './auth/oauth.ts';
 import { memoryJournal, type Journal } from './durability.ts';
 import { createGrpcServer } from './gateway/server.ts';
 import { openFileJournal } from './journal/file-journal.ts';
+import { createRestServer } from './rest/server.ts';
 
-export interface OAuthOptions {
-  readonly clients: readonly { readonly clientId: string; readonly clientSecret: string }[];
+export type OAuthOptions = Omit<AuthOptions, 'issuer' | 'now'> & {
   /** the tokens' `iss` (default: "local-engine") */
   readonly issuer?: string | undefined;
-  readonly audience?: string | undefined;
-  readonly tokenTtlSeconds?: number | undefined;
-}
+};
 
 export interface StartEngineOptions {
   /** default 26500; 0 = any free port */
@@ -54,18 +53,9 @@ export interface RunningEngine {
 }
 
 type CreateEngine = (options: { journal?: Journal; maxQueuedCommands?: number; snapshotEvery?: number; historyLimit?: number }) => Promise<Engine>;
-type CreateRestServer = (options: {
-  engine: Engine;
-  authenticate?: (authorization: string | undefined) => Promise<void>;
-  extraRoutes?: (app: FastifyInstance) => void;
-}) => Promise<FastifyInstance>;
-type CreateOAuth = (options: { clients: { clientId: string; clientSecret: string }[]; issuer: string; audience?: string; tokenTtlSeconds?: number }) => {
-  registerRoutes(app: FastifyInstance): void;
-  authenticate(authorization: string | undefined): Promise<void>;
-};
 
-// TODO(gateway owner): import these statically once engine.ts, rest/server.ts and auth/oauth.ts
-// are committed; until then a missing module is reported, not a failed type check for everyone.
+// TODO(gateway owner): import createEngine statically once engine.ts is committed; until then a
+// missing module is reported, not a failed type check for everyone.
 async function optionalModule<T>(specifier: string, exportName: string): Promise<T | undefined> {
   if (!existsSync(new URL(specifier, import.meta.url))) return undefined;
   const loaded = (await import(specifier)) as Record<string, unknown>;
@@ -78,13 +68,6 @@ function bindGrpc(server: grpc.Server, host: string, port: number): Promise<numb
   return new Promise((resolve, reject) => {
     server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolve(boundPort)));
   });
-}
-
-/** REST before its module lands: only the extra routes (OAuth), everything else 404. */
-async function bareRestServer(extraRoutes: ((app: FastifyInstance) => void) | undefined): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
-  extraRoutes?.(app);
-  return app;
 }
 
 export async function startEngine(options: StartEngineOptions = {}): Promise<RunningEngine> {
@@ -105,17 +88,14 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Run
   }
   const running = engine;
 
-  let auth: ReturnType<CreateOAuth> | undefined;
-  if (options.oauth) {
-    const createOAuth = await optionalModule<CreateOAuth>('./auth/oauth.ts', 'createOAuth');
-    if (!createOAuth) throw new Error('startEngine: OAuth asked for, but engine/src/auth/oauth.ts (createOAuth) is not there yet');
-    auth = createOAuth({
-      clients: options.oauth.clients.map((client) => ({ ...client })),
-      issuer: options.oauth.issuer ?? 'local-engine',
-      ...(options.oauth.audience !== undefined ? { audience: options.oauth.audience } : {}),
-      ...(options.oauth.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.oauth.tokenTtlSeconds } : {}),
-    });
-  }
+  // with a data directory the signing key is kept there too, so tokens outlive a restart
+  const auth: OAuth | undefined = options.oauth
+    ? createOAuth({
+        ...options.oauth,
+        issuer: options.oauth.issuer ?? 'local-engine',
+        signingKeyFile: options.oauth.signingKeyFile ?? (options.dataDir ? path.join(options.dataDir, 'oauth-signing-key.pem') : undefined),
+      })
+    : undefined;
   const authenticate = auth ? (authorization: string | undefined) => auth.authenticate(authorization) : undefined;
 
   let grpcPort = options.grpcPort ?? 26500;
@@ -125,15 +105,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Run
     advertisedAddress: () => ({ host: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, port: grpcPort }),
     onDispatchError: (error, jobKey) => log.warn({ jobKey, err: (error as Error).message }, 'job not pushed to a stream; it stays for polling'),
   });
-  // while REST is being written a broken module must not take the gateway down with it
-  const createRestServer = await optionalModule<CreateRestServer>('./rest/server.ts', 'createRestServer').catch((error: unknown) => {
-    log.error({ err: (error as Error).message }, 'REST API module does not load; serving only the OAuth routes');
-    return undefined;
-  });
-  const extraRoutes = auth ? (app: FastifyInstance) => auth.registerRoutes(app) : undefined;
-  const rest = createRestServer
-    ? await createRestServer({ engine: running, ...(authenticate ? { authenticate } : {}), ...(extraRoutes ? { extraRoutes } : {}) })
-    : await bareRestServer(extraRoutes);
+  const rest = await createRestServer({ engine: running, authenticate, extraRoutes: auth ? (app: FastifyInstance) => auth.registerRoutes(app) : undefined });
 
   try {
     grpcPort = await bindGrpc(gateway.server, host, grpcPort);
