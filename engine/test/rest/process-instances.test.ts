@@ -90,7 +90,7 @@ describe('POST /v2/process-instances', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.json().variables).toEqual({ total: 42 });
-    expect(h.engine.calls[1]).toMatchObject({ method: 'awaitCompletion', args: [expect.any(String), ['total'], 5000] });
+    expect(h.engine.calls[1]).toMatchObject({ method: 'awaitCompletion', args: [expect.any(String), ['total'], 6000] });
   });
 
   it('answers 504 when the instance does not complete within requestTimeout', async () => {

@@ -158,17 +158,21 @@ export function registerProcessInstanceRoutes(app: FastifyInstance, engine: Engi
   });
 }
 
+/** Slack given to the runtime's own wait, so the REST deadline (a 504, as the API defines it) fires first. */
+const RUNTIME_WAIT_SLACK_MS = 1_000;
+
 /** Waits for the instance to complete; past the timeout a 504 (the instance keeps running). */
 async function awaitCompletion(engine: Engine, created: CreatedInstance, fetchVariables: readonly string[], timeoutMs: number): Promise<JsonObject> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
       () => reject(new RestProblem(504, 'DEADLINE_EXCEEDED', `Process instance '${created.processInstanceKey}' did not complete within ${timeoutMs} ms`)),
-      timeoutMs + 50,
+      timeoutMs,
     );
   });
   try {
-    return await Promise.race([engine.awaitCompletion(created.processInstanceKey, fetchVariables, timeoutMs), deadline]);
+    const completion = engine.awaitCompletion(created.processInstanceKey, fetchVariables, timeoutMs + RUNTIME_WAIT_SLACK_MS);
+    return await Promise.race([completion, deadline]);
   } finally {
     clearTimeout(timer);
   }
