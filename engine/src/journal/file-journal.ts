@@ -5,6 +5,7 @@
 // out as the next batch, so batches grow with load and no fixed delay is ever added.
 import { mkdir, open, truncate, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import type { Journal, Recovered } from '../durability.ts';
 import { lockJournalDirectory } from './directory-lock.ts';
 import { listJournalDirectory, segmentPath, snapshotPath, syncDirectory } from './layout.ts';
@@ -43,7 +44,12 @@ export async function openFileJournal(dir: string, options: FileJournalOptions =
   const maxSegmentBytes = options.maxSegmentBytes ?? 64 * 1024 * 1024;
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'JournalWarning'));
 
-  await mkdir(dir, { recursive: true });
+  const created = await mkdir(dir, { recursive: true });
+  if (created !== undefined && durable) {
+    // a new directory's name lives in its parent: sync every parent from dir's up to the first one created
+    const stop = path.dirname(path.resolve(created));
+    for (let child = path.resolve(dir); child !== stop; child = path.dirname(child)) await syncDirectory(path.dirname(child));
+  }
   const lock = await lockJournalDirectory(dir);
   let contents: LogContents;
   try {
