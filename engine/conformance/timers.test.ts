@@ -78,7 +78,7 @@ describeWithClock(`Timer events: boundary timers (${docs.timerEvents})`, () => {
       processId,
       model(processId, [startEvent(), serviceTask('task', type), endEvent(), boundaryEvent('remind', 'task', timerCycle('R2/PT10M'), false), serviceTask('sendReminder', remindType), endEvent('reminded'), ...chain('start', 'task', 'end'), ...chain('remind', 'sendReminder', 'reminded')]),
     );
-    const job = await takeJob(type);
+    const job = await takeJob(type, { jobTimeoutMs: minutes(240) }); // outlives the clock jumps below
     await advanceClock(minutes(10) + 1_000);
     await complete(await takeJob(remindType, { timeoutMs: 40_000 }));
     await advanceClock(minutes(10) + 1_000);

@@ -13,12 +13,10 @@ export default async function globalSetup(): Promise<void> {
   const running = await inProcessEngine.start();
   Object.assign(process.env, {
     CONFORMANCE_TARGET: 'local-engine',
-    ZEEBE_GRPC_ADDRESS: `127.0.0.1:${running.grpcPort}`,
+    ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${running.grpcPort}`,
     ZEEBE_REST_ADDRESS: `http://127.0.0.1:${running.restPort}`,
     CAMUNDA_AUTH_STRATEGY: 'NONE',
     CAMUNDA_OAUTH_DISABLED: 'true',
-    CAMUNDA_SECURE_CONNECTION: 'false',
-    ZEEBE_INSECURE_CONNECTION: 'true',
   });
   console.log(`\nconformance: against the project's engine in-process (gRPC ${running.grpcPort}, REST ${running.restPort})`);
 }
