@@ -193,9 +193,14 @@ export async function openFileJournal(dir: string, options: FileJournalOptions =
     },
 
     writeSnapshot(state: unknown): Promise<void> {
-      assertWritable();
-      // serialised now: the caller's state object moves on as soon as we return
-      const stateJson = JSON.stringify(state) ?? 'null';
+      let stateJson: string;
+      try {
+        assertWritable();
+        // serialised now: the caller's state object moves on as soon as we return
+        stateJson = JSON.stringify(state) ?? 'null';
+      } catch (error) {
+        return Promise.reject(error);
+      }
       appendSegment += 1;
       appendSegmentBytes = 0;
       sinceSnapshot = 0;

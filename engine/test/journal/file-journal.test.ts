@@ -105,6 +105,18 @@ describe('file journal', () => {
     await fourth.close();
   });
 
+  it('rejects a snapshot of state JSON cannot hold, and keeps journaling', async () => {
+    const journal = await openFileJournal(dir);
+    journal.append(entry(0));
+    await expect(journal.writeSnapshot({ key: 1n })).rejects.toThrow(/BigInt/);
+    journal.append(entry(1));
+    expect(journal.entriesSinceSnapshot).toBe(2);
+    await journal.close();
+    const reopened = await openFileJournal(dir);
+    expect(indexes((await reopened.recover()).entries)).toEqual([0, 1]);
+    await reopened.close();
+  });
+
   it('ignores a snapshot a crash left under its temporary name', async () => {
     const journal = await openFileJournal(dir);
     for (const index of range(0, 3)) journal.append(entry(index));
