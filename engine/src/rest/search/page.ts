@@ -78,7 +78,8 @@ export function paginate<Item>(sorted: readonly Item[], request: PageRequest | u
   };
 }
 
-export const cursorOf = (key: string): string => Buffer.from(JSON.stringify({ key }), 'utf8').toString('base64url');
+/** Standard base64 (the API's cursor pattern), of the item's key. */
+export const cursorOf = (key: string): string => Buffer.from(JSON.stringify({ key }), 'utf8').toString('base64');
 
 function positionOf<Item>(sorted: readonly Item[], cursor: string, keyOf: (item: Item) => string): number {
   const key = keyOfCursor(cursor);
@@ -89,7 +90,7 @@ function positionOf<Item>(sorted: readonly Item[], cursor: string, keyOf: (item:
 
 function keyOfCursor(cursor: string): string | undefined {
   try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
     if (typeof decoded === 'object' && decoded !== null && 'key' in decoded && typeof decoded.key === 'string') return decoded.key;
   } catch {
     // not one of ours: reported below as an invalid cursor
