@@ -1,6 +1,6 @@
 // The engine's REST API v2 (Camunda 8.9 shapes) over the Engine façade. Returns a fastify instance
-// that is not listening yet (start.ts listens). Every /v2 route sits behind the bearer guard when
-// `authenticate` is given; `extraRoutes` (the OAuth token endpoint) are registered outside it.
+// that is not listening yet (start.ts listens). Every /v2 route but GET /v2/status sits behind the
+// bearer guard when `authenticate` is given; `extraRoutes` (the OAuth token endpoint) are outside it.
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { EngineError, isEngineError } from '../api.ts';
@@ -35,6 +35,8 @@ export async function createRestServer(options: RestServerOptions): Promise<Fast
     sendProblem(request, reply, { status: 404, title: 'NOT_FOUND', detail: `No endpoint ${request.method} ${request.url.split('?')[0]}` }),
   );
   options.extraRoutes?.(app);
+  // A health probe, outside the bearer guard: probes (and the stack's readiness check) carry no token.
+  app.get('/v2/status', async (_request, reply) => reply.code(204).send());
 
   await app.register(
     async (v2) => {

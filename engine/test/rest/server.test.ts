@@ -95,6 +95,11 @@ describe('REST server', () => {
       expect(response.statusCode).toBe(200);
     });
 
+    it('leaves GET /v2/status open as a health probe', async () => {
+      const app = await createRestServer({ engine: createFakeEngine(), authenticate });
+      expect((await app.inject({ method: 'GET', url: '/v2/status' })).statusCode).toBe(204);
+    });
+
     it('turns any authenticator failure into 401', async () => {
       const app = await createRestServer({
         engine: createFakeEngine(),
@@ -102,7 +107,7 @@ describe('REST server', () => {
           throw new Error('jwks down');
         },
       });
-      expect((await app.inject({ method: 'GET', url: '/v2/status' })).statusCode).toBe(401);
+      expect((await app.inject({ method: 'GET', url: '/v2/incidents/1' })).statusCode).toBe(401);
     });
 
     it('keeps the extra routes outside the guard', async () => {

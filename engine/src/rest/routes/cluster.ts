@@ -1,4 +1,4 @@
-// Topology, status and the controllable clock.
+// Topology and the controllable clock (GET /v2/status is public: see server.ts).
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { TopologyResponse } from '@camunda8/orchestration-cluster-api';
@@ -35,8 +35,6 @@ export function registerClusterRoutes(app: FastifyInstance, engine: Engine): voi
       lastCompletedChangeId: '-1',
     };
   });
-
-  app.get('/status', async (_request, reply) => reply.code(204).send());
 
   app.put('/clock', async (request, reply) => {
     const { timestamp } = parseWith(clockPinSchema, request.body, 'clock pin request');
