@@ -2,14 +2,15 @@
 // Composes the runtime (createEngine) over a journal (files under dataDir, else memory), the gRPC
 // gateway, the REST API and, when asked, OAuth in front of both. Port 0 binds any free port; the
 // addresses it answers with are what a client puts in ZEEBE_GRPC_ADDRESS / ZEEBE_REST_ADDRESS.
-import { existsSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { Engine } from './api.ts';
 import { createOAuth, type OAuth, type OAuthOptions as AuthOptions } from './auth/oauth.ts';
-import { memoryJournal, type Journal } from './durability.ts';
+import type { Clock } from './clock.ts';
+import { memoryJournal } from './durability.ts';
+import { createEngine } from './engine.ts';
 import { createGrpcServer } from './gateway/server.ts';
 import { openFileJournal } from './journal/file-journal.ts';
 import { createRestServer } from './rest/server.ts';
@@ -30,6 +31,8 @@ export interface StartEngineOptions {
   readonly dataDir?: string | undefined;
   /** require bearer tokens from the local client-credentials endpoint (POST /oauth/token) */
   readonly oauth?: OAuthOptions | undefined;
+  /** the engine clock (default: system time, pinnable through the REST clock endpoints) */
+  readonly clock?: Clock | undefined;
   readonly maxQueuedCommands?: number | undefined;
   readonly snapshotEvery?: number | undefined;
   readonly historyLimit?: number | undefined;
@@ -52,16 +55,6 @@ export interface RunningEngine {
   kill(): void;
 }
 
-type CreateEngine = (options: { journal?: Journal; maxQueuedCommands?: number; snapshotEvery?: number; historyLimit?: number }) => Promise<Engine>;
-
-// TODO(gateway owner): import createEngine statically once engine.ts is committed; until then a
-// missing module is reported, not a failed type check for everyone.
-async function optionalModule<T>(specifier: string, exportName: string): Promise<T | undefined> {
-  if (!existsSync(new URL(specifier, import.meta.url))) return undefined;
-  const loaded = (await import(specifier)) as Record<string, unknown>;
-  return loaded[exportName] as T | undefined;
-}
-
 const listenAddress = (host: string, port: number) => `${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
 
 function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
@@ -76,15 +69,9 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Run
 
   let engine = options.engine;
   if (!engine) {
-    const createEngine = await optionalModule<CreateEngine>('./engine.ts', 'createEngine');
-    if (!createEngine) throw new Error('startEngine: engine/src/engine.ts (createEngine) is not there yet; pass options.engine');
     const journal = options.dataDir ? await openFileJournal(options.dataDir, { onWarning: (message) => log.warn({ dataDir: options.dataDir }, message) }) : memoryJournal();
-    engine = await createEngine({
-      journal,
-      ...(options.maxQueuedCommands !== undefined ? { maxQueuedCommands: options.maxQueuedCommands } : {}),
-      ...(options.snapshotEvery !== undefined ? { snapshotEvery: options.snapshotEvery } : {}),
-      ...(options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {}),
-    });
+    const { clock, maxQueuedCommands, snapshotEvery, historyLimit } = options;
+    engine = await createEngine({ journal, clock, maxQueuedCommands, snapshotEvery, historyLimit });
   }
   const running = engine;
 

@@ -1,29 +1,16 @@
-// The gateway as the real SDK sees it: @camunda8/sdk's ZeebeGrpcClient (gzip on every request,
-// plain gRPC, no auth) against startEngine on free ports, over a hand-written Engine.
+// The gateway end to end as the real SDK sees it: @camunda8/sdk's ZeebeGrpcClient (gzip on every
+// request, plain gRPC, no auth) against startEngine on free ports with the real runtime.
 import { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { startEngine, type RunningEngine } from '../../src/start.ts';
-import { createFakeEngine, type FakeEngine } from './fake-engine.ts';
+import { serviceTaskProcess, unsupportedProcess } from './models.ts';
 
-const PROCESS = (id: string, type: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
-  <bpmn:process id="${id}" isExecutable="true"><bpmn:serviceTask id="Task"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements></bpmn:serviceTask></bpmn:process>
-</bpmn:definitions>`;
-
-const until = async (condition: () => boolean, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
-
-let fake: FakeEngine;
 let running: RunningEngine;
 let zeebe: ZeebeGrpcClient;
 
+const deploy = (processId: string, jobType: string) => zeebe.deployResource({ process: Buffer.from(serviceTaskProcess(processId, jobType)), name: `${processId}.bpmn` });
+
 beforeAll(async () => {
-  fake = createFakeEngine();
-  running = await startEngine({ grpcPort: 0, restPort: 0, host: '127.0.0.1', engine: fake });
+  running = await startEngine({ grpcPort: 0, restPort: 0, host: '127.0.0.1' });
   zeebe = new ZeebeGrpcClient({
     config: {
       ZEEBE_GRPC_ADDRESS: running.grpcAddress,
@@ -39,62 +26,64 @@ afterAll(async () => {
   await running.stop();
 });
 
-describe('the gateway through the SDK', () => {
+describe('the gateway through the SDK, on the real engine', () => {
   it('reports one broker with one healthy leader partition', async () => {
     const topology = await zeebe.topology();
-    expect(topology.gatewayVersion).toBe('8.9.0-local');
-    expect(topology.clusterSize).toBe(1);
-    expect(topology.partitionsCount).toBe(1);
+    expect(topology.gatewayVersion).toMatch(/^8\.9\./);
+    expect(topology).toMatchObject({ clusterSize: 1, partitionsCount: 1, replicationFactor: 1 });
     expect(topology.brokers).toHaveLength(1);
-    expect(topology.brokers[0]?.port).toBe(running.grpcPort);
-    expect(topology.brokers[0]?.partitions).toEqual([{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }]);
+    expect(topology.brokers[0]).toMatchObject({ host: '127.0.0.1', port: running.grpcPort, partitions: [{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }] });
   });
 
-  it('deploys a process, and a refusal carries the engine message naming file and element', async () => {
-    const deployed = await zeebe.deployResource({ process: Buffer.from(PROCESS('gw-deploy', 'gw.deploy')), name: 'gw-deploy.bpmn' });
-    expect(deployed.deployments[0]?.process).toMatchObject({ bpmnProcessId: 'gw-deploy', version: 1, resourceName: 'gw-deploy.bpmn', tenantId: '<default>' });
-    expect(deployed.key).toMatch(/^\d+$/);
+  it('deploys a process; an identical redeploy keeps its version and key; a refusal names the file and the element', async () => {
+    const first = await deploy('gw-deploy', 'gw.deploy');
+    expect(first.deployments[0]?.process).toMatchObject({ bpmnProcessId: 'gw-deploy', version: 1, resourceName: 'gw-deploy.bpmn', tenantId: '<default>' });
+    const again = await deploy('gw-deploy', 'gw.deploy');
+    expect(again.deployments[0]?.process?.processDefinitionKey).toBe(first.deployments[0]?.process?.processDefinitionKey);
 
-    await expect(zeebe.deployResource({ process: Buffer.from('<bpmn:process id="x">INVALID</bpmn:process>'), name: 'broken.bpmn' })).rejects.toMatchObject({
-      code: 3, // INVALID_ARGUMENT
-      details: expect.stringContaining("'broken.bpmn': - Element: Task_Broken - ERROR"),
-    });
+    const refused = zeebe.deployResource({ process: Buffer.from(unsupportedProcess('gw-refused')), name: 'gw-refused.bpmn' });
+    await expect(refused).rejects.toMatchObject({ code: 3 }); // INVALID_ARGUMENT
+    const error = (await refused.catch((err: unknown) => err)) as { details: string };
+    expect(error.details).toContain('gw-refused.bpmn');
+    expect(error.details).toContain('Gateway_Complex');
   });
 
-  it('pushes a new job to an open stream worker, which completes it', async () => {
-    const completed: string[] = [];
+  it('pushes a new job to an open stream worker, which completes it; the instance completes with its variables', async () => {
+    await deploy('gw-stream', 'gw.streamed');
+    const seen: string[] = [];
     const worker = await zeebe.streamJobs({
       type: 'gw.streamed',
       worker: 'stream-test',
       tenantIds: [],
       timeout: 30_000,
+      pollInterval: 0, // the stream alone: no sidecar poll after the initial backfill
       taskHandler: async (job) => {
-        completed.push(job.key);
-        return job.complete({ done: true });
+        seen.push(job.key);
+        return job.complete({ handled: true });
       },
     });
     try {
-      await until(() => fake.calls.includes('activateJobs')); // the SDK's backfill poll ran: the stream is being opened
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const jobKey = fake.addJob('gw.streamed');
-      await until(() => completed.includes(jobKey));
-      expect(fake.calls).toContain('activateForStream');
-      await until(() => fake.calls.includes('completeJob'));
-      // completed: a second complete is NOT_FOUND
-      await expect(zeebe.completeJob({ jobKey, variables: {} })).rejects.toMatchObject({ code: 5 });
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the backfill poll ran; the stream is registered
+      const result = await zeebe.createProcessInstanceWithResult({ bpmnProcessId: 'gw-stream', variables: { orderId: 'o-1' }, requestTimeout: 10_000 });
+      expect(result.variables).toMatchObject({ orderId: 'o-1', handled: true });
+      expect(seen).toHaveLength(1);
+      // the job is gone once completed
+      await expect(zeebe.completeJob({ jobKey: seen[0] ?? '', variables: {} })).rejects.toMatchObject({ code: 5 });
     } finally {
-      worker.close();
+      await worker.close();
     }
   });
 
-  it('answers a long poll as soon as a job of its type appears', async () => {
+  it('wakes a waiting long poll when a job of its type is created', async () => {
+    await deploy('gw-longpoll', 'gw.longpoll');
     const started = Date.now();
-    const polled = zeebe.activateJobs({ type: 'gw.longpoll', worker: 'poller', timeout: 30_000, maxJobsToActivate: 5, requestTimeout: 5_000 });
-    setTimeout(() => fake.addJob('gw.longpoll'), 300);
+    const polled = zeebe.activateJobs({ type: 'gw.longpoll', worker: 'poller', timeout: 30_000, maxJobsToActivate: 5, requestTimeout: 8_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const created = await zeebe.createProcessInstance({ bpmnProcessId: 'gw-longpoll', variables: { n: 1 } });
     const jobs = await polled;
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ type: 'gw.longpoll', worker: 'poller', variables: { orderId: 'o-1' } });
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(jobs[0]).toMatchObject({ type: 'gw.longpoll', worker: 'poller', processInstanceKey: created.processInstanceKey, variables: { n: 1 }, elementId: 'ServiceTask_Work' });
+    expect(Date.now() - started).toBeLessThan(4_000);
   });
 
   it('answers at once with requestTimeout -1 when nothing is activatable', async () => {
@@ -105,13 +94,36 @@ describe('the gateway through the SDK', () => {
   });
 
   it('refuses completing an unknown job with NOT_FOUND', async () => {
-    await expect(zeebe.completeJob({ jobKey: '2251799813685999', variables: {} })).rejects.toMatchObject({ code: 5, details: expect.stringContaining('2251799813685999') });
+    await expect(zeebe.completeJob({ jobKey: '2251799813699999', variables: {} })).rejects.toMatchObject({ code: 5 });
   });
 
-  it('refuses a duplicate messageId with ALREADY_EXISTS', async () => {
+  it('refuses a duplicate messageId with ALREADY_EXISTS while the first is buffered', async () => {
     const message = { name: 'gw.message', correlationKey: 'order-1', messageId: 'm-1', timeToLive: 60_000, variables: {} };
     const first = await zeebe.publishMessage(message);
     expect(first.key).toMatch(/^\d+$/);
     await expect(zeebe.publishMessage(message)).rejects.toMatchObject({ code: 6 });
+  });
+
+  it('fails a job with retries and backoff, then an incident at 0 retries, resolved after new retries', async () => {
+    await deploy('gw-fail', 'gw.fail');
+    await zeebe.createProcessInstance({ bpmnProcessId: 'gw-fail', variables: {} });
+    const [job] = await zeebe.activateJobs({ type: 'gw.fail', worker: 'w', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 2_000 });
+    expect(job).toBeDefined();
+    await zeebe.failJob({ jobKey: job?.key ?? '', errorMessage: 'provider down', retries: 0, retryBackOff: 0 });
+    const incidents = [...running.engine.queries.incidents()].filter((incident) => incident.jobKey === job?.key);
+    expect(incidents).toMatchObject([{ errorType: 'JOB_NO_RETRIES', errorMessage: 'provider down', state: 'ACTIVE' }]);
+    await zeebe.updateJobRetries({ jobKey: job?.key ?? '', retries: 2 });
+    await zeebe.resolveIncident({ incidentKey: incidents[0]?.incidentKey ?? '' });
+    const again = await zeebe.activateJobs({ type: 'gw.fail', worker: 'w', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 2_000 });
+    expect(again.map((activated) => activated.key)).toEqual([job?.key]);
+    expect(again[0]?.retries).toBe(2);
+  });
+
+  it('cancels an instance; a second cancel is NOT_FOUND', async () => {
+    await deploy('gw-cancel', 'gw.cancel');
+    const created = await zeebe.createProcessInstance({ bpmnProcessId: 'gw-cancel', variables: {} });
+    await zeebe.cancelProcessInstance(created.processInstanceKey);
+    expect(running.engine.queries.processInstance(created.processInstanceKey)?.state).toBe('TERMINATED');
+    await expect(zeebe.cancelProcessInstance(created.processInstanceKey)).rejects.toMatchObject({ code: 5 });
   });
 });
