@@ -4,14 +4,26 @@
 // completion stays done (its job is never handed out again), and the rest still runs to the end.
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli.ts');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.resolve(here, '../../src/cli.ts');
+const snapshottingChild = path.join(here, 'engine-child.ts');
+
+/** how each variant starts the engine on a data directory */
+const variants: readonly (readonly [string, (dataDir: string) => { args: string[]; env: NodeJS.ProcessEnv }, { snapshots: boolean }])[] = [
+  [
+    'npm run engine (cli.ts, ENGINE_DATA_DIR)',
+    (dataDir) => ({ args: [cli, '--grpc-port', '0', '--rest-port', '0', '--host', '127.0.0.1', '--log-level', 'info'], env: { ENGINE_DATA_DIR: dataDir } }),
+    { snapshots: false },
+  ],
+  ['startEngine with a snapshot every 50 commands', (dataDir) => ({ args: [snapshottingChild, dataDir, '50'], env: {} }), { snapshots: true }],
+];
 const PROCESS_ID = 'kill-restart';
 const JOB_TYPE = 'kill-restart.work';
 const BPMN = `<?xml version="1.0" encoding="UTF-8"?>
@@ -34,12 +46,9 @@ interface EngineProcess {
   readonly output: string[];
 }
 
-/** Starts `node engine/src/cli.ts` on free ports and waits for its "engine ready" log line. */
-async function startEngineProcess(dataDir: string): Promise<EngineProcess> {
-  const child = spawn(process.execPath, [cli, '--grpc-port', '0', '--rest-port', '0', '--host', '127.0.0.1', '--log-level', 'info'], {
-    env: { ...process.env, ENGINE_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Starts the engine process on free ports and waits for its "engine ready" log line. */
+async function startEngineProcess(command: { args: string[]; env: NodeJS.ProcessEnv }): Promise<EngineProcess> {
+  const child = spawn(process.execPath, command.args, { env: { ...process.env, ...command.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   let grpcAddress: string | undefined;
   let restAddress: string | undefined;
@@ -87,7 +96,7 @@ async function instanceState(engine: EngineProcess, processInstanceKey: string):
   return body.state ?? `HTTP ${response.status}`;
 }
 
-describe('engine killed with SIGKILL under load and restarted on its data directory', () => {
+describe.each(variants)('engine killed with SIGKILL under load and restarted on its data directory: %s', (_variant, engineCommand, expected) => {
   let dataDir: string;
   const started: EngineProcess[] = [];
   beforeAll(async () => {
@@ -99,7 +108,7 @@ describe('engine killed with SIGKILL under load and restarted on its data direct
   });
 
   it('keeps every acknowledged instance and job completion', async () => {
-    const first = await startEngineProcess(dataDir);
+    const first = await startEngineProcess(engineCommand(dataDir));
     started.push(first);
     const zeebe = clientFor(first);
     await zeebe.deployResource({ process: Buffer.from(BPMN), name: `${PROCESS_ID}.bpmn` });
@@ -147,7 +156,9 @@ describe('engine killed with SIGKILL under load and restarted on its data direct
     expect(acknowledgedCreated.size).toBeGreaterThan(0);
     expect(acknowledgedCompleted.size).toBeGreaterThan(0);
 
-    const second = await startEngineProcess(dataDir);
+    // the restart really recovers from a snapshot in the snapshotting variant
+    expect((await readdir(dataDir)).some((name) => name.startsWith('snapshot-'))).toBe(expected.snapshots);
+    const second = await startEngineProcess(engineCommand(dataDir));
     started.push(second);
     const missing: string[] = [];
     const reopened: string[] = [];
