@@ -18,8 +18,10 @@ export interface EngineProcess {
   readonly grpcAddress: string;
   readonly restAddress: string;
   readonly dataDir: string;
-  /** spawn → GET /v2/topology answered 200 (ms) */
+  /** spawn → GET /v2/topology answered (ms) */
   readonly startMs: number;
+  /** the engine's own figure for startEngine (its "engine ready" log line), when it logged one: the rest of startMs is Node's boot and loading modules */
+  readonly readyMs: number | undefined;
   /** resident set size now (MB), from /proc/<pid>/status */
   rssMb(): number;
   /** SIGTERM, SIGKILL after graceMs */
@@ -72,6 +74,7 @@ export async function spawnEngine(options: EngineSpawnOptions): Promise<EnginePr
     restAddress,
     dataDir: options.dataDir,
     startMs,
+    readyMs: engineReadyMs(options.logFile, pid),
     rssMb: () => rssMb(pid),
     alive,
     async stop(graceMs = 10_000) {
@@ -122,6 +125,31 @@ export function rssMb(pid: number): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** `ms` of the engine's "engine ready" line (pino JSON) from this process, if it wrote one. */
+function engineReadyMs(logFile: string, pid: number): number | undefined {
+  try {
+    for (const line of readFileSync(logFile, 'utf8').split('\n').reverse()) {
+      if (!line.includes('engine ready')) continue;
+      const record = JSON.parse(line) as { pid?: number; ms?: number; msg?: string };
+      if (record.pid === pid && record.msg === 'engine ready' && typeof record.ms === 'number') return record.ms;
+    }
+  } catch {
+    // not JSON, or no such line: the figure is left out
+  }
+  return undefined;
+}
+
+/** Spawn → exit of `node -e ""` with the project's Node: what any Node process pays before its first import. */
+export async function nodeBootMs(): Promise<number> {
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(nodeBin, ['-e', ''], { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', () => resolve());
+  });
+  return performance.now() - started;
 }
 
 function tail(file: string, lines = 20): string {

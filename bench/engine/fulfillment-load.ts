@@ -5,7 +5,7 @@
 // provisioning submission's handler), the same start message with the intake's variables, one item
 // per order, timed from the first order put in to the last order's final job completed. Unlike that
 // bench, orders are put in while fewer than `inFlight` are unfinished, and rounds are sized from a
-// warm-up so each lasts about `roundS` seconds.
+// warm-up and the round before so each lasts about `roundS` seconds.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { loadConfig } from '../../src/platform/config.ts';
@@ -84,13 +84,16 @@ export async function measureFulfillment(o: FulfillmentOptions): Promise<Fulfill
       });
     };
     const warmup = await run(o.warmupOrders, 'warm-up');
-    const perRound = Math.max(o.minOrders, Math.ceil(warmup.ordersPerSecond * o.roundS));
-    p.line(`warm-up: ${warmup.ordersPerSecond.toFixed(1)} instances/s → ${perRound} orders per round`, true);
+    // each round sized from the rate of the one before, so it lasts about roundS
+    let rate = warmup.ordersPerSecond;
     const rounds: FulfillmentRound[] = [];
     for (let r = 1; r <= o.rounds; r++) {
+      const perRound = Math.max(o.minOrders, Math.ceil(rate * o.roundS));
+      p.line(`round ${r}/${o.rounds}: ${perRound} orders (${rate.toFixed(1)} instances/s before)`, true);
       const cpu = cpuWindow({ ...o.processes, 'bare replica': replica.pid });
       const result = await run(perRound, `round ${r}/${o.rounds}`);
       rounds.push({ round: r, ...result, cpu: cpu.share() });
+      rate = result.ordersPerSecond;
     }
     return { suffix, warmup, rounds, jobs: replica.jobs(), replicaPeakRssMb: replica.memory().peak / (1024 * 1024) };
   } finally {

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { progress } from '../support/progress.ts';
 import { deployOneTask } from './deploy.ts';
-import { spawnEngine, type EngineProcess } from './engine-process.ts';
+import { nodeBootMs, spawnEngine, type EngineProcess } from './engine-process.ts';
 import { inFlight, runLanes } from './in-flight.ts';
 import { oneTaskModel } from './one-task-model.ts';
 import { sdkClient } from './sdk-client.ts';
@@ -25,7 +25,12 @@ export interface RecoveryOptions {
 }
 
 export interface RecoveryResult {
+  /** spawn → exit of an empty Node process, measured beside the cold starts */
+  readonly nodeBootMs: readonly number[];
   readonly coldStartMs: readonly number[];
+  /** the engine's own startEngine figure of each cold start / restart (undefined when it did not log one) */
+  readonly coldReadyMs: readonly (number | undefined)[];
+  readonly restartReadyMs: readonly (number | undefined)[];
   readonly instances: number;
   readonly createSeconds: number;
   readonly createRefused: number;
@@ -42,11 +47,15 @@ export interface RecoveryResult {
 export async function measureRecovery(o: RecoveryOptions): Promise<RecoveryResult> {
   const p = progress('start/recovery', 5_000);
   const coldStartMs: number[] = [];
+  const coldReadyMs: (number | undefined)[] = [];
+  const bootMs: number[] = [];
   for (let i = 1; i <= o.coldStarts; i++) {
+    bootMs.push(await nodeBootMs());
     const dataDir = mkdtempSync(path.join(o.workDir, 'cold-'));
     const engine = await spawnEngine({ dataDir, logFile: path.join(o.workDir, `cold-${i}.log`) });
     coldStartMs.push(engine.startMs);
-    p.line(`cold start ${i}/${o.coldStarts}: ${engine.startMs.toFixed(0)} ms`, true);
+    coldReadyMs.push(engine.readyMs);
+    p.line(`cold start ${i}/${o.coldStarts}: ${engine.startMs.toFixed(0)} ms (startEngine ${engine.readyMs ?? '?'} ms; an empty Node process ${bootMs.at(-1)?.toFixed(0)} ms)`, true);
     await engine.stop();
   }
 
@@ -90,11 +99,13 @@ export async function measureRecovery(o: RecoveryOptions): Promise<RecoveryResul
     p.line(`engine RSS: ${rssEmptyMb.toFixed(0)} MB empty, ${rssWithInstancesMb.toFixed(0)} MB with ${created} active instances`, true);
 
     await zeebe.close();
+    const restartReadyMs: (number | undefined)[] = [];
     const restart = async (how: 'kill' | 'stop', i: number): Promise<number> => {
       if (how === 'kill') await engine.kill();
       else await engine.stop();
       engine = await spawnEngine({ dataDir, logFile, ports });
-      p.line(`restart ${i}/${o.restarts} after ${how === 'kill' ? 'SIGKILL' : 'SIGTERM'}: ${engine.startMs.toFixed(0)} ms`, true);
+      restartReadyMs.push(engine.readyMs);
+      p.line(`restart ${i}/${o.restarts} after ${how === 'kill' ? 'SIGKILL' : 'SIGTERM'}: ${engine.startMs.toFixed(0)} ms (startEngine, recovery included, ${engine.readyMs ?? '?'} ms)`, true);
       return engine.startMs;
     };
     const restartAfterKillMs: number[] = [];
@@ -107,7 +118,7 @@ export async function measureRecovery(o: RecoveryOptions): Promise<RecoveryResul
     zeebe = sdkClient(engine.grpcAddress);
     const recoveredJobs = await activateAll(zeebe, model.jobType, created);
     p.line(`after the restarts: ${recoveredJobs}/${created} parked jobs activatable; RSS ${rssAfterRestartMb.toFixed(0)} MB`, true);
-    return { coldStartMs, instances: created, createSeconds, createRefused: refused, createErrors: errors, rssEmptyMb, rssWithInstancesMb, restartAfterKillMs, restartAfterStopMs, rssAfterRestartMb, recoveredJobs };
+    return { nodeBootMs: bootMs, coldStartMs, coldReadyMs, restartReadyMs, instances: created, createSeconds, createRefused: refused, createErrors: errors, rssEmptyMb, rssWithInstancesMb, restartAfterKillMs, restartAfterStopMs, rssAfterRestartMb, recoveredJobs };
   } finally {
     await zeebe.close().catch(() => undefined);
     await engine.stop();
