@@ -7,7 +7,8 @@ import type {
   ActivatedJob, CreatedInstance, DeployedResource, DeploymentResult, IncidentErrorType, JsonObject, PublishMessageRequest, StreamTarget,
 } from '../api.ts';
 import { KeyGenerator } from '../keys.ts';
-import { evaluateAttribute, evaluateFeel, expressionText, isExpression } from '../feel/evaluate.ts';
+import { evaluateAttribute, evaluateWith, expressionText } from '../feel/evaluate.ts';
+import type { VariableLookup } from '../feel/evaluate.ts';
 import type { ElementModel, Mapping, ProcessModel } from '../model/types.ts';
 import type { Command, CompiledResource, RuntimeEffect } from './commands.ts';
 import { emptyDueQueue, peekDue, popDue, pushDue } from './due-queue.ts';
@@ -413,30 +414,44 @@ export class Runtime {
     return context;
   }
 
-  #evaluate(text: string, context: Record<string, unknown>, errorType: IncidentErrorType): unknown {
+  /** reads a variable as seen from the element instance (inner scopes shadow outer) */
+  #lookup(ei: ElementInstance): VariableLookup {
+    return (name) => {
+      let scope: ElementInstance | undefined = ei;
+      while (scope) {
+        const variable = scope.vars?.get(name);
+        if (variable) return variable.value;
+        scope = scope.parentKey ? this.state.elementInstances.get(scope.parentKey) : undefined;
+      }
+      return undefined;
+    };
+  }
+
+  #evaluate(text: string, context: VariableLookup, errorType: IncidentErrorType): unknown {
     const result = evaluateAttribute(text, context, this.#now);
     if (!result.ok) throw new IncidentRaised(errorType, result.message);
     return result.value;
   }
 
-  #applyMappings(mappings: readonly Mapping[], context: Record<string, unknown>): Map<string, unknown> {
+  #applyMappings(mappings: readonly Mapping[], base: VariableLookup): Map<string, unknown> {
     const results = new Map<string, unknown>();
+    // later mappings see the targets of earlier ones
+    const context: VariableLookup = (name) => (results.has(name) ? results.get(name) : base(name));
     for (const mapping of mappings) {
-      const result = isExpression(mapping.source) ? evaluateFeel(expressionText(mapping.source), context, this.#now) : evaluateFeel(mapping.source, context, this.#now);
+      const result = evaluateWith(expressionText(mapping.source), context, this.#now);
       if (!result.ok) throw new IncidentRaised('IO_MAPPING_ERROR', result.message);
       const [head, ...path] = mapping.target.split('.');
       if (!head) continue;
       if (path.length === 0) results.set(head, result.value);
       else {
-        const base = structuredClone((results.get(head) ?? context[head] ?? {}) as Record<string, unknown>);
-        let cursor: Record<string, unknown> = base;
+        const target = structuredClone((context(head) ?? {}) as Record<string, unknown>);
+        let cursor: Record<string, unknown> = target;
         for (const [index, part] of path.entries()) {
           if (index === path.length - 1) cursor[part] = result.value;
           else cursor = (cursor[part] ??= {}) as Record<string, unknown>;
         }
-        results.set(head, base);
+        results.set(head, target);
       }
-      context[head] = results.get(head);
     }
     return results;
   }
@@ -523,7 +538,7 @@ export class Runtime {
     const element = this.#element(ei)!;
     if (ei.kind === 'body') return this.#activateBody(ei, element);
     if (element.inputs.length > 0) {
-      const results = this.#applyMappings(element.inputs, this.#context(ei));
+      const results = this.#applyMappings(element.inputs, this.#lookup(ei));
       for (const [name, value] of results) this.#setLocal(ei, name, value);
     }
     if (ei.kind !== 'inner') this.#openBoundaries(ei, element);
@@ -598,7 +613,7 @@ export class Runtime {
     const element = this.#element(ei);
     if (element && element.outputs.length > 0 && ei.kind !== 'body') {
       ei.phase = 'completing';
-      const results = this.#applyMappings(element.outputs, this.#context(ei));
+      const results = this.#applyMappings(element.outputs, this.#lookup(ei));
       const parent = this.#parent(ei);
       if (parent) this.#merge(parent, results);
     }
@@ -719,12 +734,12 @@ export class Runtime {
   #chooseFlow(ei: ElementInstance, element: ElementModel): string {
     if (element.outgoing.length === 1 && !this.#definitionOf(ei).model.flows[element.outgoing[0]!]?.condition) return element.outgoing[0]!;
     const model = this.#definitionOf(ei).model;
-    const context = this.#context(ei);
+    const context = this.#lookup(ei);
     for (const flowId of element.outgoing) {
       if (flowId === element.defaultFlow) continue;
       const condition = model.flows[flowId]?.condition;
       if (!condition) continue;
-      const result = evaluateFeel(expressionText(condition), context, this.#now);
+      const result = evaluateWith(expressionText(condition), context, this.#now);
       if (!result.ok) throw new IncidentRaised('CONDITION_ERROR', result.message);
       if (result.value === true) return flowId;
       if (result.value !== false && result.value !== null) {
@@ -736,7 +751,7 @@ export class Runtime {
   }
 
   #runScript(ei: ElementInstance, element: ElementModel): void {
-    const value = this.#evaluate(element.script!.expression, this.#context(ei), 'EXTRACT_VALUE_ERROR');
+    const value = this.#evaluate(element.script!.expression, this.#lookup(ei), 'EXTRACT_VALUE_ERROR');
     const resultVariable = element.script!.resultVariable;
     if (resultVariable) this.#deliverPayload(ei, { [resultVariable]: value });
     this.#queueComplete(ei);
@@ -744,7 +759,7 @@ export class Runtime {
 
   #startCalledInstance(ei: ElementInstance, element: ElementModel): void {
     const called = element.calledElement!;
-    const processId = this.#evaluate(called.processId, this.#context(ei), 'CALLED_ELEMENT_ERROR');
+    const processId = this.#evaluate(called.processId, this.#lookup(ei), 'CALLED_ELEMENT_ERROR');
     const tenantId = this.state.instances.get(ei.processInstanceKey)!.record.tenantId;
     const definition = typeof processId === 'string' ? this.#latestDefinition(tenantId, processId, false) : undefined;
     if (!definition) {
@@ -765,7 +780,7 @@ export class Runtime {
 
   #activateBody(body: ElementInstance, element: ElementModel): void {
     const multi = element.multiInstance!;
-    const items = this.#evaluate(multi.inputCollection, this.#context(body), 'EXTRACT_VALUE_ERROR');
+    const items = this.#evaluate(multi.inputCollection, this.#lookup(body), 'EXTRACT_VALUE_ERROR');
     if (!Array.isArray(items)) {
       throw new IncidentRaised('EXTRACT_VALUE_ERROR', `Expected result of the expression '${expressionText(multi.inputCollection)}' to be 'ARRAY', but was '${typeName(items)}'.`);
     }
@@ -800,19 +815,20 @@ export class Runtime {
     if (state === 'TERMINATED') mi.terminated += 1;
     else mi.completed += 1;
     if (state === 'COMPLETED' && multi.outputElement && mi.output) {
-      const result = evaluateAttribute(multi.outputElement, this.#context(inner), this.#now);
+      const result = evaluateAttribute(multi.outputElement, this.#lookup(inner), this.#now);
       mi.output[inner.loopIndex ?? 0] = result.ok ? result.value : null;
       this.#setLocal(body, multi.outputCollection!, mi.output);
     }
     if (multi.completionCondition) {
-      const context = {
-        ...this.#context(body),
+      const counts: Record<string, number> = {
         numberOfInstances: mi.items.length,
         numberOfActiveInstances: mi.active,
         numberOfCompletedInstances: mi.completed,
         numberOfTerminatedInstances: mi.terminated,
       };
-      const result = evaluateFeel(expressionText(multi.completionCondition), context, this.#now);
+      const bodyLookup = this.#lookup(body);
+      const context: VariableLookup = (name) => (name in counts ? counts[name] : bodyLookup(name));
+      const result = evaluateWith(expressionText(multi.completionCondition), context, this.#now);
       if (result.ok && result.value === true) {
         for (const childKey of [...body.children]) {
           const child = this.state.elementInstances.get(childKey);
@@ -831,7 +847,7 @@ export class Runtime {
   // Jobs
 
   #createJob(ei: ElementInstance, element: ElementModel): void {
-    const context = this.#context(ei);
+    const context = this.#lookup(ei);
     const type = String(this.#evaluate(element.job!.type, context, 'EXTRACT_VALUE_ERROR'));
     const retriesValue = this.#evaluate(element.job!.retries, context, 'EXTRACT_VALUE_ERROR');
     const retries = Number(retriesValue);
@@ -1013,7 +1029,7 @@ export class Runtime {
         throw new IncidentRaised('FORM_NOT_FOUND', `Expected to find a form with id '${spec.formId}', but no form with this id is found, at least a form with this id should be available. To resolve the Incident please deploy a form with the same id`);
       }
     }
-    const context = this.#context(ei);
+    const context = this.#lookup(ei);
     const text = (value: string | undefined): string | undefined => {
       if (value === undefined) return undefined;
       const result = this.#evaluate(value, context, 'EXTRACT_VALUE_ERROR');
@@ -1200,11 +1216,10 @@ export class Runtime {
   #openBoundaries(ei: ElementInstance, element: ElementModel): void {
     if (element.boundaryIds.length === 0) return;
     const model = this.#definitionOf(ei).model;
-    let context: Record<string, unknown> | undefined;
+    const context = this.#lookup(ei);
     for (const boundaryId of element.boundaryIds) {
       const boundary = model.elements[boundaryId]!;
       if (boundary.event.kind !== 'timer' && boundary.event.kind !== 'message') continue;
-      context ??= this.#context(ei);
       const target: TriggerTarget = { kind: 'boundary', elementInstanceKey: ei.key, elementId: boundaryId, interrupting: boundary.cancelActivity };
       this.#openTrigger(ei, boundary, target, context);
     }
@@ -1213,22 +1228,21 @@ export class Runtime {
   #openEventSubProcesses(scope: ElementInstance, espIds: readonly string[]): void {
     if (espIds.length === 0) return;
     const model = this.#definitionOf(scope).model;
-    let context: Record<string, unknown> | undefined;
+    const context = this.#lookup(scope);
     for (const espId of espIds) {
       const start = model.elements[model.elements[espId]?.startEventId ?? ''];
       if (!start || (start.event.kind !== 'timer' && start.event.kind !== 'message')) continue;
-      context ??= this.#context(scope);
       this.#openTrigger(scope, start, { kind: 'event-subprocess', elementInstanceKey: scope.key, elementId: espId, interrupting: start.interrupting }, context);
     }
   }
 
   #openCatch(ei: ElementInstance, element: ElementModel): void {
-    this.#openTrigger(ei, element, { kind: 'catch', elementInstanceKey: ei.key }, this.#context(ei));
+    this.#openTrigger(ei, element, { kind: 'catch', elementInstanceKey: ei.key }, this.#lookup(ei));
   }
 
   #openEventGateway(ei: ElementInstance, element: ElementModel): void {
     const model = this.#definitionOf(ei).model;
-    const context = this.#context(ei);
+    const context = this.#lookup(ei);
     for (const flowId of element.outgoing) {
       const target = model.elements[model.flows[flowId]?.targetId ?? ''];
       if (target) this.#openTrigger(ei, target, { kind: 'gateway', elementInstanceKey: ei.key, elementId: target.id }, context);
@@ -1236,7 +1250,7 @@ export class Runtime {
   }
 
   /** opens a message subscription or a timer owned by `owner` */
-  #openTrigger(owner: ElementInstance, element: ElementModel, target: TriggerTarget, context: Record<string, unknown>): void {
+  #openTrigger(owner: ElementInstance, element: ElementModel, target: TriggerTarget, context: VariableLookup): void {
     const { event } = element;
     const tenantId = this.state.instances.get(owner.processInstanceKey)!.record.tenantId;
     if (event.kind === 'timer') {

@@ -29,3 +29,11 @@ describe('FEEL', () => {
     expect(result.ok).toBe(false);
   });
 });
+
+describe('FEEL fast paths agree with feelin', () => {
+  it.each(['a', 'a.b', 'null', '"x"', '42', '{k: a, j: a.b, n: null}', 'missing.deep'])('%s', (expression) => {
+    const variables = { a: { b: 1 } };
+    const viaFeelin = evaluateFeel(`(${expression})`, variables, 0);
+    expect(evaluateFeel(expression, variables, 0)).toEqual(viaFeelin);
+  });
+});
