@@ -40,7 +40,7 @@ const { values } = parseArgs({
     'postgres-outage-s': { type: 'string', default: '0' },
     'kafka-at': { type: 'string', default: '0.4' },
     'kafka-outage-s': { type: 'string', default: '20' },
-    'camunda-at': { type: 'string', default: '0.7' },
+    'engine-at': { type: 'string', default: '0.7' },
     skip: { type: 'string', default: '' },
     'poll-cycle': { type: 'string', default: 'R/PT1M' },
     'settle-timeout-s': { type: 'string', default: '1200' },
@@ -58,7 +58,7 @@ const outages: { component: OutageComponent; at: number; holdMs: number }[] = (
   [
     { component: 'postgres', at: Number(values['postgres-at']), holdMs: Number(values['postgres-outage-s']) * 1000 },
     { component: 'kafka', at: Number(values['kafka-at']), holdMs: Number(values['kafka-outage-s']) * 1000 },
-    { component: 'camunda', at: Number(values['camunda-at']), holdMs: 0 },
+    { component: 'engine', at: Number(values['engine-at']), holdMs: 0 },
   ] as const
 ).filter((o) => !skip.has(o.component));
 const startedAt = new Date().toISOString();

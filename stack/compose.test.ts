@@ -1,30 +1,46 @@
-// docker-compose.camunda.yml and the stack scripts must configure the cluster the same way.
+// docker-compose.camunda.yml and the stack scripts must configure the engine the same way, and
+// the compose file's default services must all be open source: Camunda's own image only behind
+// its opt-in profile.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { camundaEnvironment } from './components/camunda.ts';
-import { stackSettings } from './settings.ts';
+import { engineEnvironment } from './components/engine.ts';
+import { stackSettings, VERSIONS } from './settings.ts';
 
-const compose = parse(readFileSync(path.join(import.meta.dirname, '..', 'docker-compose.camunda.yml'), 'utf8')) as {
-  services: Record<string, { image?: string; environment?: Record<string, string | number> }>;
-};
+interface Service {
+  image?: string;
+  profiles?: string[];
+  environment?: Record<string, string | number>;
+}
+const compose = parse(readFileSync(path.join(import.meta.dirname, '..', 'docker-compose.camunda.yml'), 'utf8')) as { services: Record<string, Service> };
+const byDefault = Object.entries(compose.services).filter(([, service]) => !service.profiles?.length);
 
-test('the compose file sets every cluster variable the scripts set, and no other', () => {
-  const scripted = Object.keys(camundaEnvironment(stackSettings())).sort();
-  const composed = Object.keys(compose.services.camunda?.environment ?? {}).sort();
+test('the default services are the open-source stack: the engine, PostgreSQL and Kafka', () => {
+  expect(byDefault.map(([name]) => name).sort()).toEqual(['engine', 'kafka', 'postgres']);
+  // official images of open-source projects; the engine is this repository run by Node
+  for (const [name, service] of byDefault) expect([name, service.image]).toEqual([name, expect.stringMatching(/^(postgres|apache\/kafka|node):/)]);
+});
+
+test("Camunda's licensed image starts only with the opt-in profile", () => {
+  const licensed = Object.entries(compose.services).filter(([, service]) => /^camunda\//.test(service.image ?? ''));
+  expect(licensed.length).toBeGreaterThan(0);
+  for (const [name, service] of licensed) expect([name, service.profiles]).toEqual([name, ['camunda']]);
+});
+
+test('the compose file sets every engine variable the scripts set, and no other', () => {
+  const scripted = Object.keys(engineEnvironment(stackSettings({}))).sort();
+  const composed = Object.keys(compose.services.engine?.environment ?? {}).sort();
   expect(composed).toEqual(scripted);
 });
 
-test('values that do not depend on host names or paths are equal', () => {
-  const scripted = camundaEnvironment(stackSettings());
-  const composed = compose.services.camunda?.environment ?? {};
-  const hostIndependent = Object.keys(scripted).filter((k) => !/URL|ADDRESS|HOST|DIRECTORY|JAVA_OPTS/.test(k));
-  for (const k of hostIndependent) expect([k, String(composed[k])]).toEqual([k, scripted[k]]);
+test('the engine listens on the ports the farm calls by default', () => {
+  const scripted = engineEnvironment(stackSettings({}));
+  const composed = compose.services.engine?.environment ?? {};
+  for (const name of ['ENGINE_GRPC_PORT', 'ENGINE_REST_PORT']) expect([name, String(composed[name])]).toEqual([name, scripted[name]]);
 });
 
-test('the compose images are the versions the scripts pin', async () => {
-  const { VERSIONS } = await import('./settings.ts');
-  expect(compose.services.camunda?.image).toBe(`camunda/zeebe:${VERSIONS.camunda}`);
+test('the compose images are the versions the scripts pin', () => {
   expect(compose.services.kafka?.image).toBe(`apache/kafka:${VERSIONS.kafka}`);
-  expect(compose.services.opensearch?.image).toBe(`opensearchproject/opensearch:${VERSIONS.opensearch}`);
+  const pinnedNode = (JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.node;
+  expect(compose.services.engine?.image).toBe(`node:${pinnedNode}-bookworm-slim`);
 });

@@ -7,10 +7,7 @@ import path from 'node:path';
 import { addressPort, loadConfig, type Config } from '../src/platform/config.ts';
 
 export const VERSIONS = {
-  /** Newest Camunda 8 distribution archive the reachable Maven Central serves (see README). */
-  camunda: process.env.STACK_CAMUNDA_VERSION ?? '8.6.0',
   kafka: process.env.STACK_KAFKA_VERSION ?? '3.9.2',
-  opensearch: process.env.STACK_OPENSEARCH_VERSION ?? '2.19.3',
   /** maven-dependency-plugin pinned: Maven 3.8's default one is too old for copy/unpack. */
   dependencyPlugin: '3.8.1',
 } as const;
@@ -19,21 +16,17 @@ export interface StackSettings {
   readonly config: Config;
   /** Data, logs and pid files of every component: one folder, removed by `stack:down --purge`. */
   readonly dir: string;
-  /** Downloads (Camunda distribution, Kafka and OpenSearch jars): outside the repo, kept across clones. */
+  /** Downloads (Kafka's jars): outside the repo, kept across clones. */
   readonly cacheDir: string;
   readonly ports: {
     readonly postgres: number;
     readonly kafka: number;
     readonly kafkaController: number;
-    readonly opensearch: number;
-    readonly opensearchTransport: number;
-    readonly camundaHttp: number;
-    readonly camundaGrpc: number;
-    readonly camundaManagement: number;
-    readonly camundaInternal: number;
-    readonly camundaCommand: number;
+    /** the engine's REST API v2 (ZEEBE_REST_ADDRESS) and gRPC gateway (ZEEBE_GRPC_ADDRESS) */
+    readonly engineRest: number;
+    readonly engineGrpc: number;
   };
-  readonly heap: { readonly camunda: string; readonly kafka: string; readonly opensearch: string };
+  readonly heap: { readonly kafka: string };
 }
 
 const num = (name: string, fallback: number): number => {
@@ -64,7 +57,7 @@ function traversableByOthers(dir: string): boolean {
 }
 
 /**
- * PostgreSQL and OpenSearch refuse to run as root, so a root-started stack runs them as an
+ * PostgreSQL refuses to run as root, so a root-started stack runs them as an
  * unprivileged account, which must reach their folders: when the repo sits below a private home
  * folder, the stack folder moves to /var/tmp (printed by `stack:up`).
  */
@@ -92,18 +85,11 @@ export function stackSettings(env: NodeJS.ProcessEnv = process.env): StackSettin
       postgres: Number(new URL(config.DATABASE_URL).port || 5432),
       kafka: kafkaPort,
       kafkaController: num('STACK_KAFKA_CONTROLLER_PORT', kafkaPort + 1),
-      opensearch: addressPort(config.SECONDARY_STORAGE_URL),
-      opensearchTransport: num('STACK_OPENSEARCH_TRANSPORT_PORT', addressPort(config.SECONDARY_STORAGE_URL) + 100),
-      camundaHttp: addressPort(config.ZEEBE_REST_ADDRESS),
-      camundaGrpc: addressPort(config.ZEEBE_GRPC_ADDRESS),
-      camundaManagement: addressPort(config.CAMUNDA_MANAGEMENT_ADDRESS),
-      camundaInternal: num('STACK_CAMUNDA_INTERNAL_PORT', 26502),
-      camundaCommand: num('STACK_CAMUNDA_COMMAND_PORT', 26501),
+      engineRest: addressPort(config.ZEEBE_REST_ADDRESS),
+      engineGrpc: addressPort(config.ZEEBE_GRPC_ADDRESS),
     },
     heap: {
-      camunda: env.STACK_CAMUNDA_HEAP ?? '2g',
       kafka: env.STACK_KAFKA_HEAP ?? '512m',
-      opensearch: env.STACK_OPENSEARCH_HEAP ?? '1g',
     },
   };
 }

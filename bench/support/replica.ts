@@ -9,6 +9,7 @@ import { zeebeMessagePublisher } from '../../src/farm/zeebe-message-publisher.ts
 import type { MessagePublisher } from '../../src/application/services.ts';
 import { createZeebeClient } from '../../src/platform/zeebe-client.ts';
 import { loadConfig } from '../../src/platform/config.ts';
+import { gatewayHeaders } from '../../src/platform/gateway-auth.ts';
 import { createDatabasePool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { startFarm } from '../../src/worker-runtime/farm.ts';
@@ -74,6 +75,7 @@ if (values.mode === 'bare') {
   const farm = await startFarm({
     zeebe: engine,
     gatewayAddress: config.ZEEBE_GRPC_ADDRESS,
+    gatewayMetadata: gatewayHeaders(config),
     pollIntervalMs: 2_000,
     workers,
     services,

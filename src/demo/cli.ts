@@ -158,12 +158,17 @@ try {
   console.log(`\nmetrics of the replicas (GET /metrics; saved as ${logDir}/metrics-farm-N.prom, and during the outage under ${logDir}/outage)`);
   console.log(textTable(['series', 'total', ...scrapes.map((r) => r.replica)], seriesRows(scrapes, [{ label: 'external_call_circuit_open, during the outage', series: 'external_call_circuit_open', scrapes: outageScrapes }])));
   for (const r of scrapes) if (r.error) console.log(`  ${r.replica}: /metrics not scraped (${r.error})`);
-  const base = config.CAMUNDA_OPERATE_BASE_URL;
-  const password = config.CAMUNDA_COOKIE_AUTH_PASSWORD === 'demo' ? 'demo' : 'see CAMUNDA_COOKIE_AUTH_PASSWORD';
+  // the local engine has no web apps: its REST API v2 and the operator's commands take their place
+  const rest = `${config.ZEEBE_REST_ADDRESS.replace(/\/$/, '')}/v2`;
   console.log(`
-Operate  (incidents, instances)  ${base}/operate   login ${config.CAMUNDA_COOKIE_AUTH_USERNAME} / ${password}
-Tasklist (fallout user tasks)    ${base}/tasklist
-Reconciliation cases             npm run ops -- cases   /   npm run ops -- case <caseId>
+Engine REST API v2 (${config.CAMUNDA_AUTH_STRATEGY === 'NONE' ? 'no login' : `${config.CAMUNDA_AUTH_STRATEGY} auth`}), gRPC gateway ${config.ZEEBE_GRPC_ADDRESS}
+  instances                      POST ${rest}/process-instances/search   {"filter":{"hasIncident":true}}
+  incidents                      POST ${rest}/incidents/search           {"filter":{"state":"ACTIVE"}}
+  fallout user tasks             POST ${rest}/user-tasks/search          {"filter":{"state":"CREATED"}}
+Operator commands
+  retry an order's incidents     npm run ops -- retry --order <orderId>
+  reconciliation cases           npm run ops -- cases   /   npm run ops -- case <caseId>
+  decide a case                  npm run ops -- decide <caseId> --decision ACCEPT_EXTERNAL_STATE|RETRY|CANCEL_ORDER --by <name>
 The stack keeps running (npm run stack:status); stop it with: npm run stack:down`);
   const failed = rows.filter((r) => !r.ok).length + (outageOk ? 0 : 1);
   if (failed) console.log(`\n${failed} scenario(s) did not end as expected (logs: ${logDir})`);

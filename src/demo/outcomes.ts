@@ -40,13 +40,13 @@ export const settled = (o: Observed): boolean => TERMINAL.has(o.status) || o.use
 
 export function describeOutcome(o: Observed): string {
   if (o.incident) return `incident at ${o.incident.elementId}${o.openCases ? ` (+${o.openCases} reconciliation case)` : ''}`;
-  if (o.userTask) return `waiting in Tasklist: ${o.userTask.elementId}`;
+  if (o.userTask) return `waiting for a person: ${o.userTask.elementId}`;
   return o.status;
 }
 
 export function describeExpectation(e: Expectation): string {
   if ('status' in e) return e.status;
-  return e.waitsFor === 'user-task' ? `waiting in Tasklist: ${e.elementId}` : `incident at ${e.elementId}${e.reconciliationCase ? ' (+case)' : ''}`;
+  return e.waitsFor === 'user-task' ? `waiting for a person: ${e.elementId}` : `incident at ${e.elementId}${e.reconciliationCase ? ' (+case)' : ''}`;
 }
 
 export function meets(o: Observed, e: Expectation): boolean {

@@ -52,7 +52,7 @@ export function demoScenarios(ordinaryOrders: number): Scenario[] {
     { name: 'provisioning-fails', description: 'provisioning ends in ERR; compensation', order: sampleOrder({ serviceSpecificationCode: 'SPEC-FAIL' }), faults: [], expect: { status: 'FALLOUT' } },
     {
       name: 'billing-rejected',
-      description: 'billing refuses the account; a person decides in Tasklist',
+      description: 'billing refuses the account; a person decides (a user task)',
       order: sampleOrder({ billingAccountId: `BA-REJECT-${uid()}` }),
       faults: [],
       expect: { waitsFor: 'user-task', elementId: 'UserTask_ResolveBillingFallout' },

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { collectDefaultMetrics } from 'prom-client';
 import { workers } from '../../workers/index.ts';
+import { gatewayHeaders } from '../platform/gateway-auth.ts';
 import { createZeebeClient } from '../platform/zeebe-client.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createDatabasePool } from '../platform/db.ts';
@@ -52,6 +53,7 @@ const services = suffix === undefined ? base : { ...base, messages: suffixedMess
 const farm = await startFarm({
   zeebe,
   gatewayAddress: config.ZEEBE_GRPC_ADDRESS,
+  gatewayMetadata: gatewayHeaders(config),
   workers: served,
   services,
   log,

@@ -28,7 +28,7 @@ function engine(o: { incidents: IncidentView[]; xml?: string; instance?: Partial
   const xmlReads: string[] = [];
   const reads = {
     incidents: async () => o.incidents,
-    processInstance: async () => ({ key: PI, bpmnProcessId: 'order-fulfillment', version: 1, state: 'ACTIVE', incident: true, ...o.instance }) as ProcessInstanceView,
+    processInstance: async () => ({ key: PI, processDefinitionId: 'order-fulfillment', version: 1, state: 'ACTIVE', hasIncident: true, ...o.instance }) as ProcessInstanceView,
     processDefinitionXml: async (key: string) => {
       xmlReads.push(key);
       return o.xml ?? model;
@@ -73,7 +73,7 @@ test('an incident still being imported (PENDING) is resumed; incidents of other 
 
 test('no open incident of the job: none yet while the instance runs, instance-ended once it does not', async () => {
   expect(await engine({ incidents: [incident({ state: 'RESOLVED' })] }).port.resumeFailedJob(PI, JOB)).toBe('no-incident');
-  expect(await engine({ incidents: [], instance: { state: 'CANCELED' } }).port.resumeFailedJob(PI, JOB)).toBe('instance-ended');
+  expect(await engine({ incidents: [], instance: { state: 'TERMINATED' } }).port.resumeFailedJob(PI, JOB)).toBe('instance-ended');
 });
 
 test('the engine has the incident open no more, or the job no more: told apart from a resume', async () => {

@@ -2,9 +2,9 @@
 // tasks). Incidents are found through the search side, which trails the engine by a moment.
 import type { Zeebe } from '@camunda8/sdk';
 import type { EnginePort, JobResumption } from '../application/services.ts';
-import { CamundaSession } from '../platform/camunda-session.ts';
 import type { Config } from '../platform/config.ts';
 import { EngineSearch } from '../platform/engine-search.ts';
+import { createOrchestrationClient } from '../platform/orchestration-client.ts';
 import { completeUserTask } from '../platform/user-task-client.ts';
 import { DEFAULT_JOB_RETRIES, declaredRetries } from './declared-retries.ts';
 
@@ -17,8 +17,8 @@ export type EngineCommands = Pick<Zeebe.ZeebeGrpcClient, 'updateJobRetries' | 'r
 const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 5;
 
 export function engineOverGateway(config: Config, zeebe: EngineCommands, reads?: EngineReads): EnginePort {
-  const session = new CamundaSession(config);
-  const search: EngineReads = reads ?? new EngineSearch(config, session);
+  const rest = createOrchestrationClient(config);
+  const search: EngineReads = reads ?? new EngineSearch(config, rest);
   // a deployed definition never changes: its task retries are read once per definition key
   const models = new Map<string, Promise<string | undefined>>();
   const modelOf = (definitionKey: string): Promise<string | undefined> => {
@@ -33,7 +33,7 @@ export function engineOverGateway(config: Config, zeebe: EngineCommands, reads?:
 
   return {
     async resumeFailedJob(processInstanceKey, jobKey): Promise<JobResumption> {
-      // PENDING: created in the engine, its import not finished yet; it can be resolved already
+      // PENDING: created in the engine, not yet in a Camunda cluster's secondary storage; it can be resolved already
       const incident = (await search.incidents({ processInstanceKey })).find((i) => i.jobKey === jobKey && (i.state === 'ACTIVE' || i.state === 'PENDING'));
       if (!incident) {
         const instance = await search.processInstance(processInstanceKey);
@@ -63,6 +63,6 @@ export function engineOverGateway(config: Config, zeebe: EngineCommands, reads?:
       const tasks = await search.userTasks({ processInstanceKey, elementId, state: 'CREATED' });
       return tasks[0]?.key;
     },
-    completeUserTask: (key, variables) => completeUserTask(config, key, variables, session),
+    completeUserTask: (key, variables) => completeUserTask(config, key, variables, rest),
   };
 }

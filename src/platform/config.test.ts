@@ -5,7 +5,24 @@ test('defaults point at the local stack', () => {
   expect(c.ZEEBE_GRPC_ADDRESS).toBe('grpc://127.0.0.1:26500');
   expect(c.DATABASE_URL).toBe('postgres://farm:farm@127.0.0.1:55432/fulfillment');
   expect(c.KAFKA_BROKERS).toEqual(['127.0.0.1:19092']);
-  expect(c.CAMUNDA_COOKIE_AUTH_URL).toBe('http://127.0.0.1:8080/api/login');
+  expect(c.ZEEBE_REST_ADDRESS).toBe('http://127.0.0.1:8080');
+  expect(c.CAMUNDA_AUTH_STRATEGY).toBe('NONE');
+});
+
+test('OAUTH names every credential it lacks, and takes the SDK\'s own variable names', () => {
+  expect(() => loadConfig({ CAMUNDA_AUTH_STRATEGY: 'OAUTH', ZEEBE_CLIENT_ID: 'farm' })).toThrow(/CAMUNDA_OAUTH_URL[\s\S]*ZEEBE_CLIENT_SECRET/);
+  const c = loadConfig({
+    CAMUNDA_AUTH_STRATEGY: 'OAUTH',
+    CAMUNDA_OAUTH_URL: 'https://login.example.com/oauth/token',
+    ZEEBE_CLIENT_ID: 'farm',
+    ZEEBE_CLIENT_SECRET: 'secret',
+    CAMUNDA_TOKEN_AUDIENCE: 'zeebe.camunda.io',
+  });
+  expect(c).toMatchObject({ CAMUNDA_AUTH_STRATEGY: 'OAUTH', ZEEBE_CLIENT_ID: 'farm', CAMUNDA_TOKEN_AUDIENCE: 'zeebe.camunda.io' });
+});
+
+test('the session login of the old local stack is gone', () => {
+  expect(() => loadConfig({ CAMUNDA_AUTH_STRATEGY: 'COOKIE' })).toThrow(/CAMUNDA_AUTH_STRATEGY/);
 });
 
 test('a comma-separated broker list is split and trimmed', () => {

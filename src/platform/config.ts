@@ -18,21 +18,22 @@ export const configSchema = z.object({
   ZEEBE_GRPC_ADDRESS: z.string().regex(/^grpcs?:\/\/[^:]+:\d+$/, 'expected grpc://host:port').default('grpc://127.0.0.1:26500'),
   /** Orchestration cluster REST API (v2) base URL. */
   ZEEBE_REST_ADDRESS: url.default('http://127.0.0.1:8080'),
-  /** Spring management port of the cluster: readiness, and the controlled clock in test stacks. */
-  CAMUNDA_MANAGEMENT_ADDRESS: url.default('http://127.0.0.1:9600'),
-  CAMUNDA_OPERATE_BASE_URL: url.default('http://127.0.0.1:8080'),
-  CAMUNDA_TASKLIST_BASE_URL: url.default('http://127.0.0.1:8080'),
   /**
-   * How API clients authenticate. The local stack's cluster serves REST v2, Operate and Tasklist
-   * behind one session login (COOKIE: POST <rest>/api/login); gRPC is unauthenticated there.
+   * How API clients authenticate (the names the Camunda SDKs read, so pointing the farm at a
+   * Camunda 8 cluster needs no code change). NONE: the local engine of the stack. OAUTH: a
+   * client-credentials token from CAMUNDA_OAUTH_URL on every gRPC and REST call (Camunda SaaS,
+   * Self-Managed with Identity, or the local engine with OAuth on). BASIC: Self-Managed basic auth.
    */
-  CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH', 'BASIC', 'COOKIE']).default('COOKIE'),
-  /** Defaults to <ZEEBE_REST_ADDRESS>/api/login. */
-  CAMUNDA_COOKIE_AUTH_URL: url.optional(),
-  CAMUNDA_COOKIE_AUTH_USERNAME: z.string().min(1).default('demo'),
-  CAMUNDA_COOKIE_AUTH_PASSWORD: z.string().min(1).default('demo'),
-  /** Secondary storage of the engine (exporter target of Operate/Tasklist). */
-  SECONDARY_STORAGE_URL: url.default('http://127.0.0.1:9200'),
+  CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH', 'BASIC']).default('NONE'),
+  CAMUNDA_OAUTH_URL: url.optional(),
+  ZEEBE_CLIENT_ID: z.string().min(1).optional(),
+  ZEEBE_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Audience of the token (SaaS: zeebe.camunda.io); CAMUNDA_TOKEN_AUDIENCE is read as well. */
+  ZEEBE_TOKEN_AUDIENCE: z.string().min(1).optional(),
+  CAMUNDA_TOKEN_AUDIENCE: z.string().min(1).optional(),
+  CAMUNDA_TOKEN_SCOPE: z.string().min(1).optional(),
+  CAMUNDA_BASIC_AUTH_USERNAME: z.string().min(1).optional(),
+  CAMUNDA_BASIC_AUTH_PASSWORD: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database')
@@ -97,7 +98,7 @@ export const configSchema = z.object({
   INTEGRATION_CONFIG_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 });
 
-export type Config = z.infer<typeof configSchema> & { readonly CAMUNDA_COOKIE_AUTH_URL: string };
+export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -112,8 +113,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  const data = result.data;
-  return { ...data, CAMUNDA_COOKIE_AUTH_URL: data.CAMUNDA_COOKIE_AUTH_URL ?? `${data.ZEEBE_REST_ADDRESS.replace(/\/$/, '')}/api/login` };
+  const missing = missingCredentials(result.data);
+  if (missing.length) throw new ConfigError(`invalid configuration:\n${missing.map((name) => `  ${name}: required when CAMUNDA_AUTH_STRATEGY=${result.data.CAMUNDA_AUTH_STRATEGY}`).join('\n')}`);
+  return result.data;
+}
+
+/** The credentials the chosen strategy needs and the environment lacks (named, so a start fails with all of them). */
+function missingCredentials(config: Config): string[] {
+  const required: Record<Config['CAMUNDA_AUTH_STRATEGY'], (keyof Config)[]> = {
+    NONE: [],
+    OAUTH: ['CAMUNDA_OAUTH_URL', 'ZEEBE_CLIENT_ID', 'ZEEBE_CLIENT_SECRET'],
+    BASIC: ['CAMUNDA_BASIC_AUTH_USERNAME', 'CAMUNDA_BASIC_AUTH_PASSWORD'],
+  };
+  return required[config.CAMUNDA_AUTH_STRATEGY].filter((name) => config[name] === undefined);
 }
 
 /** host:port parts of a URL-ish address, used by the stack to bind what the app will call. */

@@ -1,18 +1,22 @@
-// The engine's read side (its secondary storage) through the orchestration cluster's REST API:
-// process instances, element instances, incidents and user tasks, in the project's own shapes.
-// The cluster's wire names stay in this file, so a newer API version changes only this file.
-import { CamundaSession } from './camunda-session.ts';
+// The engine's read side through the orchestration cluster's REST API v2 (Camunda 8.9 shapes, via
+// the typed client of orchestration-client.ts): process instances, element instances, incidents
+// and user tasks, in the project's own shapes. The cluster's wire names stay in this file, so a
+// newer API version changes only this file.
+import { ElementId, ProcessDefinitionKey, ProcessInstanceKey } from '@camunda8/orchestration-cluster-api';
 import { loadConfig, type Config } from './config.ts';
+import { createOrchestrationClient, type OrchestrationClient } from './orchestration-client.ts';
 
-export type ProcessInstanceState = 'ACTIVE' | 'COMPLETED' | 'CANCELED';
+export type ProcessInstanceState = 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
 export type ElementInstanceState = 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
+export type IncidentState = 'ACTIVE' | 'PENDING' | 'RESOLVED' | 'MIGRATED' | 'UNKNOWN';
+export type UserTaskState = 'CREATED' | 'COMPLETED' | 'CANCELED';
 
 export interface ProcessInstanceView {
   readonly key: string;
-  readonly bpmnProcessId: string;
+  readonly processDefinitionId: string;
   readonly version: number;
   readonly state: ProcessInstanceState;
-  readonly incident: boolean;
+  readonly hasIncident: boolean;
   readonly startDate?: string | undefined;
   readonly endDate?: string | undefined;
 }
@@ -23,7 +27,7 @@ export interface ElementInstanceView {
   readonly elementId: string;
   readonly type: string;
   readonly state: ElementInstanceState;
-  readonly incident: boolean;
+  readonly hasIncident: boolean;
   readonly startDate?: string | undefined;
   readonly endDate?: string | undefined;
 }
@@ -59,135 +63,134 @@ export class EngineSearchError extends Error {
   }
 }
 
-/** Zeebe keys are int64: big ones must not lose digits in JSON.parse. */
-function parseLossless(text: string): unknown {
-  return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) =>
-    typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value) && context?.source ? context.source : value,
-  );
+/** Callers poll for what they wait for (process-test.ts eventually): one answer per call, no waiting in the client. */
+const NOW = { consistency: { waitUpToMs: 0 } } as const;
+/** One page; a search that fills it asks for the next (an instance with a long loop has many element instances). */
+const PAGE_SIZE = 500;
+
+const statusOf = (err: unknown): number | undefined => {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+};
+
+/** The client's error as one of ours (with the HTTP status); a 404 is undefined, "not there". */
+async function orNotFound<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (err) {
+    const status = statusOf(err);
+    if (status === 404) return undefined;
+    throw new EngineSearchError(`${what}: ${status ? `HTTP ${status} ` : ''}${(err as Error).message}`, status);
+  }
 }
 
-/** Marks an int64 key for the request body, written as a bare JSON number without losing digits. */
-const int64 = (key: string): string => `#int64:${BigInt(key).toString()}`;
-const stringify = (body: unknown): string => JSON.stringify(body).replace(/"#int64:(-?\d+)"/g, '$1');
+/** Every page of a search, in the engine's order. */
+async function allPages<T>(what: string, page: (from: number) => Promise<{ items: readonly T[] }>): Promise<T[]> {
+  const items: T[] = [];
+  for (let from = 0; ; from += PAGE_SIZE) {
+    const result = await orNotFound(what, () => page(from));
+    const got = result?.items ?? [];
+    items.push(...got);
+    if (got.length < PAGE_SIZE) return items;
+  }
+}
 
-const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
-const opt = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
-
-// Every state flag set: the 8.6 query API otherwise filters process instances down to none.
-const ALL_PROCESS_INSTANCE_STATES = { running: true, active: true, incidents: true, finished: true, completed: true, canceled: true };
-
-type Row = Record<string, unknown>;
+const opt = (value: string | null | undefined): string | undefined => value ?? undefined;
 
 export class EngineSearch {
-  private readonly base: string;
-  private readonly session: CamundaSession | undefined;
+  private readonly client: OrchestrationClient;
 
-  constructor(config: Config = loadConfig(), session?: CamundaSession) {
-    this.base = config.ZEEBE_REST_ADDRESS.replace(/\/$/, '');
-    this.session = config.CAMUNDA_AUTH_STRATEGY === 'COOKIE' ? (session ?? new CamundaSession(config)) : undefined;
-  }
-
-  private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const text = await this.requestText(method, path, body, 'application/json');
-    return text ? parseLossless(text) : undefined;
-  }
-
-  /** The answer's body as text; undefined on 404. */
-  private async requestText(method: 'GET' | 'POST', path: string, body: unknown, accept: string, retried = false): Promise<string | undefined> {
-    const headers: Record<string, string> = { accept, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...((await this.session?.getHeaders()) ?? {}) };
-    const res = await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? null : stringify(body), signal: AbortSignal.timeout(10_000) });
-    if ((res.status === 401 || res.status === 403) && this.session && !retried) {
-      this.session.invalidate();
-      return this.requestText(method, path, body, accept, true);
-    }
-    const text = await res.text();
-    if (res.status === 404) return undefined;
-    if (!res.ok) throw new EngineSearchError(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`, res.status);
-    return text;
-  }
-
-  private async search(resource: string, filter: Row, size = 500): Promise<Row[]> {
-    const result = (await this.request('POST', `/v2/${resource}/search`, { filter, page: { limit: size } })) as { items?: Row[] } | undefined;
-    return result?.items ?? [];
+  constructor(config: Config = loadConfig(), client?: OrchestrationClient) {
+    this.client = client ?? createOrchestrationClient(config);
   }
 
   /** Process instances whose variable `name` equals `value` (e.g. the orderId they fulfil). */
-  async processInstancesByVariable(name: string, value: string | number | boolean, bpmnProcessId?: string): Promise<ProcessInstanceView[]> {
-    const filter: Row = { ...ALL_PROCESS_INSTANCE_STATES, variable: { name, values: [JSON.stringify(value)] } };
-    if (bpmnProcessId) filter.bpmnProcessId = bpmnProcessId;
-    return (await this.search('process-instances', filter)).map(toProcessInstance);
+  async processInstancesByVariable(name: string, value: string | number | boolean, processDefinitionId?: string): Promise<ProcessInstanceView[]> {
+    // variable values are compared as their JSON text
+    const filter = { variables: [{ name, value: JSON.stringify(value) }], ...(processDefinitionId ? { processDefinitionId } : {}) };
+    const rows = await allPages('process instance search', (from) => this.client.searchProcessInstances({ filter, page: { from, limit: PAGE_SIZE } }, NOW));
+    return rows.map((row) => ({
+      key: String(row.processInstanceKey),
+      processDefinitionId: String(row.processDefinitionId),
+      version: row.processDefinitionVersion,
+      state: row.state,
+      hasIncident: row.hasIncident,
+      startDate: row.startDate,
+      endDate: opt(row.endDate),
+    }));
   }
 
-  /** One process instance by key (the 8.6 query API cannot filter by key; Operate's API can). */
   async processInstance(key: string): Promise<ProcessInstanceView | undefined> {
-    const row = (await this.request('GET', `/v1/process-instances/${key}`)) as Row | undefined;
-    return row ? toProcessInstance({ ...row, processDefinitionVersion: row.processVersion }) : undefined;
+    const row = await orNotFound(`process instance ${key}`, () => this.client.getProcessInstance({ processInstanceKey: ProcessInstanceKey.assumeExists(key) }, NOW));
+    if (!row) return undefined;
+    return {
+      key: String(row.processInstanceKey),
+      processDefinitionId: String(row.processDefinitionId),
+      version: row.processDefinitionVersion,
+      state: row.state,
+      hasIncident: row.hasIncident,
+      startDate: row.startDate,
+      endDate: opt(row.endDate),
+    };
   }
 
-  /** The BPMN XML of a deployed process definition (Operate's API; the 8.6 query API has none). */
+  /** The BPMN XML of a deployed process definition. */
   async processDefinitionXml(processDefinitionKey: string): Promise<string | undefined> {
-    return this.requestText('GET', `/v1/process-definitions/${processDefinitionKey}/xml`, undefined, 'text/xml');
+    return orNotFound(`process definition ${processDefinitionKey} XML`, () =>
+      this.client.getProcessDefinitionXml({ processDefinitionKey: ProcessDefinitionKey.assumeExists(processDefinitionKey) }, NOW),
+    );
   }
 
   async elementInstances(processInstanceKey: string): Promise<ElementInstanceView[]> {
-    const rows = await this.search('flownode-instances', { processInstanceKey: int64(processInstanceKey) });
-    return rows.map((r) => ({
-      key: str(r.flowNodeInstanceKey),
-      processInstanceKey: str(r.processInstanceKey),
-      elementId: str(r.flowNodeId),
-      type: str(r.type),
-      state: str(r.state) as ElementInstanceState,
-      incident: r.incident === true,
-      startDate: opt(r.startDate),
-      endDate: opt(r.endDate),
+    const filter = { processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey) };
+    const rows = await allPages('element instance search', (from) => this.client.searchElementInstances({ filter, page: { from, limit: PAGE_SIZE } }, NOW));
+    return rows.map((row) => ({
+      key: String(row.elementInstanceKey),
+      processInstanceKey: String(row.processInstanceKey),
+      elementId: String(row.elementId),
+      type: row.type,
+      state: row.state,
+      hasIncident: row.hasIncident,
+      startDate: row.startDate,
+      endDate: opt(row.endDate),
     }));
   }
 
-  /** state PENDING: created in the engine, not yet fully imported (Operate shows it a moment later as ACTIVE) */
+  /** state PENDING: created, not yet visible everywhere (a Camunda cluster's secondary storage trails its engine). */
   async incidents(filter: { processInstanceKey?: string; state?: 'ACTIVE' | 'PENDING' | 'RESOLVED' } = {}): Promise<IncidentView[]> {
-    const f: Row = {};
-    if (filter.processInstanceKey) f.processInstanceKey = int64(filter.processInstanceKey);
-    if (filter.state) f.state = filter.state;
-    const rows = await this.search('incidents', f);
-    return rows.map((r) => ({
-      key: str(r.key),
-      processInstanceKey: str(r.processInstanceKey),
-      processDefinitionKey: str(r.processDefinitionKey),
-      elementId: str(r.flowNodeId),
-      elementInstanceKey: str(r.flowNodeInstanceKey),
-      errorType: str(r.errorType),
-      errorMessage: str(r.errorMessage),
-      state: str(r.state),
-      jobKey: opt(r.jobKey),
+    const wire = {
+      ...(filter.processInstanceKey ? { processInstanceKey: ProcessInstanceKey.assumeExists(filter.processInstanceKey) } : {}),
+      ...(filter.state ? { state: filter.state } : {}),
+    };
+    const rows = await allPages('incident search', (from) => this.client.searchIncidents({ filter: wire, page: { from, limit: PAGE_SIZE } }, NOW));
+    return rows.map((row) => ({
+      key: String(row.incidentKey),
+      processInstanceKey: String(row.processInstanceKey),
+      processDefinitionKey: String(row.processDefinitionKey),
+      elementId: String(row.elementId),
+      elementInstanceKey: String(row.elementInstanceKey),
+      errorType: row.errorType,
+      errorMessage: row.errorMessage,
+      state: row.state,
+      jobKey: row.jobKey === null ? undefined : String(row.jobKey),
     }));
   }
 
-  async userTasks(filter: { processInstanceKey?: string; elementId?: string; state?: 'CREATED' | 'COMPLETED' | 'CANCELED' } = {}): Promise<UserTaskView[]> {
-    const f: Row = {};
-    if (filter.processInstanceKey) f.processInstanceKey = int64(filter.processInstanceKey);
-    if (filter.elementId) f.elementId = filter.elementId;
-    if (filter.state) f.state = filter.state;
-    const rows = await this.search('user-tasks', f);
-    return rows.map((r) => ({
-      key: str(r.key),
-      processInstanceKey: str(r.processInstanceKey),
-      elementId: str(r.elementId),
-      state: str(r.state),
-      assignee: opt(r.assignee),
-      formKey: opt(r.formKey),
-      creationDate: opt(r.creationDate),
+  async userTasks(filter: { processInstanceKey?: string; elementId?: string; state?: UserTaskState } = {}): Promise<UserTaskView[]> {
+    const wire = {
+      ...(filter.processInstanceKey ? { processInstanceKey: ProcessInstanceKey.assumeExists(filter.processInstanceKey) } : {}),
+      ...(filter.elementId ? { elementId: ElementId.assumeExists(filter.elementId) } : {}),
+      ...(filter.state ? { state: filter.state } : {}),
+    };
+    const rows = await allPages('user task search', (from) => this.client.searchUserTasks({ filter: wire, page: { from, limit: PAGE_SIZE } }, NOW));
+    return rows.map((row) => ({
+      key: String(row.userTaskKey),
+      processInstanceKey: String(row.processInstanceKey),
+      elementId: String(row.elementId),
+      state: row.state,
+      assignee: opt(row.assignee),
+      formKey: row.formKey === null ? undefined : String(row.formKey),
+      creationDate: row.creationDate,
     }));
   }
-}
-
-function toProcessInstance(r: Row): ProcessInstanceView {
-  return {
-    key: str(r.key),
-    bpmnProcessId: str(r.bpmnProcessId),
-    version: Number(r.processDefinitionVersion ?? 0),
-    state: str(r.state) as ProcessInstanceState,
-    incident: r.incident === true,
-    startDate: opt(r.startDate),
-    endDate: opt(r.endDate),
-  };
 }

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 /** Settings that may come from a file. */
 export const SECRET_SETTINGS = [
   'DATABASE_URL',
-  'CAMUNDA_COOKIE_AUTH_PASSWORD',
+  'ZEEBE_CLIENT_SECRET',
+  'CAMUNDA_BASIC_AUTH_PASSWORD',
   'CRM_API_KEY',
   'INVENTORY_TOKEN',
   'PROVISIONING_PASSWORD',

@@ -4,10 +4,8 @@
 // map, so this path is one of its files; zeebe-client.test.ts fails if an upgrade moves it.
 import { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { camundaOptions } from './camunda-options.ts';
-import type { CamundaSession } from './camunda-session.ts';
 import { loadConfig, type Config } from './config.ts';
 
 export function createZeebeClient(config: Config = loadConfig()): ZeebeGrpcClient {
-  const { oAuthProvider, ...settings }: Omit<ReturnType<typeof camundaOptions>, 'oAuthProvider'> & { oAuthProvider?: CamundaSession } = camundaOptions(config);
-  return new ZeebeGrpcClient({ config: settings, ...(oAuthProvider ? { oAuthProvider } : {}) });
+  return new ZeebeGrpcClient({ config: camundaOptions(config) });
 }

@@ -28,7 +28,7 @@ export interface FarmOptions<S> {
   readonly tenantIds?: readonly string[];
   /** backup poll interval per job type */
   readonly pollIntervalMs?: number;
-  /** auth headers for the gateway stream, when the cluster needs them */
+  /** auth headers for every call of the farm's gateway channel (streams and polls), when the cluster needs them (src/platform/gateway-auth.ts) */
   readonly gatewayMetadata?: () => Promise<Record<string, string>>;
   /**
    * Appended to every job type served (tests run an isolated copy of a model whose job types carry
@@ -64,7 +64,7 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
   let draining = false;
   let accepted = 0;
   const name = opts.workerName ?? `farm-${hostname()}-${process.pid}`;
-  const gateway = connectGateway(opts.gatewayAddress.replace(/^grpcs?:\/\//, ''), { tls: opts.gatewayAddress.startsWith('grpcs://') });
+  const gateway = connectGateway(opts.gatewayAddress.replace(/^grpcs?:\/\//, ''), { tls: opts.gatewayAddress.startsWith('grpcs://'), metadata: opts.gatewayMetadata });
   const tenantIds = opts.tenantIds ?? ['<default>'];
   const observer = opts.observer ?? jobMetrics();
   const streams: JobStream[] = [];
@@ -100,7 +100,6 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
         timeoutMs,
         tenantIds,
         fetchVariables,
-        metadata: opts.gatewayMetadata,
         onJob,
         poll: (max) => activateJobsNow(gateway, { type, worker: name, timeoutMs, max, tenantIds, fetchVariables }),
         freeCapacity: () => (draining ? 0 : opts.maxConcurrentJobs - accepted),

@@ -31,8 +31,12 @@ export interface GatewayConnection {
   close(): void;
 }
 
-/** Opens a gRPC channel to the gateway with the proto file the SDK ships. */
-export function connectGateway(address: string, opts: { readonly tls: boolean }): GatewayConnection {
+/**
+ * Opens a gRPC channel to the gateway with the proto file the SDK ships. `metadata` (e.g. an OAuth
+ * bearer token) goes with every call of the channel, streams and polls alike, through an
+ * interceptor: call credentials would need TLS, and a local engine with OAuth on speaks plain gRPC.
+ */
+export function connectGateway(address: string, opts: { readonly tls: boolean; readonly metadata?: (() => Promise<Record<string, string>>) | undefined }): GatewayConnection {
   const require = createRequire(import.meta.url);
   const sdkDir = path.dirname(require.resolve('@camunda8/sdk/package.json'));
   const definition = protoLoader.loadSync(path.join(sdkDir, 'dist', 'proto', 'zeebe.proto'), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
@@ -42,8 +46,27 @@ export function connectGateway(address: string, opts: { readonly tls: boolean })
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.initial_reconnect_backoff_ms': 500,
     'grpc.max_reconnect_backoff_ms': 10_000,
+    ...(opts.metadata ? { interceptors: [withMetadata(opts.metadata)] } : {}),
   });
   return { client, close: () => client.close() };
+}
+
+/** An interceptor that adds the provider's headers to each call before it starts. */
+function withMetadata(provide: () => Promise<Record<string, string>>): grpc.Interceptor {
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        provide().then(
+          (headers) => {
+            for (const [name, value] of Object.entries(headers)) metadata.set(name, value);
+            next(metadata, listener);
+          },
+          // without a token the call goes out bare: the gateway's UNAUTHENTICATED then reaches the
+          // caller like any refusal, and the stream's reconnect or the next poll asks again
+          () => next(metadata, listener),
+        );
+      },
+    });
 }
 
 export interface JobStreamOptions {

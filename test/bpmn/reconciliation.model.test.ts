@@ -238,5 +238,5 @@ test('the sweep timer (R/PT1M) starts a sweep once the engine clock is 61 s ahea
   await pt.awaitCompleted(sweep.processInstanceKey, WAIT);
   const passed = await pt.awaitPassed(sweep.processInstanceKey, ['StartEvent_SweepDue', 'ServiceTask_SweepOpenCases', 'EndEvent_SweepDone'], WAIT);
   expect(passed).toEqual(['StartEvent_SweepDue', 'ServiceTask_SweepOpenCases', 'EndEvent_SweepDone']);
-  expect((await pt.search.processInstance(sweep.processInstanceKey))?.bpmnProcessId).toBe(m.processId('reconciliation-sweep'));
+  expect((await pt.search.processInstance(sweep.processInstanceKey))?.processDefinitionId).toBe(m.processId('reconciliation-sweep'));
 }, TEST_TIMEOUT_MS);

@@ -1,5 +1,5 @@
 // The real engine end to end: deploy a model, serve its job through job streaming, complete the
-// instance, and read it back from the engine's secondary storage through the REST v2 search API.
+// instance, and read it back through the REST v2 search API.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ProcessTest, eventually } from '../support/process-test.ts';
@@ -31,11 +31,11 @@ test('a streamed job completes an instance that the search API then reports as c
   try {
     const key = await pt.start('smoke-probe', { probeId });
     const done = await pt.awaitCompleted(key);
-    expect(done).toMatchObject({ key, bpmnProcessId: 'smoke-probe', state: 'COMPLETED', incident: false });
+    expect(done).toMatchObject({ key, processDefinitionId: 'smoke-probe', state: 'COMPLETED', hasIncident: false });
     expect(seen).toContain(probeId);
 
     // read back through REST v2 search: the instance found by its own variable, and its path
-    // (variables reach the search side in their own import batch, so ask until they are there)
+    // (a Camunda cluster's search side trails its engine, so ask until they are there)
     const found = await eventually('the instance to be found by its probeId', async () => {
       const hits = await pt.search.processInstancesByVariable('probeId', probeId, 'smoke-probe');
       return hits.length > 0 ? hits : undefined;

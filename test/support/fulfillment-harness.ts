@@ -16,6 +16,7 @@ import { MESSAGES, PROCESS_ID } from '../../src/fulfillment/bpmn-errors.ts';
 import type { OrderRequest } from '../../src/fulfillment/order.ts';
 import { buildIntakeServer } from '../../src/intake/server.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
+import { gatewayHeaders } from '../../src/platform/gateway-auth.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { createLogger, type Logger } from '../../src/platform/logger.ts';
 import { startEventProcessing } from '../../src/events/event-processing.ts';
@@ -140,6 +141,7 @@ export class FulfillmentHarness {
     const farm = await startFarm({
       zeebe: this.pt.zeebe,
       gatewayAddress: this.config.ZEEBE_GRPC_ADDRESS,
+      gatewayMetadata: gatewayHeaders(this.config),
       pollIntervalMs: 2_000,
       workers,
       services,

@@ -1,15 +1,15 @@
-// Process-test helpers of this project, against the real engine of the local stack: deploy, start,
-// await an end state / an incident / a user task, read the path taken, publish messages, complete
-// user tasks and move the engine's controlled clock. (They take the place of a process-test
-// library for TypeScript, which does not exist.)
+// Process-test helpers of this project, against the engine the configuration names (the local
+// stack's own engine by default, or any Camunda 8 cluster): deploy, start, await an end state / an
+// incident / a user task, read the path taken, publish messages, complete user tasks and move the
+// engine's clock (REST API v2: PUT /v2/clock, POST /v2/clock/reset).
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Camunda8, Zeebe } from '@camunda8/sdk';
 import { createCamunda } from '../../src/platform/camunda.ts';
-import { CamundaSession } from '../../src/platform/camunda-session.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import { completeUserTask } from '../../src/platform/user-task-client.ts';
+import { createOrchestrationClient, type OrchestrationClient } from '../../src/platform/orchestration-client.ts';
 import { EngineSearch, type ElementInstanceView, type IncidentView, type ProcessInstanceView, type UserTaskView } from '../../src/platform/engine-search.ts';
 
 type ZeebeClient = Zeebe.ZeebeGrpcClient;
@@ -48,17 +48,21 @@ export class ProcessTest {
   readonly camunda: Camunda8;
   readonly zeebe: ZeebeClient;
   readonly search: EngineSearch;
-  private readonly session: CamundaSession;
+  private readonly rest: OrchestrationClient;
+  /** Where this test pinned the engine clock (undefined: the engine runs on system time). */
+  private pinnedAt: number | undefined;
 
   constructor(config: Config = loadConfig()) {
     this.config = config;
     this.camunda = createCamunda(config);
     this.zeebe = this.camunda.getZeebeGrpcApiClient();
-    this.session = new CamundaSession(config);
-    this.search = new EngineSearch(config, this.session);
+    this.rest = createOrchestrationClient(config);
+    this.search = new EngineSearch(config, this.rest);
   }
 
   async close(): Promise<void> {
+    // the next suite starts on system time; what was due at the pinned time has fired by now
+    if (this.pinnedAt !== undefined) await this.resetClock().catch(() => undefined);
     await this.zeebe.close();
   }
 
@@ -160,7 +164,7 @@ export class ProcessTest {
     return eventually(`process instance ${processInstanceKey} to complete`, async () => {
       const pi = await this.search.processInstance(processInstanceKey);
       if (pi?.state === 'COMPLETED') return pi;
-      if (pi?.incident) {
+      if (pi?.hasIncident) {
         const incidents = await this.search.incidents({ processInstanceKey, state: 'ACTIVE' });
         if (incidents.length) throw new ProcessTestError(`instance ${processInstanceKey} has an incident: ${incidents.map((i) => `${i.elementId}: ${i.errorMessage}`).join('; ')}`);
       }
@@ -210,27 +214,30 @@ export class ProcessTest {
   }
 
   async completeUserTask(userTaskKey: string, variables: Record<string, unknown> = {}): Promise<void> {
-    await completeUserTask(this.config, userTaskKey, variables, this.session);
+    await completeUserTask(this.config, userTaskKey, variables, this.rest);
   }
 
 
   /**
-   * Moves the engine's controlled clock forward, so timers fire without the test sleeping. The
-   * clock is never moved back: the broker's own timers (job backoffs, the exporter's flush) follow
-   * the same clock, and a jump back stalls them for as long as the clock had been ahead.
+   * Moves the engine's clock forward, so timers fire without the test sleeping: the clock is pinned
+   * at (where it stands) + ms and stays there until the next move or resetClock (close() resets it).
+   * Moves add up, and the clock never goes back while pinned: a pinned clock stands still, so work
+   * due later than the pinned time (a job's retry backoff, its timeout) waits for the next move.
    */
   async advanceClock(ms: number): Promise<void> {
-    await this.clock('add', { offsetMilli: ms });
+    const target = Math.max(this.pinnedAt ?? 0, Date.now()) + ms;
+    try {
+      await this.rest.pinClock({ timestamp: target });
+    } catch (err) {
+      throw new ProcessTestError(`pinning the engine clock at ${new Date(target).toISOString()}: ${(err as Error).message}`);
+    }
+    this.pinnedAt = target;
   }
 
-
-  private async clock(op: 'add' | 'pin', body: Record<string, number>): Promise<void> {
-    const res = await fetch(`${this.config.CAMUNDA_MANAGEMENT_ADDRESS}/actuator/clock/${op}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new ProcessTestError(`engine clock ${op}: HTTP ${res.status} (is the cluster started with ZEEBE_CLOCK_CONTROLLED=true?)`);
+  /** The engine back on system time (timers due between then and now fire as their time comes). */
+  async resetClock(): Promise<void> {
+    await this.rest.resetClock();
+    this.pinnedAt = undefined;
   }
 }
 
