@@ -1,5 +1,5 @@
 import { appendFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { JournalEntry } from '../../src/durability.ts';
 import { openFileJournal } from '../../src/journal/file-journal.ts';
@@ -153,13 +153,16 @@ describe('file journal', () => {
     await expect(openFileJournal(dir)).rejects.toThrow(/Expected journal segment 1 .* but found segment 2/);
   });
 
-  it('refuses a directory another live process has open, and takes over from a dead one', async () => {
-    await writeFile(path.join(dir, 'journal.lock'), `${process.ppid}\n`);
+  it('refuses a directory another live process on this host has open, and takes over from a dead one or another host', async () => {
+    const lock = (pid: number, host: string) => writeFile(path.join(dir, 'journal.lock'), JSON.stringify({ pid, host }));
+    await lock(process.ppid, hostname());
     await expect(openFileJournal(dir)).rejects.toThrow(new RegExp(`in use by process ${process.ppid}`));
     // no process has this pid (above the kernel's pid_max)
-    await writeFile(path.join(dir, 'journal.lock'), '99999999\n');
-    const journal = await openFileJournal(dir);
-    await journal.close();
+    await lock(99_999_999, hostname());
+    await (await openFileJournal(dir)).close();
+    // a container that was re-created: its pid says nothing here
+    await lock(process.ppid, 'another-container');
+    await (await openFileJournal(dir)).close();
   });
 
   it('rejects flushed() and refuses appends once a write failed', async () => {
