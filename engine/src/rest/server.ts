@@ -31,6 +31,7 @@ export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 export async function createRestServer(options: RestServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
   app.setErrorHandler((error, request, reply) => sendProblem(request, reply, problemOf(error)));
+  acceptEmptyJsonBodies(app);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(request, reply, { status: 404, title: 'NOT_FOUND', detail: `No endpoint ${request.method} ${request.url.split('?')[0]}` }),
   );
@@ -65,4 +66,22 @@ export async function createRestServer(options: RestServerOptions): Promise<Fast
     { prefix: '/v2' },
   );
   return app;
+}
+
+/**
+ * Commands whose body is optional (cancellation, resolution, completion) are often sent as
+ * `Content-Type: application/json` with nothing after it; fastify's parser refuses that with 400.
+ * An empty body reads as no body; anything else goes to fastify's own (poisoning-safe) parser.
+ */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
 }

@@ -50,6 +50,31 @@ describe('REST server', () => {
     expect(response.headers['content-type']).toContain('application/problem+json');
   });
 
+  it('reads an empty JSON body as no body', async () => {
+    const { app, engine } = await harness();
+    const response = await app.inject({ method: 'POST', url: '/v2/process-instances/1/cancellation', headers: { 'content-type': 'application/json' }, payload: '' });
+    expect(response.statusCode).toBe(204);
+    expect(engine.calls).toEqual([{ method: 'cancelProcessInstance', args: ['1'] }]);
+  });
+
+  it('refuses prototype poisoning in a JSON body', async () => {
+    const { app } = await harness();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v2/messages/publication',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":"x","variables":{"__proto__":{"polluted":true}}}',
+    });
+    expect(response.statusCode).toBe(400);
+  });
+
+  it('answers an unsupported content type with 415', async () => {
+    const { app } = await harness();
+    const response = await app.inject({ method: 'POST', url: '/v2/messages/publication', headers: { 'content-type': 'application/xml' }, payload: '<name/>' });
+    expect(response.statusCode).toBe(415);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+
   it('refuses a body beyond the limit with 413', async () => {
     const { app } = await harness({ bodyLimit: 1024 });
     const response = await app.inject({ method: 'POST', url: '/v2/messages/publication', payload: { name: 'x', variables: { blob: 'x'.repeat(4096) } } });
