@@ -1,0 +1,43 @@
+// Calls that outlive a request: create-with-result past its requestTimeout, and the long-lived
+// calls (job streams, long polls) a closing gateway ends so clients reconnect elsewhere.
+import * as grpc from '@grpc/grpc-js';
+import { startEngine } from '../../src/start.ts';
+import { createFakeEngine } from './fake-engine.ts';
+import { drain, rawGateway, streamCall, unaryCall } from './raw-client.ts';
+
+const PROCESS = '<bpmn:process id="never-ends"><zeebe:taskDefinition type="never.ends" /></bpmn:process>';
+
+describe('gateway lifecycle', () => {
+  it('answers CreateProcessInstanceWithResult with DEADLINE_EXCEEDED after its requestTimeout', async () => {
+    const running = await startEngine({ grpcPort: 0, restPort: 0, host: '127.0.0.1', engine: createFakeEngine() });
+    const client = rawGateway(running.grpcAddress);
+    try {
+      await unaryCall(client, 'DeployResource', { resources: [{ name: 'never-ends.bpmn', content: Buffer.from(PROCESS) }] });
+      const started = Date.now();
+      await expect(unaryCall(client, 'CreateProcessInstanceWithResult', { request: { bpmnProcessId: 'never-ends', version: -1, variables: '{}' }, requestTimeout: '300' })).rejects.toMatchObject({
+        code: grpc.status.DEADLINE_EXCEEDED,
+      });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      client.close();
+      await running.stop();
+    }
+  });
+
+  it('ends open job streams and long polls when the gateway stops', async () => {
+    const running = await startEngine({ grpcPort: 0, restPort: 0, host: '127.0.0.1', engine: createFakeEngine() });
+    const client = rawGateway(running.grpcAddress);
+    const stream = streamCall(client, 'StreamActivatedJobs', { type: 'stop.stream', worker: 'w', timeout: '1000' });
+    await new Promise((resolve) => stream.once('metadata', resolve));
+    const ended = drain(stream);
+    const poll = drain(streamCall(client, 'ActivateJobs', { type: 'stop.poll', worker: 'w', timeout: '1000', maxJobsToActivate: 1, requestTimeout: '60000' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await running.stop();
+    const [streamResult, pollResult] = await Promise.all([ended, poll]);
+    expect(streamResult.error).toBeUndefined();
+    expect(pollResult).toEqual({ messages: [], error: undefined });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    client.close();
+  });
+});
