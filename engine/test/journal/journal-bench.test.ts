@@ -51,12 +51,18 @@ describe('file journal bench', () => {
     await journal.recover();
     const rate = (count: number, started: bigint): number => Math.round(count / (Number(process.hrtime.bigint() - started) / 1e9));
 
+    const batchesSince = (before: { batches: number; entries: number }) => {
+      const { batches, entries } = journal.stats;
+      return `${((entries - before.entries) / Math.max(1, batches - before.batches)).toFixed(1)} entries/fsync`;
+    };
+    let before = journal.stats;
     let started = process.hrtime.bigint();
     for (let index = 0; index < 300; index++) {
       journal.append({ at: Date.now(), command: command(index) });
       await journal.flushed();
     }
-    const single = rate(300, started);
+    const single = `${rate(300, started)} (${batchesSince(before)})`;
+    before = journal.stats;
 
     const writers = 64;
     const perWriter = 150;
@@ -70,12 +76,13 @@ describe('file journal bench', () => {
         }
       }),
     );
-    const concurrent = rate(writers * perWriter, started);
+    const concurrent = `${rate(writers * perWriter, started)} (${batchesSince(before)})`;
+    before = journal.stats;
 
     started = process.hrtime.bigint();
     for (let count = 0; count < 20_000; count++) journal.append({ at: Date.now(), command: command(next++) });
     await journal.flushed();
-    const burst = rate(20_000, started);
+    const burst = `${rate(20_000, started)} (${batchesSince(before)})`;
     await journal.close();
 
     console.log(`journal appends/s with fsync: one writer awaiting each ${single}; ${writers} concurrent writers ${concurrent}; one burst of 20000 ${burst}`);
