@@ -12,6 +12,7 @@ import { printTable, target, writeResult, type Target } from './support/report.t
 import { fmt, round } from './support/stats.ts';
 import { deployOneTask } from './engine/deploy.ts';
 import { spawnEngine } from './engine/engine-process.ts';
+import type { CpuUse } from './engine/cpu.ts';
 import { measureFulfillment, type FulfillmentResult } from './engine/fulfillment-load.ts';
 import { measureJobThroughput, type ThroughputResult } from './engine/job-throughput.ts';
 import { engineMachine } from './engine/machine.ts';
@@ -52,7 +53,7 @@ const params = {
   parts: [...only],
   throughput: { warmupS: quick ? 2 : 5, rounds, roundS, inFlight: Number(values['in-flight']), lanes: Number(values.lanes) },
   latency: { samples: Number(values['latency-samples'] ?? (quick ? 200 : 2_000)), warmup: quick ? 50 : 200, gapMs: 2 },
-  fulfillment: { warmupOrders: quick ? 50 : 300, rounds, roundS, minOrders: quick ? 50 : 200, inFlight: 200, parallel: 16, concurrency: 32, itemsPerOrder: 1 },
+  fulfillment: { warmupOrders: quick ? 50 : 300, rounds, roundS, minOrders: quick ? 50 : 200, inFlight: 100, parallel: 16, concurrency: 32, itemsPerOrder: 1 },
   recovery: { coldStarts: quick ? 1 : 3, instances: Number(values.instances ?? (quick ? 1_000 : 10_000)), restarts: quick ? 1 : 3, lanes: 32 },
 };
 
@@ -143,14 +144,22 @@ const restartReady = spread(definedOnly(recovery?.restartReadyMs));
 const nodeBoot = spread(recovery?.nodeBootMs ?? []);
 
 if (throughput) {
-  printTable('throughput: one service task, bare SDK stream worker', ['round', 'seconds', 'jobs', 'jobs/s', 'CPU (cores)'], throughput.rounds.map((r) => [String(r.round), r.seconds, String(r.jobs), r.jobsPerSecond, showCpu(r.cpu)]));
+  printTable('throughput: one service task, bare SDK stream worker', ['round', 'seconds', 'jobs', 'jobs/s', 'CPU (cores)', 'CPU ms per job'], throughput.rounds.map((r) => [String(r.round), r.seconds, String(r.jobs), r.jobsPerSecond, showCpu(r.cpu.cores), showCpu(cpuMsPer(r.cpu, r.jobs))]));
   say(`${throughput.started} instances started, ${throughput.completed} jobs completed, ${throughput.refused} refused${throughput.errors.length ? ` (${throughput.errors.join('; ')})` : ''}, ${throughput.undrained} not drained`);
 }
 if (fulfillment) {
   printTable(
     'fulfillment model, bare workers (one item per order)',
-    ['round', 'orders finished', 'seconds', 'instances/s', 'jobs/s', 'CPU (cores)'],
-    [{ label: 'warm-up', r: fulfillment.warmup, cpu: '' }, ...fulfillment.rounds.map((r) => ({ label: String(r.round), r, cpu: showCpu(r.cpu) }))].map(({ label, r, cpu }) => [label, `${r.finished}/${r.orders}${r.complete ? '' : ' (timeout)'}`, r.seconds, r.ordersPerSecond, r.jobsPerSecond, cpu]),
+    ['round', 'orders finished', 'seconds', 'instances/s', 'jobs/s', 'CPU (cores)', 'CPU ms per instance'],
+    [{ label: 'warm-up', r: fulfillment.warmup, cpu: '', perInstance: '' }, ...fulfillment.rounds.map((r) => ({ label: String(r.round), r, cpu: showCpu(r.cpu.cores), perInstance: showCpu(cpuMsPer(r.cpu, r.finished)) }))].map(({ label, r, cpu, perInstance }) => [
+      label,
+      `${r.finished}/${r.orders}${r.complete ? '' : ' (timeout)'}`,
+      r.seconds,
+      r.ordersPerSecond,
+      r.jobsPerSecond,
+      cpu,
+      perInstance,
+    ]),
   );
   say(`jobs by type: ${Object.entries(fulfillment.jobs).map(([type, outcomes]) => `${type} ${Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join('/')}`).join(', ')}`);
 }
@@ -207,8 +216,18 @@ const file = writeResult(quick ? 'engine-quick' : 'engine', {
   parameters: params,
   machine: { ...engineMachine(), loadAverageAtStart: loadAtStart },
   camundaReference: { file: path.relative(path.resolve(import.meta.dirname, '..'), CAMUNDA_FILE), bareInstancesPerSecond: round(camundaBare, 2) },
-  throughput: throughput && { ...throughput, jobsPerSecond: tp },
-  fulfillment: fulfillment && { ...fulfillment, instancesPerSecond: ff, jobsPerSecond: ffJobs, vsCamunda: round(ff.median / camundaBare, 2) },
+  throughput: throughput && {
+    ...throughput,
+    rounds: throughput.rounds.map((r) => ({ ...r, cpuMsPerJob: cpuMsPer(r.cpu, r.jobs) })),
+    jobsPerSecond: tp,
+  },
+  fulfillment: fulfillment && {
+    ...fulfillment,
+    rounds: fulfillment.rounds.map((r) => ({ ...r, cpuMsPerInstance: cpuMsPer(r.cpu, r.finished) })),
+    instancesPerSecond: ff,
+    jobsPerSecond: ffJobs,
+    vsCamunda: round(ff.median / camundaBare, 2),
+  },
   latency,
   recovery: recovery && { ...recovery, coldStart: cold, restartAfterKill: afterKill, restartAfterStop: afterStop },
   mainEngineRssMb: mainRss,
@@ -221,7 +240,12 @@ else say(`engine data and logs kept in ${workDir}`);
 process.exit(Object.keys(errors).length ? 1 : 0);
 
 function showCpu(cpu: Readonly<Record<string, number>>): string {
-  return Object.entries(cpu).map(([name, cores]) => `${name} ${cores.toFixed(2)}`).join(', ');
+  return Object.entries(cpu).map(([name, value]) => `${name} ${value.toFixed(2)}`).join(', ');
+}
+
+/** CPU milliseconds each process spent per unit of work (a job, an instance): unlike a rate, it holds when other work shares the cores. */
+function cpuMsPer(cpu: CpuUse, units: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(cpu.seconds).map(([name, seconds]) => [name, units > 0 ? round((seconds * 1000) / units, 3) : Number.NaN]));
 }
 
 function readCamundaBare(): number {

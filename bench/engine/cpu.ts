@@ -20,14 +20,23 @@ export function cpuSeconds(pid: number): number {
 
 export type Processes = Readonly<Record<string, number>>;
 
-/** Starts a measurement over named processes; `share()` gives each one's CPU in cores (1 = one core busy). */
-export function cpuWindow(processes: Processes): { share(): Record<string, number> } {
+export interface CpuUse {
+  /** CPU per process over the window, in cores (1 = one core busy all along) */
+  readonly cores: Readonly<Record<string, number>>;
+  /** CPU seconds per process over the window */
+  readonly seconds: Readonly<Record<string, number>>;
+}
+
+/** Starts a measurement over named processes; `take()` ends it. */
+export function cpuWindow(processes: Processes): { take(): CpuUse } {
   const t0 = performance.now();
   const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuSeconds(pid)]));
   return {
-    share() {
-      const seconds = (performance.now() - t0) / 1000;
-      return Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, Number(((cpuSeconds(pid) - (before[name] ?? Number.NaN)) / seconds).toFixed(2))]));
+    take() {
+      const wall = (performance.now() - t0) / 1000;
+      const seconds = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, Number((cpuSeconds(pid) - (before[name] ?? Number.NaN)).toFixed(2))]));
+      const cores = Object.fromEntries(Object.entries(seconds).map(([name, used]) => [name, Number((used / wall).toFixed(2))]));
+      return { cores, seconds };
     },
   };
 }

@@ -13,7 +13,7 @@ import { inParallel, ordinaryOrders, startBareInstances } from '../support/load.
 import { measureLoad, type LoadResult } from '../support/measure.ts';
 import { progress } from '../support/progress.ts';
 import { Replica } from '../support/replicas.ts';
-import { cpuWindow, type Processes } from './cpu.ts';
+import { cpuWindow, type CpuUse, type Processes } from './cpu.ts';
 import { deployFulfillmentCopy } from './deploy.ts';
 
 export interface FulfillmentOptions {
@@ -37,8 +37,8 @@ export interface FulfillmentOptions {
 
 export interface FulfillmentRound extends LoadResult {
   readonly round: number;
-  /** CPU per process over the round, in cores */
-  readonly cpu: Readonly<Record<string, number>>;
+  /** CPU per process over the round */
+  readonly cpu: CpuUse;
 }
 
 export interface FulfillmentResult {
@@ -92,7 +92,7 @@ export async function measureFulfillment(o: FulfillmentOptions): Promise<Fulfill
       p.line(`round ${r}/${o.rounds}: ${perRound} orders (${rate.toFixed(1)} instances/s before)`, true);
       const cpu = cpuWindow({ ...o.processes, 'bare replica': replica.pid });
       const result = await run(perRound, `round ${r}/${o.rounds}`);
-      rounds.push({ round: r, ...result, cpu: cpu.share() });
+      rounds.push({ round: r, ...result, cpu: cpu.take() });
       rate = result.ordersPerSecond;
     }
     return { suffix, warmup, rounds, jobs: replica.jobs(), replicaPeakRssMb: replica.memory().peak / (1024 * 1024) };

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { progress } from '../support/progress.ts';
-import { cpuWindow, type Processes } from './cpu.ts';
+import { cpuWindow, type CpuUse, type Processes } from './cpu.ts';
 import { inFlight, runLanes } from './in-flight.ts';
 import type { OneTaskModel } from './one-task-model.ts';
 import { closeQuietly } from './sdk-client.ts';
@@ -30,8 +30,8 @@ export interface ThroughputRound {
   readonly seconds: number;
   readonly jobs: number;
   readonly jobsPerSecond: number;
-  /** CPU per process over the round, in cores */
-  readonly cpu: Readonly<Record<string, number>>;
+  /** CPU per process over the round */
+  readonly cpu: CpuUse;
 }
 
 export interface ThroughputResult {
@@ -103,7 +103,7 @@ export async function measureJobThroughput(o: ThroughputOptions): Promise<Throug
     for (let r = 1; r <= o.rounds; r++) {
       const cpu = cpuWindow(o.processes);
       const w = await watch(o.roundS, `round ${r}/${o.rounds}`);
-      rounds.push({ round: r, seconds: w.seconds, jobs: w.jobs, jobsPerSecond: w.jobs / w.seconds, cpu: cpu.share() });
+      rounds.push({ round: r, seconds: w.seconds, jobs: w.jobs, jobsPerSecond: w.jobs / w.seconds, cpu: cpu.take() });
       p.line(`round ${r}/${o.rounds}: ${w.jobs} jobs in ${w.seconds.toFixed(1)}s = ${(w.jobs / w.seconds).toFixed(0)} jobs/s`, true);
     }
   } finally {
