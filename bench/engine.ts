@@ -142,6 +142,7 @@ const definedOnly = (values: readonly (number | undefined)[] | undefined): numbe
 const coldReady = spread(definedOnly(recovery?.coldReadyMs));
 const restartReady = spread(definedOnly(recovery?.restartReadyMs));
 const nodeBoot = spread(recovery?.nodeBootMs ?? []);
+const importOnly = spread(recovery?.importMs ?? []);
 
 if (throughput) {
   printTable('throughput: one service task, bare SDK stream worker', ['round', 'seconds', 'jobs', 'jobs/s', 'CPU (cores)', 'CPU ms per job'], throughput.rounds.map((r) => [String(r.round), r.seconds, String(r.jobs), r.jobsPerSecond, showCpu(r.cpu.cores), showCpu(cpuMsPer(r.cpu, r.jobs))]));
@@ -175,6 +176,7 @@ if (recovery) {
     ['cold start, spawn → REST topology (ms)', showSpread(cold, 0)],
     ['  of which startEngine, as the engine logs it (ms)', showSpread(coldReady, 0)],
     ['  an empty Node process, spawn → exit (ms)', showSpread(nodeBoot, 0)],
+    ['  a Node process importing engine/src/cli.ts, spawn → exit (ms)', showSpread(importOnly, 0)],
     [`restart with ${recovery.instances} active instances after SIGKILL (ms)`, showSpread(afterKill, 0)],
     [`restart with ${recovery.instances} active instances after SIGTERM (ms)`, showSpread(afterStop, 0)],
     ['  of which startEngine (recovery included), all restarts (ms)', showSpread(restartReady, 0)],

@@ -142,10 +142,19 @@ function engineReadyMs(logFile: string, pid: number): number | undefined {
 }
 
 /** Spawn → exit of `node -e ""` with the project's Node: what any Node process pays before its first import. */
-export async function nodeBootMs(): Promise<number> {
+export function nodeBootMs(): Promise<number> {
+  return timedNode(['-e', '']);
+}
+
+/** Spawn → exit of a Node process that only imports the engine's entry point (its modules, loaded and type-stripped) and leaves. */
+export function engineImportMs(): Promise<number> {
+  return timedNode(['--input-type=module', '-e', `await import(${JSON.stringify(cli)}); process.exit(0);`]);
+}
+
+async function timedNode(args: readonly string[]): Promise<number> {
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(nodeBin, ['-e', ''], { stdio: 'ignore' });
+    const child = spawn(nodeBin, args, { cwd: root, stdio: 'ignore' });
     child.once('error', reject);
     child.once('exit', () => resolve());
   });
