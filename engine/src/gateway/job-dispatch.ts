@@ -3,9 +3,13 @@
 // them), activated for that stream by a command of its own (activateForStream) so the choice is
 // journaled and replays. A job no stream matches wakes the long polls waiting for its type; jobs
 // activatable before a stream opened are left to those polls (the SDK's workers backfill by polling).
-import type { ActivatedJob, Engine, StreamTarget } from '../api.ts';
+import { isEngineError, type ActivatedJob, type Engine, type StreamTarget } from '../api.ts';
 
 const DEFAULT_TENANT = '<default>';
+/** backoff before offering a job again after the engine pushed back (RESOURCE_EXHAUSTED) */
+const BUSY_RETRY_MS = [50, 200, 800] as const;
+
+type AvailableJob = { readonly key: string; readonly type: string; readonly tenantId: string };
 
 /** One open StreamActivatedJobs call. */
 export interface JobStreamEntry {
@@ -48,7 +52,7 @@ export function createJobDispatch(options: JobDispatchOptions): JobDispatch {
   const polls = new Set<LongPollEntry>();
   const turnByType = new Map<string, number>();
 
-  const pickStream = (job: { type: string; tenantId: string }): JobStreamEntry | undefined => {
+  const pickStream = (job: AvailableJob): JobStreamEntry | undefined => {
     const matching = [...streams].filter((entry) => entry.type === job.type && servesTenant(entry.target.tenantIds, job.tenantId));
     if (matching.length === 0) return undefined;
     const turn = turnByType.get(job.type) ?? 0;
@@ -56,7 +60,8 @@ export function createJobDispatch(options: JobDispatchOptions): JobDispatch {
     return matching[turn % matching.length];
   };
 
-  const pushToStream = async (job: { key: string; type: string; tenantId: string }, stream: JobStreamEntry): Promise<void> => {
+  let closed = false;
+  const pushToStream = async (job: AvailableJob, stream: JobStreamEntry, busyRetries: number): Promise<void> => {
     try {
       const activated = await engine.activateForStream(job.key, stream.target);
       if (!activated) return; // someone else (a poll, another stream) took it first
@@ -64,15 +69,22 @@ export function createJobDispatch(options: JobDispatchOptions): JobDispatch {
       await engine.returnJob(job.key);
       dispatch([job]); // the stream broke under us: another one may take it, else a poll
     } catch (error) {
+      const delay = BUSY_RETRY_MS[busyRetries];
+      // a full command queue passes; without a retry the job would wait for the next backup poll
+      if (isEngineError(error) && error.code === 'RESOURCE_EXHAUSTED' && delay !== undefined) {
+        setTimeout(() => dispatch([job], busyRetries + 1), delay).unref();
+        return;
+      }
       options.onDispatchError?.(error, job.key);
     }
   };
 
-  const dispatch = (jobs: readonly { key: string; type: string; tenantId: string }[]): void => {
-    const unclaimed: { type: string; tenantId: string }[] = [];
+  const dispatch = (jobs: readonly AvailableJob[], busyRetries = 0): void => {
+    if (closed) return;
+    const unclaimed: AvailableJob[] = [];
     for (const job of jobs) {
       const stream = pickStream(job);
-      if (stream) void pushToStream(job, stream);
+      if (stream) void pushToStream(job, stream, busyRetries);
       else unclaimed.push(job);
     }
     for (const poll of [...polls]) {
@@ -99,6 +111,7 @@ export function createJobDispatch(options: JobDispatchOptions): JobDispatch {
       return streams.size;
     },
     close() {
+      closed = true;
       unsubscribe();
       streams.clear();
       polls.clear();

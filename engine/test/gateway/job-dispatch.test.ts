@@ -1,6 +1,6 @@
 // The dispatch's choices, without the wire: one stream per job, round-robin, tenants, a broken
 // push given back and offered again, polls woken only for jobs no stream took.
-import type { ActivatedJob, StreamTarget } from '../../src/api.ts';
+import { EngineError, type ActivatedJob, type StreamTarget } from '../../src/api.ts';
 import { createJobDispatch, servesTenant, type JobStreamEntry } from '../../src/gateway/job-dispatch.ts';
 import { createFakeEngine } from './fake-engine.ts';
 
@@ -69,6 +69,23 @@ describe('job dispatch', () => {
     await settle();
     expect(errors).toEqual([lost]);
     expect(pushed).toEqual([next]);
+    dispatch.close();
+  });
+
+  it('offers a job again after the engine pushed back with RESOURCE_EXHAUSTED', async () => {
+    const engine = createFakeEngine();
+    const dispatch = createJobDispatch({ engine });
+    const pushed: string[] = [];
+    dispatch.openStream(stream('t', pushed));
+    const original = engine.activateForStream.bind(engine);
+    let refusals = 1;
+    engine.activateForStream = async (jobKey, streamTarget) => {
+      if (refusals-- > 0) throw new EngineError('RESOURCE_EXHAUSTED', 'queue full');
+      return original(jobKey, streamTarget);
+    };
+    const jobKey = engine.addJob('t');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(pushed).toEqual([jobKey]);
     dispatch.close();
   });
 });
