@@ -56,7 +56,7 @@ export function serviceAccount(): Account | undefined {
     const [, , uid, gid] = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim().split(':');
     return { name, uid: Number(uid), gid: Number(gid) };
   } catch {
-    throw new Error(`running as root, and the account ${name} that PostgreSQL and OpenSearch should run as does not exist: set STACK_RUN_AS to an unprivileged user`);
+    throw new Error(`running as root, and the account ${name} that PostgreSQL should run as does not exist: set STACK_RUN_AS to an unprivileged user`);
   }
 }
 

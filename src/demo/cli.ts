@@ -37,7 +37,7 @@ const say = (msg: string) => console.log(`[${since()}] ${msg}`);
 
 const s = stackSettings();
 const config = s.config;
-say('starting the local stack (first run downloads Camunda, OpenSearch and Kafka through Maven)');
+say("starting the local stack: the project's engine, PostgreSQL and Kafka (the first run downloads Kafka through Maven)");
 await up(s, stackComponents);
 await migrate(config);
 const deployed = await deployModels();
