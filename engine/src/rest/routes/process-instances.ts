@@ -17,7 +17,7 @@ import type { CustomFilterField, FilterField } from '../search/filter.ts';
 import type { SearchDefinition } from '../search/search.ts';
 import { conditionSchema } from '../search/conditions.ts';
 import { exactFilterValue, mapIterable, registerSearch } from './search-route.ts';
-import { instanceVariablesFilter } from './variable-filter.ts';
+import { instanceVariablesFilter, instancesWithVariable, variableFilterOf } from './variable-filter.ts';
 
 /** The cluster's generic request timeout, used when awaitCompletion gives none (or 0). */
 export const DEFAULT_AWAIT_TIMEOUT_MS = 10_000;
@@ -150,11 +150,13 @@ export function registerProcessInstanceRoutes(app: FastifyInstance, engine: Engi
 
   registerSearch(app, '/process-instances/search', processInstanceSearch(engine), (query) => {
     const key = exactFilterValue(query, 'processInstanceKey');
-    if (key !== undefined) {
-      const record = engine.queries.processInstance(key);
+    const byVariable = variableFilterOf(query.filter, 'variables')?.[0];
+    const keys = key !== undefined ? [key] : byVariable ? instancesWithVariable(engine, byVariable) : undefined;
+    if (keys === undefined) return mapIterable(engine.queries.processInstances(), (record) => toProcessInstance(engine.queries, record));
+    return [...keys].flatMap((candidate) => {
+      const record = engine.queries.processInstance(candidate);
       return record ? [toProcessInstance(engine.queries, record)] : [];
-    }
-    return mapIterable(engine.queries.processInstances(), (record) => toProcessInstance(engine.queries, record));
+    });
   });
 }
 
