@@ -12,9 +12,11 @@ The project's local Zeebe-compatible engine: gRPC gateway (the SDK's proto) and 
   --rest-port <n>       REST port (env ENGINE_REST_PORT, default 8080; 0 = any free port)
   --host <address>      interface to bind (env ENGINE_HOST, default 0.0.0.0)
   --data-dir <dir>      keep state in a journal there, surviving kill -9 (env ENGINE_DATA_DIR; default: memory only)
-  --oauth <on|off>      require bearer tokens from POST /oauth/token (env ENGINE_OAUTH, default off)
+  --oauth <on|off>      require bearer tokens from POST /oauth/token (env ENGINE_OAUTH; default off,
+                        but on when a client id and secret are given and it is not set to off)
   --client-id <id>      the OAuth client allowed to get tokens (env ENGINE_OAUTH_CLIENT_ID, default engine-client)
   --client-secret <s>   its secret (env ENGINE_OAUTH_CLIENT_SECRET, default engine-secret)
+  --audience <aud>      the audience tokens carry and calls must present (env ENGINE_OAUTH_AUDIENCE; default: not checked)
   --log-level <level>   pino level (env ENGINE_LOG_LEVEL, default info)
   --help                this text
 `;
@@ -26,8 +28,9 @@ function port(name: string, value: string | undefined, fallback: number): number
   return parsed;
 }
 
-function onOff(name: string, value: string | undefined): boolean {
-  if (value === undefined || value === '' || /^(off|false|0|no)$/i.test(value)) return false;
+function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(off|false|0|no)$/i.test(value)) return false;
   if (/^(on|true|1|yes)$/i.test(value)) return true;
   throw new Error(`${name} must be on or off, got '${value}'`);
 }
@@ -43,12 +46,17 @@ export function optionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv): St
       oauth: { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
+      audience: { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
-  const oauth = onOff('--oauth / ENGINE_OAUTH', values.oauth ?? env['ENGINE_OAUTH']);
+  const clientId = values['client-id'] ?? env['ENGINE_OAUTH_CLIENT_ID'];
+  const clientSecret = values['client-secret'] ?? env['ENGINE_OAUTH_CLIENT_SECRET'];
+  // the stack passes only the client it configured the farm with: that alone turns OAuth on
+  const oauth = onOff('--oauth / ENGINE_OAUTH', values.oauth ?? env['ENGINE_OAUTH'], Boolean(clientId && clientSecret));
+  const audience = values.audience ?? env['ENGINE_OAUTH_AUDIENCE'];
   const dataDir = values['data-dir'] ?? env['ENGINE_DATA_DIR'];
   return {
     help: values.help === true,
@@ -57,9 +65,7 @@ export function optionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv): St
     restPort: port('--rest-port / ENGINE_REST_PORT', values['rest-port'] ?? env['ENGINE_REST_PORT'], 8080),
     host: values.host ?? env['ENGINE_HOST'] ?? '0.0.0.0',
     dataDir: dataDir ? dataDir : undefined,
-    oauth: oauth
-      ? { clients: [{ clientId: values['client-id'] ?? env['ENGINE_OAUTH_CLIENT_ID'] ?? 'engine-client', clientSecret: values['client-secret'] ?? env['ENGINE_OAUTH_CLIENT_SECRET'] ?? 'engine-secret' }] }
-      : undefined,
+    oauth: oauth ? { clients: [{ clientId: clientId || 'engine-client', clientSecret: clientSecret || 'engine-secret' }], audience: audience || undefined } : undefined,
   };
 }
 

@@ -18,6 +18,13 @@ describe('engine CLI options', () => {
     expect(optionsFrom(['--grpc-port', '0', '--oauth', 'off'], env)).toMatchObject({ grpcPort: 0, oauth: undefined });
   });
 
+  it('turns OAuth on when the stack gives a client and an audience without ENGINE_OAUTH', () => {
+    const env = { ENGINE_OAUTH_CLIENT_ID: 'farm', ENGINE_OAUTH_CLIENT_SECRET: 's3', ENGINE_OAUTH_AUDIENCE: 'zeebe-api' };
+    expect(optionsFrom([], env).oauth).toEqual({ clients: [{ clientId: 'farm', clientSecret: 's3' }], audience: 'zeebe-api' });
+    expect(optionsFrom([], { ...env, ENGINE_OAUTH: 'off' }).oauth).toBeUndefined();
+    expect(optionsFrom([], { ENGINE_OAUTH_CLIENT_ID: 'farm' }).oauth).toBeUndefined();
+  });
+
   it('refuses a bad port or on/off value, naming it', () => {
     expect(() => optionsFrom(['--rest-port', 'eighty'], {})).toThrow(/--rest-port/);
     expect(() => optionsFrom([], { ENGINE_OAUTH: 'maybe' })).toThrow(/ENGINE_OAUTH/);
