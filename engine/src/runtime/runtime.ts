@@ -316,7 +316,7 @@ export class Runtime {
     this.state.instances.set(processInstanceKey, instance);
     const root: ElementInstance = {
       key: processInstanceKey, processInstanceKey, elementId: def.bpmnProcessId, parentKey: undefined, kind: 'process', phase: 'activating',
-      vars: instance.rootVars, children: new Set(), triggers: [], startIds: [...startIds],
+      vars: instance.rootVars, children: undefined, triggers: [], startIds: [...startIds],
       record: this.#newRecord(processInstanceKey, instance, def.bpmnProcessId, definition.model.name, 'PROCESS'),
     };
     this.state.elementInstances.set(processInstanceKey, root);
@@ -497,12 +497,12 @@ export class Runtime {
     const isBody = kind === 'element' && element.multiInstance !== undefined;
     const ei: ElementInstance = {
       key, processInstanceKey: scope.processInstanceKey, elementId, parentKey: scope.key, kind: isBody ? 'body' : kind, phase: 'activating',
-      vars: undefined, children: new Set(), triggers: [],
+      vars: undefined, children: undefined, triggers: [],
       record: this.#newRecord(key, instance, elementId, element.name, isBody ? 'MULTI_INSTANCE_BODY' : element.type),
     };
     instance.elementRecords.push(ei.record);
     this.state.elementInstances.set(key, ei);
-    scope.children.add(key);
+    (scope.children ??= new Set()).add(key);
     this.#agenda.push({ op: 'activate', key });
     return ei;
   }
@@ -599,7 +599,7 @@ export class Runtime {
     if (event.kind === 'compensate') return this.#throwCompensation(ei, event.activityRef);
     if (event.kind === 'terminate') {
       const scope = this.#parent(ei)!;
-      for (const childKey of [...scope.children]) {
+      for (const childKey of [...(scope.children ?? [])]) {
         if (childKey === ei.key) continue;
         const child = this.state.elementInstances.get(childKey);
         if (child) this.#terminate(child);
@@ -672,7 +672,7 @@ export class Runtime {
 
   /** a scope with nothing left to do completes */
   #checkScope(scope: ElementInstance): void {
-    if (scope.children.size > 0 || scope.phase === 'activating') return;
+    if ((scope.children?.size ?? 0) > 0 || scope.phase === 'activating') return;
     if (scope.joins && Object.values(scope.joins).some((tokens) => Object.keys(tokens).length > 0)) return;
     if (scope.kind === 'body') return;
     this.#queueComplete(scope);
@@ -684,7 +684,7 @@ export class Runtime {
     ei.record.endDate = this.#now;
     this.state.elementInstances.delete(ei.key);
     const scope = this.#parent(ei);
-    scope?.children.delete(ei.key);
+    scope?.children?.delete(ei.key);
   }
 
   #processCompleted(root: ElementInstance): void {
@@ -705,7 +705,7 @@ export class Runtime {
 
   /** terminates an element instance and everything below it (no flows taken) */
   #terminate(ei: ElementInstance): void {
-    for (const childKey of [...ei.children]) {
+    for (const childKey of [...(ei.children ?? [])]) {
       const child = this.state.elementInstances.get(childKey);
       if (child) this.#terminate(child);
     }
@@ -830,7 +830,7 @@ export class Runtime {
       const context: VariableLookup = (name) => (name in counts ? counts[name] : bodyLookup(name));
       const result = evaluateWith(expressionText(multi.completionCondition), context, this.#now);
       if (result.ok && result.value === true) {
-        for (const childKey of [...body.children]) {
+        for (const childKey of [...(body.children ?? [])]) {
           const child = this.state.elementInstances.get(childKey);
           if (child) this.#terminate(child);
         }
@@ -1379,7 +1379,7 @@ export class Runtime {
     if (interrupting) {
       scope.interrupted = true;
       this.#closeTriggers(scope, (target) => target.kind === 'event-subprocess');
-      for (const childKey of [...scope.children]) {
+      for (const childKey of [...(scope.children ?? [])]) {
         const child = this.state.elementInstances.get(childKey);
         if (child) this.#terminate(child);
       }

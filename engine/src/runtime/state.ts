@@ -37,7 +37,8 @@ export interface ElementInstance {
   kind: ElementInstanceKind;
   phase: 'activating' | 'active' | 'completing';
   vars: Map<string, Variable> | undefined;
-  children: Set<string>;
+  /** live child element instances (created with the first child: most element instances have none) */
+  children: Set<string> | undefined;
   record: Mutable<ElementInstanceRecord>;
   /** subscription and timer keys this instance owns (its own, its boundaries', its event subprocesses') */
   triggers: string[];
