@@ -50,7 +50,6 @@ describe(`Job streaming: jobs pushed to an open stream (${docs.jobWorkers})`, ()
         worker: `stream-${name}`,
         timeout: 30_000,
         tenantIds: ['<default>'],
-      tenantIds: ['<default>'],
         taskHandler: (job) => {
           byStream[name]!.push(job.key);
           return job.complete();
