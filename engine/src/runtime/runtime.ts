@@ -1438,8 +1438,11 @@ export class Runtime {
     if (keys) {
       for (const subscriptionKey of [...keys]) {
         const subscription = this.state.subscriptions.get(subscriptionKey);
-        if (!subscription || message.correlated.has(`i:${subscription.processInstanceKey}`)) continue;
-        message.correlated.add(`i:${subscription.processInstanceKey}`);
+        if (!subscription) continue;
+        // once per process (BPMN process id, across versions): one subscription of it gets the message
+        const processMark = `p:${this.#bpmnProcessIdOf(subscription)}`;
+        if (message.correlated.has(processMark)) continue;
+        message.correlated.add(processMark);
         first ??= subscription.processInstanceKey;
         this.#triggerSubscription(subscription, message.variables);
       }
@@ -1488,6 +1491,10 @@ export class Runtime {
     }
   }
 
+  #bpmnProcessIdOf(subscription: Subscription): string {
+    return this.state.instances.get(subscription.processInstanceKey)?.record.bpmnProcessId ?? '';
+  }
+
   #triggerSubscription(subscription: Subscription, variables: JsonObject): void {
     const { target } = subscription;
     const stays = (target.kind === 'boundary' || target.kind === 'event-subprocess') && !target.interrupting;
@@ -1520,8 +1527,9 @@ export class Runtime {
         // the oldest buffered message not yet correlated to the instance
         for (const messageKey of this.state.messageIndex.get(indexKey(subscription.tenantId, subscription.name, subscription.correlationKey)) ?? []) {
           const message = this.state.messages.get(messageKey);
-          if (!message || message.correlated.has(`i:${subscription.processInstanceKey}`)) continue;
-          message.correlated.add(`i:${subscription.processInstanceKey}`);
+          const processMark = `p:${this.#bpmnProcessIdOf(subscription)}`;
+          if (!message || message.correlated.has(processMark)) continue;
+          message.correlated.add(processMark);
           this.#triggerSubscription(subscription, message.variables);
           break;
         }

@@ -123,7 +123,7 @@ export interface Message {
   messageId: string | undefined;
   variables: JsonObject;
   expiresAt: number;
-  /** 'i:<process instance key>' and 'p:<bpmn process id>' it already correlated to */
+  /** 'p:<bpmn process id>' of the processes it already correlated to (once per process, across versions) */
   correlated: Set<string>;
 }
 

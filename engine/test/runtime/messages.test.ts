@@ -37,13 +37,22 @@ describe('messages', () => {
     await engine.close();
   });
 
-  it('a message correlates once per process instance', async () => {
+  it('a message correlates once per process (BPMN process id), to every process that waits', async () => {
     const engine = await setup();
-    await engine.publishMessage({ name: 'go', correlationKey: 'k', timeToLive: 10_000 });
+    await engine.deploy([bpmnResource('catcher2', `<bpmn:process id="catcher2" isExecutable="true">
+      <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
+      <bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition id="md" messageRef="Msg" /></bpmn:intermediateCatchEvent>
+      <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end" /><bpmn:endEvent id="end" /></bpmn:process>`, MESSAGE)]);
     const a = await engine.createProcessInstance({ bpmnProcessId: 'catcher', variables: { key: 'k' } });
     const b = await engine.createProcessInstance({ bpmnProcessId: 'catcher', variables: { key: 'k' } });
-    expect(stateOf(engine, a.processInstanceKey)).toBe('COMPLETED');
-    expect(stateOf(engine, b.processInstanceKey)).toBe('COMPLETED');
+    const other = await engine.createProcessInstance({ bpmnProcessId: 'catcher2', variables: { key: 'k' } });
+    await engine.publishMessage({ name: 'go', correlationKey: 'k', timeToLive: 10_000 });
+    const states = [a, b].map((created) => stateOf(engine, created.processInstanceKey)).sort();
+    expect(states).toEqual(['ACTIVE', 'COMPLETED']);
+    expect(stateOf(engine, other.processInstanceKey)).toBe('COMPLETED');
+    // still buffered, but spent for this process: a new subscription of it does not take it
+    const c = await engine.createProcessInstance({ bpmnProcessId: 'catcher', variables: { key: 'k' } });
+    expect(stateOf(engine, c.processInstanceKey)).toBe('ACTIVE');
     await engine.close();
   });
 
