@@ -64,4 +64,14 @@ describe('POST /v2/deployments', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().detail).toBe(message);
   });
+
+  it('deletes a resource by key; an unknown key is 404', async () => {
+    const h = await harness();
+    const response = await h.app.inject({ method: 'POST', url: '/v2/resources/2251799813685249/deletion', payload: {} });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ resourceKey: '2251799813685249', batchOperation: null });
+    expect(h.engine.calls).toEqual([{ method: 'deleteResource', args: ['2251799813685249'] }]);
+    h.engine.failNext('deleteResource', new EngineError('NOT_FOUND', 'no resource 1'));
+    expect((await h.app.inject({ method: 'POST', url: '/v2/resources/1/deletion' })).statusCode).toBe(404);
+  });
 });

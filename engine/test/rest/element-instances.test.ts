@@ -1,3 +1,4 @@
+import { EngineError } from '../../src/api.ts';
 import { elementInstance, harness, T0 } from './fixtures.ts';
 
 describe('element instances', () => {
@@ -41,5 +42,21 @@ describe('element instances', () => {
       tenantId: '<default>',
     });
     expect((await h.app.inject({ method: 'GET', url: '/v2/element-instances/13' })).statusCode).toBe(404);
+  });
+
+  it('sets variables on an element instance (propagating unless local), 400 without variables, 404 when gone', async () => {
+    const h = await harness();
+    const url = '/v2/element-instances/2251799813685300/variables';
+    expect((await h.app.inject({ method: 'PUT', url, payload: { variables: { fixed: true } } })).statusCode).toBe(204);
+    expect((await h.app.inject({ method: 'PUT', url, payload: { variables: { note: 'x' }, local: true } })).statusCode).toBe(204);
+    expect(h.engine.calls.map((call) => [call.method, ...call.args])).toEqual([
+      ['setVariables', '2251799813685300', { fixed: true }, false],
+      ['setVariables', '2251799813685300', { note: 'x' }, true],
+    ]);
+    const missing = await h.app.inject({ method: 'PUT', url, payload: { local: true } });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().detail).toContain('variables');
+    h.engine.failNext('setVariables', new EngineError('NOT_FOUND', 'no such scope'));
+    expect((await h.app.inject({ method: 'PUT', url, payload: { variables: {} } })).statusCode).toBe(404);
   });
 });

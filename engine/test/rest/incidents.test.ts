@@ -46,4 +46,15 @@ describe('incidents', () => {
     h.engine.failNext('resolveIncident', new EngineError('NOT_FOUND', 'no incident 21'));
     expect((await h.app.inject({ method: 'POST', url: '/v2/incidents/21/resolution' })).statusCode).toBe(404);
   });
+
+  it('searches the incidents of one process instance', async () => {
+    const h = await harness();
+    h.engine.records.incidents.push(incident({ incidentKey: '21' }), incident({ incidentKey: '23', processInstanceKey: '5' }), incident({ incidentKey: '24', processInstanceKey: '5', state: 'RESOLVED' }));
+    const response = await h.app.inject({ method: 'POST', url: '/v2/process-instances/5/incidents/search', payload: { filter: { state: 'ACTIVE' } } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().items.map((item: { incidentKey: string }) => item.incidentKey)).toEqual(['23']);
+    expect(response.json().page.totalItems).toBe(1);
+    const all = await h.app.inject({ method: 'POST', url: '/v2/process-instances/5/incidents/search' });
+    expect(all.json().page.totalItems).toBe(2);
+  });
 });

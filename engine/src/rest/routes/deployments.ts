@@ -1,10 +1,12 @@
 // POST /v2/deployments: multipart/form-data with one or more `resources` files and an optional
 // `tenantId`. The body is parsed with the platform's own FormData (Request.formData), no extra dep.
+// POST /v2/resources/{key}/deletion deletes a process definition or form (DeleteResource).
 import type { FastifyInstance } from 'fastify';
-import type { DeploymentResult as DeploymentResponse } from '@camunda8/orchestration-cluster-api';
+import type { DeleteResourceResponse, DeploymentResult as DeploymentResponse } from '@camunda8/orchestration-cluster-api';
 import { EngineError } from '../../api.ts';
 import type { DeployResource, DeploymentResult, Engine } from '../../api.ts';
 import { asKey } from '../records.ts';
+import { parseKey } from '../validation.ts';
 
 export function registerDeploymentRoutes(app: FastifyInstance, engine: Engine): void {
   app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -17,6 +19,12 @@ export function registerDeploymentRoutes(app: FastifyInstance, engine: Engine): 
     const { resources, tenantId } = await readDeploymentForm(contentType, request.body);
     const result = await engine.deploy(resources, tenantId);
     return toDeploymentResponse(result);
+  });
+
+  app.post('/resources/:resourceKey/deletion', async (request): Promise<DeleteResourceResponse> => {
+    const key = parseKey((request.params as { resourceKey: string }).resourceKey, 'resourceKey');
+    await engine.deleteResource(key);
+    return { resourceKey: asKey(key), batchOperation: null };
   });
 }
 

@@ -1,10 +1,11 @@
-// Element instances (Operate's flow node instances): search and get.
+// Element instances (Operate's flow node instances): search, get, and setting variables on one.
+import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ElementInstanceFilter, ElementInstanceResult, ElementInstanceSearchQuerySortRequest } from '@camunda8/orchestration-cluster-api';
 import { EngineError } from '../../api.ts';
 import type { Engine } from '../../api.ts';
 import { toElementInstance } from '../records.ts';
-import { parseKey } from '../validation.ts';
+import { parseKey, parseWith, variablesSchema } from '../validation.ts';
 import type { FilterField } from '../search/filter.ts';
 import type { SearchDefinition } from '../search/search.ts';
 import { exactFilterValue, mapIterable, registerSearch } from './search-route.ts';
@@ -49,6 +50,8 @@ export const elementInstanceSearch: SearchDefinition<Item> = {
   keyOf: (item) => item.elementInstanceKey,
 };
 
+const setVariablesSchema = z.object({ variables: variablesSchema, local: z.boolean().optional() });
+
 export function registerElementInstanceRoutes(app: FastifyInstance, engine: Engine): void {
   registerSearch(app, '/element-instances/search', elementInstanceSearch, (query) =>
     mapIterable(engine.queries.elementInstances(exactFilterValue(query, 'processInstanceKey')), (record) => toElementInstance(engine.queries, record)),
@@ -60,5 +63,12 @@ export function registerElementInstanceRoutes(app: FastifyInstance, engine: Engi
       if (record.elementInstanceKey === key) return toElementInstance(engine.queries, record);
     }
     throw new EngineError('NOT_FOUND', `Element instance with key '${key}' not found`);
+  });
+
+  app.put('/element-instances/:elementInstanceKey/variables', async (request, reply) => {
+    const key = parseKey((request.params as { elementInstanceKey: string }).elementInstanceKey, 'elementInstanceKey');
+    const body = parseWith(setVariablesSchema, request.body, 'set variables request');
+    await engine.setVariables(key, body.variables, body.local ?? false);
+    return reply.code(204).send();
   });
 }

@@ -1,4 +1,4 @@
-// Incidents: search, get, resolution.
+// Incidents: search (all, or of one process instance), get, resolution.
 import type { FastifyInstance } from 'fastify';
 import type { IncidentFilter, IncidentResult, IncidentSearchQuerySortRequest } from '@camunda8/orchestration-cluster-api';
 import { EngineError } from '../../api.ts';
@@ -8,6 +8,8 @@ import { parseKey } from '../validation.ts';
 import type { FilterField } from '../search/filter.ts';
 import type { SearchDefinition } from '../search/search.ts';
 import { mapIterable, registerSearch } from './search-route.ts';
+import { parseSearchRequest, runSearch } from '../search/search.ts';
+import type { Page } from '../search/page.ts';
 
 type Item = IncidentResult;
 type SortField = IncidentSearchQuerySortRequest['field'];
@@ -53,5 +55,12 @@ export function registerIncidentRoutes(app: FastifyInstance, engine: Engine): vo
     const key = parseKey((request.params as { incidentKey: string }).incidentKey, 'incidentKey');
     await engine.resolveIncident(key);
     return reply.code(204).send();
+  });
+
+  app.post('/process-instances/:processInstanceKey/incidents/search', async (request): Promise<Page<Item>> => {
+    const processInstanceKey = parseKey((request.params as { processInstanceKey: string }).processInstanceKey, 'processInstanceKey');
+    const query = parseSearchRequest(incidentSearch, request.body);
+    const ofInstance = [...engine.queries.incidents()].filter((record) => record.processInstanceKey === processInstanceKey);
+    return runSearch(incidentSearch, ofInstance.map((record) => toIncident(engine.queries, record)), query);
   });
 }
