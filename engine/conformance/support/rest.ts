@@ -34,13 +34,16 @@ export interface SearchQuery {
 const config = CamundaEnvironmentConfigurator.mergeConfigWithEnvironment({});
 const auth = constructOAuthProvider(config);
 
-function restBase(): string {
+export function restBase(): string {
   const address = process.env['ZEEBE_REST_ADDRESS'] ?? config.ZEEBE_REST_ADDRESS;
   return `${address.replace(/\/+$/, '').replace(/\/v2$/, '')}/v2`;
 }
 
+/** The SDK's auth headers for the configured strategy (none for the local engine). */
+export const authHeaders = async () => (await auth.getHeaders('ZEEBE')) as Record<string, string>;
+
 export async function rest<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<RestResponse<T>> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json, text/xml', ...((await auth.getHeaders('ZEEBE')) as Record<string, string>) };
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json, text/xml', ...(await authHeaders()) };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${restBase()}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   const contentType = response.headers.get('content-type') ?? '';
