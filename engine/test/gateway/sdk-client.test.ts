@@ -126,4 +126,30 @@ describe('the gateway through the SDK, on the real engine', () => {
     expect(running.engine.queries.processInstance(created.processInstanceKey)?.state).toBe('TERMINATED');
     await expect(zeebe.cancelProcessInstance(created.processInstanceKey)).rejects.toMatchObject({ code: 5 });
   });
+
+  it('throws a BPMN error (an incident when nothing catches it), sets variables, updates a job timeout', async () => {
+    await deploy('gw-misc', 'gw.misc');
+    const created = await zeebe.createProcessInstance({ bpmnProcessId: 'gw-misc', variables: { a: 1 } });
+    // the SDK types the answer as void, but passes SetVariablesResponse through
+    const answer = (await zeebe.setVariables({ elementInstanceKey: created.processInstanceKey, variables: { b: 2 }, local: false })) as unknown as { key: string };
+    expect(answer.key).toMatch(/^\d+$/);
+    const [job] = await zeebe.activateJobs({ type: 'gw.misc', worker: 'w', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 2_000 });
+    expect(job?.variables).toMatchObject({ a: 1, b: 2 });
+    await zeebe.updateJobTimeout({ jobKey: job?.key ?? '', timeout: 120_000 });
+    const record = [...running.engine.queries.jobs()].find((entry) => entry.jobKey === job?.key);
+    expect(record?.deadline).toBeGreaterThan(Date.now() + 60_000);
+    await zeebe.throwError({ jobKey: job?.key ?? '', errorCode: 'NOT_CAUGHT', errorMessage: 'nobody listens' });
+    const incidents = [...running.engine.queries.incidents()].filter((incident) => incident.processInstanceKey === created.processInstanceKey);
+    expect(incidents).toMatchObject([{ errorType: 'UNHANDLED_ERROR_EVENT', state: 'ACTIVE' }]);
+  });
+
+  it('broadcasts a signal and deletes a process definition', async () => {
+    const signal = await zeebe.broadcastSignal({ signalName: 'gw.signal', variables: {} });
+    expect(String(signal.key)).toMatch(/^\d+$/);
+    const deployed = await deploy('gw-delete', 'gw.delete');
+    const processDefinitionKey = deployed.deployments[0]?.process?.processDefinitionKey ?? '';
+    await zeebe.deleteResource({ resourceKey: processDefinitionKey });
+    await expect(zeebe.createProcessInstance({ bpmnProcessId: 'gw-delete', variables: {} })).rejects.toMatchObject({ code: 5 });
+    await expect(zeebe.deleteResource({ resourceKey: processDefinitionKey })).rejects.toMatchObject({ code: 5 });
+  });
 });

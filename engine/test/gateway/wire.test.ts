@@ -74,6 +74,14 @@ describe('status codes', () => {
     await expect(unaryCall(client, 'Topology', {})).resolves.toMatchObject({ partitionsCount: 1 });
   });
 
+  it('deploys through the deprecated DeployProcess too (processes only)', async () => {
+    const answer = await unaryCall<{ key: string; processes: Record<string, unknown>[] }>(client, 'DeployProcess', {
+      processes: [{ name: 'legacy.bpmn', definition: Buffer.from('<bpmn:process id="legacy"><zeebe:taskDefinition type="legacy.work" /></bpmn:process>') }],
+    });
+    expect(answer.key).toMatch(/^\d+$/);
+    expect(answer.processes).toMatchObject([{ bpmnProcessId: 'legacy', version: 1, resourceName: 'legacy.bpmn' }]);
+  });
+
   it('answers UNIMPLEMENTED for RPCs the engine does not support, by name', async () => {
     await expect(unaryCall(client, 'EvaluateDecision', { decisionId: 'd' })).rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED, details: expect.stringContaining('EvaluateDecision') });
     await expect(unaryCall(client, 'MigrateProcessInstance', { processInstanceKey: '1' })).rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED });
