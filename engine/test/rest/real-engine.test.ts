@@ -165,6 +165,17 @@ describe('REST API over the real engine', () => {
     expect((await post('/v2/clock/reset')).statusCode).toBe(204);
   });
 
+  it('a waiting job activation answers as soon as the runtime creates a job of its type', async () => {
+    await deploy(app);
+    const started = Date.now();
+    const polling = post('/v2/jobs/activation', { type: 'rest.reserve.v1', worker: 'poller', timeout: 60_000, maxJobsToActivate: 2, requestTimeout: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { processInstanceKey } = (await post('/v2/process-instances', { processDefinitionId: 'rest-order', variables: { orderId: 'D-4' } })).json();
+    const { jobs } = (await polling).json();
+    expect(jobs.map((job: { processInstanceKey: string; worker: string }) => [job.processInstanceKey, job.worker])).toEqual([[processInstanceKey, 'poller']]);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
   it('answers a deployment the engine refuses with a 400 naming the file', async () => {
     const form = new FormData();
     form.append('resources', new Blob(['<not-bpmn']), 'broken.bpmn');
