@@ -188,6 +188,19 @@ if (recovery) {
   ]);
 }
 
+// What the CPU cost per unit would allow if the processes had the machine's cores to themselves:
+// an estimate from the measured CPU ms per job / instance (median of rounds), not a measurement.
+const estimates = {
+  throughputJobsPerSecond: throughput ? idleEstimate(throughput.rounds.map((r) => cpuMsPer(r.cpu, r.jobs))) : Number.NaN,
+  fulfillmentInstancesPerSecond: fulfillment ? idleEstimate(fulfillment.rounds.map((r) => cpuMsPer(r.cpu, r.finished))) : Number.NaN,
+};
+if (throughput || fulfillment) {
+  printTable(`estimate from CPU ms per unit, were the ${os.availableParallelism()} cores free of other work (not a measurement)`, ['part', 'estimate'], [
+    ['one-task throughput (jobs/s)', estimates.throughputJobsPerSecond],
+    ['fulfillment model (instances/s)', estimates.fulfillmentInstancesPerSecond],
+  ]);
+}
+
 const fulfillmentTarget = 4 * camundaBare;
 const targets: Target[] = [
   target('one-task throughput, median of rounds', tp.median, '>=', 1_000, 'jobs/s'),
@@ -233,6 +246,7 @@ const file = writeResult(quick ? 'engine-quick' : 'engine', {
   latency,
   recovery: recovery && { ...recovery, coldStart: cold, restartAfterKill: afterKill, restartAfterStop: afterStop },
   mainEngineRssMb: mainRss,
+  idleEstimates: estimates,
   errors,
   targets,
 });
@@ -248,6 +262,18 @@ function showCpu(cpu: Readonly<Record<string, number>>): string {
 /** CPU milliseconds each process spent per unit of work (a job, an instance): unlike a rate, it holds when other work shares the cores. */
 function cpuMsPer(cpu: CpuUse, units: number): Record<string, number> {
   return Object.fromEntries(Object.entries(cpu.seconds).map(([name, seconds]) => [name, units > 0 ? round((seconds * 1000) / units, 3) : Number.NaN]));
+}
+
+/**
+ * Units/s the processes could sustain on the machine's cores alone: each process is single-threaded
+ * (at most one core) and together they share every core; from the median CPU ms per unit of each.
+ */
+function idleEstimate(perRound: readonly Record<string, number>[]): number {
+  const names = Object.keys(perRound[0] ?? {});
+  const msPerUnit = names.map((name) => spread(perRound.map((r) => r[name] ?? Number.NaN)).median);
+  if (msPerUnit.length === 0 || msPerUnit.some((ms) => !Number.isFinite(ms) || ms <= 0)) return Number.NaN;
+  const total = msPerUnit.reduce((a, b) => a + b, 0);
+  return round(Math.min(...msPerUnit.map((ms) => 1000 / ms), (1000 * os.availableParallelism()) / total), 0);
 }
 
 function readCamundaBare(): number {
