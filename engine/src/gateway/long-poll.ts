@@ -50,7 +50,7 @@ export function activateJobs(engine: Engine, dispatch: JobDispatch, openCalls: O
             again = false;
             if (finished) return;
             const jobs = await engine.activateJobs(request);
-            if (jobs.length && (finished || call.cancelled)) {
+            if (finished || call.cancelled) {
               // activated for a caller that left meanwhile: give them back, retries unchanged
               await Promise.allSettled(jobs.map((job) => engine.returnJob(job.key)));
               return finish([]);

@@ -40,4 +40,24 @@ describe('gateway lifecycle', () => {
     expect(Date.now() - started).toBeLessThan(1_500);
     client.close();
   });
+
+  it('forgets a long poll its client cancelled: a later job does not wake it', async () => {
+    const fake = createFakeEngine();
+    const running = await startEngine({ grpcPort: 0, restPort: 0, host: '127.0.0.1', engine: fake });
+    const client = rawGateway(running.grpcAddress);
+    try {
+      const poll = streamCall(client, 'ActivateJobs', { type: 'cancel.poll', worker: 'w', timeout: '1000', maxJobsToActivate: 1, requestTimeout: '60000' });
+      poll.on('error', () => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(fake.calls.filter((call) => call === 'activateJobs')).toHaveLength(1);
+      poll.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      fake.addJob('cancel.poll');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(fake.calls.filter((call) => call === 'activateJobs')).toHaveLength(1);
+    } finally {
+      client.close();
+      await running.stop();
+    }
+  });
 });
