@@ -254,6 +254,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine 
         for (const waiter of list) waiter.reject(new EngineError('UNAVAILABLE', 'The engine is shutting down'));
       }
       await journal.flushed();
+      // the engine owns the journal it was given: start.ts hands it over and keeps no reference
+      await journal.close();
     },
   };
   // due work that came due while the engine was down
