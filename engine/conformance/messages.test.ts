@@ -4,9 +4,9 @@ import { docs } from './support/docs.ts';
 import { chain, endEvent, intermediateCatch, message, messageRef, model, receiveTask, serviceTask, startEvent } from './support/bpmn.ts';
 import { advanceClock, describeWithClock, resetClock } from './support/clock.ts';
 import { eventually, sleep } from './support/eventually.ts';
-import { elementReaches, instanceReaches, processInstances, rest, scopeVariables } from './support/rest.ts';
-import { closeClients } from './support/target.ts';
-import { complete, deploy, GrpcStatus, parse, publish, refusal, start, takeJob } from './support/workflow.ts';
+import { activeIncident, elementReaches, instanceReaches, processInstances, rest, scopeVariables } from './support/rest.ts';
+import { closeClients, grpc } from './support/target.ts';
+import { complete, deploy, GrpcStatus, parse, publish, refusal, setVariables, start, takeJob } from './support/workflow.ts';
 import { unique } from './support/names.ts';
 
 afterAll(closeClients);
@@ -154,5 +154,25 @@ describe(`REST: message correlation (${docs.restApi})`, () => {
     expect(published.body.messageKey).toMatch(/^\d+$/);
     const processInstanceKey = await start(processId, { orderId: 'rp-1' });
     await instanceReaches(processInstanceKey, 'COMPLETED');
+  });
+});
+
+describe(`Messages: a correlation key that is not a string or number (${docs.messages})`, () => {
+  test('→ EXTRACT_VALUE_ERROR incident; SetVariables + ResolveIncident opens the subscription', async () => {
+    const processId = unique('msg-bad-key');
+    const name = unique('BadKey');
+    await deploy(processId, waitsForMessage(processId, name));
+    const processInstanceKey = await start(processId, { orderId: ['not', 'a', 'key'] });
+    const incident = await activeIncident(processInstanceKey);
+    expect(incident.errorType).toBe('EXTRACT_VALUE_ERROR');
+    expect(incident.elementId).toBe('wait');
+    await setVariables(processInstanceKey, { orderId: 'fixed-1' }, false);
+    await grpc().resolveIncident({ incidentKey: String(incident.incidentKey) });
+    await elementReaches(processInstanceKey, 'wait', 'ACTIVE');
+    await eventually(
+      () => publish(name, 'fixed-1').then(() => processInstances({ processInstanceKey })),
+      (found) => found.items[0]?.state === 'COMPLETED',
+      { what: 'correlation after the fix' },
+    );
   });
 });

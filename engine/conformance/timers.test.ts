@@ -1,7 +1,7 @@
 // Timers on the engine clock (pinned with PUT /v2/clock): durations, dates, cycles, timer start
 // events, boundary timers; job deadlines and retry backoffs follow the same clock.
 import { docs } from './support/docs.ts';
-import { boundaryEvent, chain, endEvent, eventBasedGateway, intermediateCatch, message, messageRef, model, serviceTask, startEvent, timerCycle, timerDate, timerDuration } from './support/bpmn.ts';
+import { boundaryEvent, chain, endEvent, eventBasedGateway, eventStart, subProcess, intermediateCatch, message, messageRef, model, serviceTask, startEvent, timerCycle, timerDate, timerDuration } from './support/bpmn.ts';
 import { advanceClock, describeWithClock, resetClock } from './support/clock.ts';
 import { eventually, sleep } from './support/eventually.ts';
 import { elementInstances, elementReaches, instanceReaches, processInstances, rest } from './support/rest.ts';
@@ -90,6 +90,34 @@ describeWithClock(`Timer events: boundary timers (${docs.timerEvents})`, () => {
     await complete(job);
     await instanceReaches(processInstanceKey, 'COMPLETED');
   }, 120_000);
+});
+
+describeWithClock(`Event subprocesses with a timer start (${docs.eventSubprocesses})`, () => {
+  test('a non-interrupting timer event subprocess runs beside the process; an interrupting one ends it', async () => {
+    const processId = unique('evsub-timer');
+    const [type, remindType] = [unique('type'), unique('remind')];
+    await advanceClock(0);
+    const processInstanceKey = await deployAndStart(
+      processId,
+      model(processId, [
+        startEvent(),
+        serviceTask('task', type),
+        endEvent(),
+        ...chain('start', 'task', 'end'),
+        subProcess('remindLater', [eventStart('remindStart', timerDuration('PT10M'), false), serviceTask('remind', remindType), endEvent('reminded'), ...chain('remindStart', 'remind', 'reminded')], { triggeredByEvent: true }),
+        subProcess('giveUp', [eventStart('giveUpStart', timerDuration('PT1H'), true), endEvent('gaveUp'), ...chain('giveUpStart', 'gaveUp')], { triggeredByEvent: true }),
+      ]),
+    );
+    await takeJob(type, { jobTimeoutMs: minutes(240) });
+    await advanceClock(minutes(11));
+    await complete(await takeJob(remindType, { timeoutMs: 40_000, jobTimeoutMs: minutes(240) }));
+    await elementReaches(processInstanceKey, 'reminded', 'COMPLETED', 40_000);
+    expect((await processInstances({ processInstanceKey })).items[0]?.state).toBe('ACTIVE');
+    await advanceClock(minutes(50));
+    await instanceReaches(processInstanceKey, 'COMPLETED', 40_000);
+    await elementReaches(processInstanceKey, 'gaveUp', 'COMPLETED');
+    await elementReaches(processInstanceKey, 'task', 'TERMINATED');
+  }, 90_000);
 });
 
 describeWithClock(`Timer events: timer start events (${docs.timerEvents})`, () => {
