@@ -3,6 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../src/api.ts';
 import { Clock } from '../../src/clock.ts';
+import { memoryJournal } from '../../src/durability.ts';
+import type { Journal } from '../../src/durability.ts';
 import { createEngine } from '../../src/engine.ts';
 import { createRestServer } from '../../src/rest/server.ts';
 
@@ -174,6 +176,39 @@ describe('REST API over the real engine', () => {
     const { jobs } = (await polling).json();
     expect(jobs.map((job: { processInstanceKey: string; worker: string }) => [job.processInstanceKey, job.worker])).toEqual([[processInstanceKey, 'poller']]);
     expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it('answers the runtime’s backpressure with 503 and Retry-After, never a lost request', async () => {
+    // a disk that takes 50 ms per flush keeps commands in flight long enough to fill the queue
+    const base = memoryJournal();
+    const slowDisk: Journal = {
+      recover: () => base.recover(),
+      append: (entry) => base.append(entry),
+      flushed: () => new Promise((resolve) => setTimeout(resolve, 50)),
+      writeSnapshot: (state) => base.writeSnapshot(state),
+      get entriesSinceSnapshot() {
+        return base.entriesSinceSnapshot;
+      },
+      close: () => base.close(),
+    };
+    const small = await createEngine({ clock: new Clock({ pinnedAt: T0 }), journal: slowDisk, maxQueuedCommands: 2 });
+    const smallApp = await createRestServer({ engine: small });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, index) => smallApp.inject({ method: 'POST', url: '/v2/messages/publication', payload: { name: 'Flood', correlationKey: `k-${index}`, timeToLive: 60_000 } })),
+      );
+      const statuses = answers.map((answer) => answer.statusCode);
+      expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
+      const refused = answers.filter((answer) => answer.statusCode === 503);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const answer of refused) {
+        expect(answer.headers['retry-after']).toBe('1');
+        expect(answer.json().title).toBe('RESOURCE_EXHAUSTED');
+      }
+    } finally {
+      await smallApp.close();
+      await small.close();
+    }
   });
 
   it('answers a deployment the engine refuses with a 400 naming the file', async () => {
