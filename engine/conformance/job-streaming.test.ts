@@ -7,6 +7,7 @@ import { instanceReaches, scopeVariables } from './support/rest.ts';
 import { closeClients, grpc } from './support/target.ts';
 import { deploy, start } from './support/workflow.ts';
 import { unique } from './support/names.ts';
+import { gatewayMetadata, rawGateway } from './support/raw-gateway.ts';
 
 afterAll(closeClients);
 
@@ -64,6 +65,30 @@ describe(`Job streaming: jobs pushed to an open stream (${docs.jobWorkers})`, ()
       expect(new Set(all).size).toBe(all.length); // no job handed out twice
     } finally {
       for (const stream of streams) stream.close();
+    }
+  });
+});
+
+describe(`Job streaming: the stream is registered at once (${docs.grpcApi})`, () => {
+  test('StreamActivatedJobs sends its response headers as soon as the stream is registered, before any job', async () => {
+    const gateway = rawGateway();
+    try {
+      const call = gateway.StreamActivatedJobs({ type: unique('type'), worker: 'raw', timeout: 30_000, fetchVariable: [], tenantIds: ['<default>'] }, await gatewayMetadata());
+      const began = Date.now();
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no response headers within 5 s')), 5_000);
+        call.once('metadata', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        call.once('error', (error: Error) => {
+          if (!/CANCELLED/.test(error.message)) reject(error);
+        });
+      });
+      expect(Date.now() - began).toBeLessThan(5_000);
+      call.cancel();
+    } finally {
+      gateway.close();
     }
   });
 });
