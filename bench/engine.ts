@@ -1,4 +1,4 @@
-// `npm run bench:engine [-- --quick] [-- --only throughput,latency,fulfillment,recovery] [--keep]`
+// `npm run bench:engine [-- --quick] [--only throughput,latency,fulfillment,recovery] [--profile] [--keep]`
 // The project's engine (engine/src/cli.ts as a child process, file journal on) measured with bare
 // @camunda8/sdk workers against the targets of issue 11: one-task throughput, the fulfillment model
 // against Camunda 8.6's bare figure here, push latency, start / restart time and memory with
@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { reportProfile } from './support/cpu-profile.ts';
 import { say } from './support/progress.ts';
 import { printTable, target, writeResult, type Target } from './support/report.ts';
 import { fmt, round } from './support/stats.ts';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string', default: PARTS.join(',') },
     keep: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
     'round-s': { type: 'string' },
     rounds: { type: 'string' },
     'in-flight': { type: 'string', default: '256' },
@@ -74,6 +76,7 @@ let throughput: ThroughputResult | undefined;
 let fulfillment: FulfillmentResult | undefined;
 let recovery: RecoveryResult | undefined;
 const mainRss: Record<string, number> = {};
+let engineProfile: ReturnType<typeof reportProfile>;
 
 const attempt = async <T>(part: Part, run: () => Promise<T>): Promise<T | undefined> => {
   say(`\n— ${part}`);
@@ -97,7 +100,9 @@ if (wants('recovery')) recovery = await attempt('recovery', () => measureRecover
 
 /** Parts 1–3 on one engine (fresh data folder): latency first, on a quiet engine. */
 async function onMainEngine(): Promise<void> {
-  const engine = await spawnEngine({ dataDir: mkdtempSync(path.join(workDir, 'main-')), logFile: path.join(workDir, 'main.log') });
+  // --profile: a V8 CPU profile of the engine over parts 1–3, written when it exits
+  const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`, '--cpu-prof-name=engine.cpuprofile'] : [];
+  const engine = await spawnEngine({ dataDir: mkdtempSync(path.join(workDir, 'main-')), logFile: path.join(workDir, 'main.log'), nodeArgs });
   say(`engine up in ${engine.startMs.toFixed(0)} ms (pid ${engine.pid}, ${engine.grpcAddress}, ${engine.restAddress}); RSS ${engine.rssMb().toFixed(0)} MB`);
   mainRss.started = round(engine.rssMb(), 1);
   const zeebe = sdkClient(engine.grpcAddress);
@@ -129,6 +134,7 @@ async function onMainEngine(): Promise<void> {
     await zeebe.close().catch(() => undefined);
     await engine.stop();
   }
+  if (values.profile) engineProfile = reportProfile(`engine CPU over ${mainParts.join(', ')} (start-up and warm-ups included)`, path.join(workDir, 'engine.cpuprofile'), 25);
 }
 
 // ---- figures
@@ -247,6 +253,7 @@ const file = writeResult(quick ? 'engine-quick' : 'engine', {
   recovery: recovery && { ...recovery, coldStart: cold, restartAfterKill: afterKill, restartAfterStop: afterStop },
   mainEngineRssMb: mainRss,
   idleEstimates: estimates,
+  engineCpuProfile: engineProfile,
   errors,
   targets,
 });

@@ -37,6 +37,8 @@ export interface EngineSpawnOptions {
   /** keep the ports of a previous run (a restart), so clients reconnect to the same address */
   readonly ports?: { readonly grpc: number; readonly rest: number };
   readonly readyTimeoutMs?: number;
+  /** Node flags before the entry point (e.g. --cpu-prof) */
+  readonly nodeArgs?: readonly string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -57,7 +59,7 @@ export async function spawnEngine(options: EngineSpawnOptions): Promise<EnginePr
   const restPort = options.ports?.rest ?? (await freePort());
   const out = openSync(options.logFile, 'a');
   const started = performance.now();
-  const child = spawn(nodeBin, [cli], {
+  const child = spawn(nodeBin, [...(options.nodeArgs ?? []), cli], {
     cwd: root,
     env: { ...process.env, ENGINE_GRPC_PORT: String(grpcPort), ENGINE_REST_PORT: String(restPort), ENGINE_DATA_DIR: options.dataDir },
     stdio: ['ignore', out, out],
