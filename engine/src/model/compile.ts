@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { BpmnModdle } from 'bpmn-moddle';
+import { syntaxError } from '../feel/syntax.ts';
 import type { ElementKind, ElementModel, EventDefinition, FlowModel, Mapping, MultiInstance, ProcessModel } from './types.ts';
 
 const require = createRequire(import.meta.url);
@@ -356,8 +357,33 @@ function receiveTaskEvent(node: Node, refuse: (id: string | undefined, reason: s
   return { kind: 'message', messageName: messageName ?? '', correlationKey: str(subscription?.correlationKey) };
 }
 
+/** every FEEL attribute of an element must parse */
+function validateExpressions(element: ElementModel, refuse: (id: string | undefined, reason: string) => void): void {
+  const check = (text: string | undefined, alwaysFeel = false) => {
+    if (text === undefined) return;
+    const trimmed = text.trimStart();
+    if (!trimmed.startsWith('=') && !alwaysFeel) return;
+    const problem = syntaxError(trimmed.startsWith('=') ? trimmed.slice(1) : trimmed);
+    if (problem) refuse(element.id, problem);
+  };
+  for (const mapping of [...element.inputs, ...element.outputs]) check(mapping.source, true);
+  const { event } = element;
+  if (event.kind === 'timer') check(event.timer.expression);
+  if (event.kind === 'message') check(event.correlationKey);
+  if (element.multiInstance) {
+    check(element.multiInstance.inputCollection);
+    check(element.multiInstance.outputElement);
+    if (element.multiInstance.completionCondition) check(element.multiInstance.completionCondition, true);
+  }
+  check(element.job?.type);
+  check(element.job?.retries);
+  check(element.script?.expression);
+  check(element.calledElement?.processId);
+}
+
 function validateElement(element: ElementModel, elements: Record<string, ElementModel>, flows: Record<string, FlowModel>, refuse: (id: string | undefined, reason: string) => void): void {
   const { kind, event, id } = element;
+  validateExpressions(element, refuse);
   const needsCorrelationKey = event.kind === 'message' && !(kind === 'startEvent' && element.parentId === undefined);
   if (needsCorrelationKey && event.kind === 'message' && !event.correlationKey) refuse(id, 'Must have a correlation key (zeebe:subscription correlationKey)');
   if (kind === 'boundaryEvent') {
@@ -389,6 +415,11 @@ function validateElement(element: ElementModel, elements: Record<string, Element
       if (!ok) refuse(id, 'Event-based gateway must be followed by intermediate message or timer catch events');
     }
     if (element.outgoing.length < 2) refuse(id, 'Event-based gateway must have at least 2 outgoing sequence flows');
+  }
+  for (const flowId of element.outgoing) {
+    const condition = flows[flowId]?.condition;
+    const problem = condition ? syntaxError(condition.trimStart().startsWith('=') ? condition.trimStart().slice(1) : condition) : undefined;
+    if (problem) refuse(flowId, problem);
   }
   if (kind === 'exclusiveGateway' && element.outgoing.length > 1) {
     for (const flowId of element.outgoing) {

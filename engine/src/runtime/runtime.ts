@@ -444,11 +444,18 @@ export class Runtime {
       if (!head) continue;
       if (path.length === 0) results.set(head, result.value);
       else {
-        const target = structuredClone((context(head) ?? {}) as Record<string, unknown>);
+        const isContext = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+        const current = context(head) ?? {};
+        if (!isContext(current)) throw new IncidentRaised('IO_MAPPING_ERROR', `Expected the variable '${head}' to be a context to set '${mapping.target}', but it is '${typeName(current)}'`);
+        const target = structuredClone(current);
         let cursor: Record<string, unknown> = target;
         for (const [index, part] of path.entries()) {
           if (index === path.length - 1) cursor[part] = result.value;
-          else cursor = (cursor[part] ??= {}) as Record<string, unknown>;
+          else {
+            const next = (cursor[part] ??= {});
+            if (!isContext(next)) throw new IncidentRaised('IO_MAPPING_ERROR', `Expected '${part}' of '${mapping.target}' to be a context, but it is '${typeName(next)}'`);
+            cursor = next;
+          }
         }
         results.set(head, target);
       }
@@ -945,7 +952,9 @@ export class Runtime {
   #activatedJob(jobKey: string, verb: string): Job {
     const job = this.state.jobs.get(jobKey);
     if (job && job.record.state === 'ACTIVATED') return job;
-    if (job && (job.record.state === 'FAILED' || job.record.state === 'ERROR_THROWN')) {
+    // a job whose error was caught, or whose element instance ended, is gone
+    const live = job !== undefined && this.state.elementInstances.has(job.record.elementInstanceKey);
+    if (job && live && (job.record.state === 'FAILED' || job.record.state === 'ERROR_THROWN')) {
       throw new EngineError('FAILED_PRECONDITION', `Expected to ${verb} job with key '${jobKey}', but it is in state '${job.record.state}'`);
     }
     throw new EngineError('NOT_FOUND', `Expected to ${verb} job with key '${jobKey}', but no such job was found`);

@@ -32,6 +32,13 @@ describe('deployment', () => {
     await engine.close();
   });
 
+  it('an expression that does not parse is refused, naming the element', async () => {
+    const engine = await pinnedEngine();
+    const resource = bpmnResource('badexpr', chain('badexpr', [serviceTask('task', 'work', '<zeebe:ioMapping><zeebe:input source="=a +" target="b" /></zeebe:ioMapping>')]));
+    await expect(engine.deploy([resource])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining("- Element: task\n    - ERROR: failed to parse expression 'a +'") });
+    await engine.close();
+  });
+
   it('a form without an id is refused', async () => {
     const engine = await pinnedEngine();
     await expect(engine.deploy([{ name: 'x.form', content: Buffer.from('{"components":[]}') }])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });

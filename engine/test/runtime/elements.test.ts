@@ -89,11 +89,16 @@ describe('tasks and events', () => {
   it('a failing output mapping raises IO_MAPPING_ERROR', async () => {
     const engine = await pinnedEngine();
     await engine.deploy([proc('iofail', `<bpmn:startEvent id="start" />${flow('f0', 'start', 't')}
-      ${serviceTask('t', 't', '<zeebe:ioMapping><zeebe:output source="=1 +" target="out" /></zeebe:ioMapping>')}
+      ${serviceTask('t', 't', '<zeebe:ioMapping><zeebe:output source="=1" target="n.deep" /></zeebe:ioMapping>')}
       ${flow('f1', 't', 'end')}<bpmn:endEvent id="end" />`)]);
-    await engine.createProcessInstance({ bpmnProcessId: 'iofail' });
+    const { processInstanceKey } = await engine.createProcessInstance({ bpmnProcessId: 'iofail', variables: { n: 5 } });
     await work(engine, 't');
-    expect([...engine.queries.incidents()][0]).toMatchObject({ errorType: 'IO_MAPPING_ERROR', elementId: 't' });
+    const [incident] = [...engine.queries.incidents()];
+    expect(incident).toMatchObject({ errorType: 'IO_MAPPING_ERROR', elementId: 't' });
+    await engine.setVariables(processInstanceKey, { n: {} }, false);
+    await engine.resolveIncident(incident!.incidentKey);
+    expect(variablesOf(engine, processInstanceKey).n).toEqual({ deep: 1 });
+    expect(stateOf(engine, processInstanceKey)).toBe('COMPLETED');
     await engine.close();
   });
 
