@@ -99,8 +99,10 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     }
   }
 
-  // the SDK gzips every request; grpc-js servers accept compressed messages as they come
-  const server = new grpc.Server({ 'grpc.keepalive_permit_without_calls': 1, 'grpc.http2.min_ping_interval_without_data_ms': 5_000 });
+  // the SDK gzips every request; grpc-js servers accept compressed messages as they come.
+  // Keepalive pings find a job stream whose client vanished without closing its connection (its
+  // pushes would otherwise wait out their job timeout); clients may ping every 5 s (the farm: 30 s).
+  const server = new grpc.Server({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000, 'grpc.http2.min_ping_interval_without_data_ms': 5_000 });
   server.addService(service, handlers);
 
   let closing: Promise<void> | undefined;
