@@ -152,4 +152,21 @@ describe('the gateway through the SDK, on the real engine', () => {
     await expect(zeebe.createProcessInstance({ bpmnProcessId: 'gw-delete', variables: {} })).rejects.toMatchObject({ code: 5 });
     await expect(zeebe.deleteResource({ resourceKey: processDefinitionKey })).rejects.toMatchObject({ code: 5 });
   });
+
+  it("serves the SDK's long-polling worker (createWorker)", async () => {
+    await deploy('gw-worker', 'gw.worker');
+    const worker = zeebe.createWorker({
+      taskType: 'gw.worker',
+      longPoll: 5_000,
+      pollInterval: 100,
+      taskHandler: async (job) => job.complete({ polled: true }),
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300)); // its first long poll is waiting
+      const result = await zeebe.createProcessInstanceWithResult({ bpmnProcessId: 'gw-worker', variables: {}, requestTimeout: 10_000 });
+      expect(result.variables).toMatchObject({ polled: true });
+    } finally {
+      await worker.close();
+    }
+  });
 });
