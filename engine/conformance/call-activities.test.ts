@@ -37,8 +37,7 @@ describe(`Call activities (${docs.callActivities})`, () => {
     await throwError(await takeJob(type), 'CHILD_FAILED');
     await instanceReaches(parentKey, 'COMPLETED');
     await elementReaches(parentKey, 'failed', 'COMPLETED');
-    const child = await processInstances({ processDefinitionId: childId });
-    expect(child.items[0]?.state).toBe('TERMINATED');
+    await eventually(() => processInstances({ processDefinitionId: childId }), (found) => found.items[0]?.state === 'TERMINATED', { what: 'the child terminated' });
   });
 
   test('a called process that is not deployed → CALLED_ELEMENT_ERROR incident; deploying it and resolving goes on', async () => {
