@@ -43,6 +43,24 @@ describe(`Messages: correlation by name and correlation key (${docs.messages})`,
   });
 });
 
+describe(`Messages: cardinality, once per process and once to each process (${docs.messages})`, () => {
+  test('one message correlates to one waiting instance of a process, and to a waiting instance of another process too', async () => {
+    const [processA, processB] = [unique('msg-card-a'), unique('msg-card-b')];
+    const name = unique('Once');
+    await deploy(processA, waitsForMessage(processA, name));
+    await deploy(processB, waitsForMessage(processB, name));
+    const waitingA = [await start(processA, { orderId: 'same' }), await start(processA, { orderId: 'same' })];
+    const waitingB = await start(processB, { orderId: 'same' });
+    for (const key of [...waitingA, waitingB]) await elementReaches(key, 'wait', 'ACTIVE');
+    await publish(name, 'same');
+    await instanceReaches(waitingB, 'COMPLETED');
+    const stateOfA = () => processInstances({ processDefinitionId: processA });
+    await eventually(stateOfA, (found) => found.items.filter((item) => item.state === 'COMPLETED').length === 1, { what: 'one instance of A completed' });
+    await sleep(1_000);
+    expect((await stateOfA()).items.map((item) => item.state).sort()).toEqual(['ACTIVE', 'COMPLETED']);
+  });
+});
+
 describe(`Messages: buffering (${docs.messages})`, () => {
   test('a message published before its subscription opens is buffered for its TTL and correlates when the instance arrives', async () => {
     const processId = unique('msg-buffered');
