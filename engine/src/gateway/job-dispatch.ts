@@ -1,7 +1,7 @@
 // Where a job that just became activatable goes. The runtime only announces it (onJobsAvailable);
 // the gateway decides: one open stream of the job's type and tenant gets it (round-robin between
 // them), activated for that stream by a command of its own (activateForStream) so the choice is
-// journaled and replays. A job no stream matches wakes the long polls waiting for its type; jobs
+// journaled and replays. A job no ready stream matches wakes the long polls waiting for its type; jobs
 // activatable before a stream opened are left to those polls (the SDK's workers backfill by polling).
 import { isEngineError, type ActivatedJob, type Engine, type StreamTarget } from '../api.ts';
 
@@ -17,6 +17,8 @@ export interface JobStreamEntry {
   readonly target: StreamTarget;
   /** writes the job to the client; false when the stream is gone (the job then goes back) */
   push(job: ActivatedJob): boolean;
+  /** false while the client is not reading what was pushed already: it gets no more for now */
+  ready(): boolean;
 }
 
 /** One waiting ActivateJobs call. */
@@ -53,7 +55,7 @@ export function createJobDispatch(options: JobDispatchOptions): JobDispatch {
   const turnByType = new Map<string, number>();
 
   const pickStream = (job: AvailableJob): JobStreamEntry | undefined => {
-    const matching = [...streams].filter((entry) => entry.type === job.type && servesTenant(entry.target.tenantIds, job.tenantId));
+    const matching = [...streams].filter((entry) => entry.type === job.type && servesTenant(entry.target.tenantIds, job.tenantId) && entry.ready());
     if (matching.length === 0) return undefined;
     const turn = turnByType.get(job.type) ?? 0;
     turnByType.set(job.type, turn + 1);

@@ -9,6 +9,9 @@ import { toStreamTarget, type ActivateJobsWire } from './jobs.ts';
 import type { OpenCalls } from './open-calls.ts';
 import { toWireJob } from './wire.ts';
 
+/** pushed jobs a client may leave unread before its stream is passed over (it is stuck, not slow) */
+export const MAX_UNREAD_PUSHES = 256;
+
 export function streamActivatedJobs(dispatch: JobDispatch, openCalls: OpenCalls) {
   return (call: grpc.ServerWritableStream<ActivateJobsWire, unknown>): Promise<void> => {
     const { type, target } = toStreamTarget(call.request);
@@ -17,6 +20,7 @@ export function streamActivatedJobs(dispatch: JobDispatch, openCalls: OpenCalls)
       const unregister = dispatch.openStream({
         type,
         target,
+        ready: () => !gone() && call.writableLength < MAX_UNREAD_PUSHES,
         push(job: ActivatedJob) {
           if (gone()) return false;
           try {

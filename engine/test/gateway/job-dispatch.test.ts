@@ -7,9 +7,10 @@ import { createFakeEngine } from './fake-engine.ts';
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
 const target: StreamTarget = { worker: 'w', timeout: 1000, fetchVariable: [] };
 
-function stream(type: string, pushed: string[], works = true, tenantIds?: string[]): JobStreamEntry {
+function stream(type: string, pushed: string[], works = true, tenantIds?: string[], ready = () => true): JobStreamEntry {
   return {
     type,
+    ready,
     target: { ...target, tenantIds },
     push: (job: ActivatedJob) => {
       if (works) pushed.push(job.key);
@@ -86,6 +87,29 @@ describe('job dispatch', () => {
     const jobKey = engine.addJob('t');
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(pushed).toEqual([jobKey]);
+    dispatch.close();
+  });
+
+  it('passes over a stream whose client is not reading; with none ready the job wakes polls', async () => {
+    const engine = createFakeEngine();
+    const dispatch = createJobDispatch({ engine });
+    const stuck: string[] = [];
+    const reading: string[] = [];
+    const wakes: string[] = [];
+    dispatch.openStream(stream('t', stuck, true, undefined, () => false));
+    dispatch.openStream(stream('t', reading));
+    const first = engine.addJob('t');
+    const second = engine.addJob('t');
+    await settle();
+    expect(stuck).toEqual([]);
+    expect(reading).toEqual([first, second]);
+
+    dispatch.waitForJobs({ type: 'u', tenantIds: [], wake: () => wakes.push('u') });
+    dispatch.openStream(stream('u', stuck, true, undefined, () => false));
+    engine.addJob('u');
+    await settle();
+    expect(stuck).toEqual([]);
+    expect(wakes).toEqual(['u']);
     dispatch.close();
   });
 });
