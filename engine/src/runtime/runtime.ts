@@ -738,7 +738,8 @@ export class Runtime {
   // -------------------------------------------------------------------------------------------
   // Gateways, scripts, call activities
 
-  #chooseFlow(ei: ElementInstance, element: ElementModel): string {
+  #chooseFlow(ei: ElementInstance, element: ElementModel): string | undefined {
+    if (element.outgoing.length === 0) return undefined;
     if (element.outgoing.length === 1 && !this.#definitionOf(ei).model.flows[element.outgoing[0]!]?.condition) return element.outgoing[0]!;
     const model = this.#definitionOf(ei).model;
     const context = this.#lookup(ei);
