@@ -2,7 +2,7 @@
 // attached to; non-interrupting ones run beside it.
 import { docs } from './support/docs.ts';
 import { boundaryEvent, chain, endEvent, eventStart, flow, message, messageRef, model, serviceTask, startEvent, subProcess } from './support/bpmn.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, expectEventually } from './support/eventually.ts';
 import { elementInstances, elementReaches, instanceReaches, scopeVariables } from './support/rest.ts';
 import { closeClients } from './support/target.ts';
 import { complete, deploy, GrpcStatus, publish, refusal, start, takeJob } from './support/workflow.ts';
@@ -106,7 +106,7 @@ describe(`Event subprocesses: interrupting vs non-interrupting (${docs.eventSubp
     await complete(job);
     await instanceReaches(processInstanceKey, 'COMPLETED');
     await elementReaches(processInstanceKey, 'end', 'COMPLETED');
-    expect((await scopeVariables(processInstanceKey))['note']).toBe(2);
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables['note']).toBe(2));
   });
 
   test('an event subprocess inside an embedded subprocess interrupts only that subprocess', async () => {

@@ -2,7 +2,7 @@
 // parent, a missing called process as CALLED_ELEMENT_ERROR.
 import { docs } from './support/docs.ts';
 import { boundaryEvent, callActivity, chain, endEvent, error, errorRef, flow, model, serviceTask, startEvent } from './support/bpmn.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, expectEventually } from './support/eventually.ts';
 import { activeIncident, elementReaches, instanceReaches, processInstances, scopeVariables } from './support/rest.ts';
 import { closeClients, grpc } from './support/target.ts';
 import { complete, deploy, parse, start, takeJob, throwError } from './support/workflow.ts';
@@ -23,7 +23,7 @@ describe(`Call activities (${docs.callActivities})`, () => {
     expect(String(child.items[0]?.parentProcessInstanceKey)).toBe(parentKey);
     await complete(job, { fromChild: 'hello' });
     await instanceReaches(parentKey, 'COMPLETED');
-    expect(await scopeVariables(parentKey)).toMatchObject({ orderId: 'c-1', fromChild: 'hello' });
+    await expectEventually(() => scopeVariables(parentKey), (variables) => expect(variables).toMatchObject({ orderId: 'c-1', fromChild: 'hello' }));
   });
 
   test('an error thrown in the child is caught by an error boundary on the call activity', async () => {

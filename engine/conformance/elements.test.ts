@@ -1,6 +1,7 @@
 // The remaining BPMN elements: script tasks (FEEL), manual and undefined tasks, none throw events,
 // terminate end events, signals.
 import { docs } from './support/docs.ts';
+import { expectEventually } from './support/eventually.ts';
 import { chain, element, endEvent, intermediateThrow, model, parallelGateway, scriptTask, serviceTask, startEvent, subProcess, terminate } from './support/bpmn.ts';
 import { elementReaches, instanceReaches, scopeVariables } from './support/rest.ts';
 import { closeClients, grpc } from './support/target.ts';
@@ -24,7 +25,7 @@ describe(`Script tasks: a FEEL expression into a result variable (${docs.scriptT
       { orderId: 'o-9', lines: [{ price: 2.5, quantity: 2 }, { price: 10, quantity: 1 }] },
     );
     await instanceReaches(processInstanceKey, 'COMPLETED');
-    expect(await scopeVariables(processInstanceKey)).toMatchObject({ total: 15, label: 'order o-9: 15' });
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables).toMatchObject({ total: 15, label: 'order o-9: 15' }));
   });
 });
 

@@ -2,7 +2,7 @@
 // were activatable before it opened are served by the SDK's backfill poll.
 import { docs } from './support/docs.ts';
 import { chain, endEvent, model, serviceTask, startEvent } from './support/bpmn.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, expectEventually } from './support/eventually.ts';
 import { instanceReaches, scopeVariables } from './support/rest.ts';
 import { closeClients, grpc } from './support/target.ts';
 import { deploy, start } from './support/workflow.ts';
@@ -34,7 +34,7 @@ describe(`Job streaming: jobs pushed to an open stream (${docs.jobWorkers})`, ()
       const after = await Promise.all([1, 2, 3].map((n) => start(processId, { n })));
       for (const processInstanceKey of [before, ...after]) await instanceReaches(processInstanceKey, 'COMPLETED');
       expect(new Set(seen).size).toBe(4);
-      expect(await scopeVariables(after[0]!)).toMatchObject({ streamed: true });
+      await expectEventually(() => scopeVariables(after[0]!), (variables) => expect(variables).toMatchObject({ streamed: true }));
     } finally {
       stream.close();
     }

@@ -1,7 +1,7 @@
 // Job workers: activation, timeouts, failures, backoff and the incidents of exhausted retries.
 import { docs } from './support/docs.ts';
 import { chain, endEvent, model, serviceTask, startEvent } from './support/bpmn.ts';
-import { eventually, sleep } from './support/eventually.ts';
+import { eventually, expectEventually, sleep } from './support/eventually.ts';
 import { activeIncident, incidents, instanceReaches, scopeVariables } from './support/rest.ts';
 import { closeClients, grpc } from './support/target.ts';
 import { complete, deploy, deployAndStart, start, GrpcStatus, jobsNow, parse, refusal, takeJob } from './support/workflow.ts';
@@ -95,7 +95,7 @@ describe(`Job workers: timeout re-activation (${docs.jobWorkers})`, () => {
     const stale = await refusal(complete(first, { by: 'first' }));
     expect(stale.code).toBe(GrpcStatus.NOT_FOUND);
     await instanceReaches(processInstanceKey, 'COMPLETED');
-    expect(await scopeVariables(processInstanceKey)).toMatchObject({ by: 'second' });
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables).toMatchObject({ by: 'second' }));
   }, 90_000);
 
   test('UpdateJobTimeout extends an activated job\'s deadline', async () => {
@@ -122,8 +122,8 @@ describe(`Job workers: fail, backoff, re-activation (${docs.jobWorkers})`, () =>
     expect(again.key).toBe(job.key);
     expect(again.retries).toBe(2);
     expect(parse(again)).toMatchObject({ attempt: 1 }); // visible from the task's scope…
-    expect(await scopeVariables(processInstanceKey)).not.toHaveProperty('attempt'); // …but not at process scope
-    expect(await scopeVariables(processInstanceKey, String(again.elementInstanceKey))).toMatchObject({ attempt: 1 });
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables).not.toHaveProperty('attempt')); // …but not at process scope
+    await expectEventually(() => scopeVariables(processInstanceKey, String(again.elementInstanceKey)), (variables) => expect(variables).toMatchObject({ attempt: 1 }));
     await complete(again);
     await instanceReaches(processInstanceKey, 'COMPLETED');
   }, 90_000);

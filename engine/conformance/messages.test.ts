@@ -3,7 +3,7 @@
 import { docs } from './support/docs.ts';
 import { chain, endEvent, intermediateCatch, message, messageRef, model, receiveTask, serviceTask, startEvent } from './support/bpmn.ts';
 import { advanceClock, describeWithClock, resetClock } from './support/clock.ts';
-import { eventually, sleep } from './support/eventually.ts';
+import { eventually, expectEventually, sleep } from './support/eventually.ts';
 import { activeIncident, elementReaches, instanceReaches, processInstances, rest, scopeVariables } from './support/rest.ts';
 import { closeClients, grpc } from './support/target.ts';
 import { complete, deploy, GrpcStatus, parse, publish, refusal, setVariables, start, takeJob } from './support/workflow.ts';
@@ -27,7 +27,7 @@ describe(`Messages: correlation by name and correlation key (${docs.messages})`,
     await elementReaches(mine, 'wait', 'ACTIVE');
     await publish(name, 'order-1', { variables: { amount: 42 } });
     await instanceReaches(mine, 'COMPLETED');
-    expect(await scopeVariables(mine)).toMatchObject({ amount: 42 });
+    await expectEventually(() => scopeVariables(mine), (variables) => expect(variables).toMatchObject({ amount: 42 }));
     const otherInstance = await processInstances({ processInstanceKey: other });
     expect(otherInstance.items[0]?.state).toBe('ACTIVE');
   });
@@ -69,7 +69,7 @@ describe(`Messages: buffering (${docs.messages})`, () => {
     await publish(name, 'early-1', { timeToLive: 60_000, variables: { early: true } });
     const processInstanceKey = await start(processId, { orderId: 'early-1' });
     await instanceReaches(processInstanceKey, 'COMPLETED');
-    expect(await scopeVariables(processInstanceKey)).toMatchObject({ early: true });
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables).toMatchObject({ early: true }));
   });
 
   test('a message with TTL 0 is not buffered', async () => {
@@ -112,7 +112,7 @@ describeWithClock(`Messages: TTL expiry on the engine clock (${docs.messages})`,
     );
     const processInstanceKey = await start(processId, { orderId: 'exp-1' });
     await instanceReaches(processInstanceKey, 'COMPLETED');
-    expect(await scopeVariables(processInstanceKey)).toMatchObject({ which: 'second' });
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables).toMatchObject({ which: 'second' }));
   }, 120_000);
 });
 

@@ -2,7 +2,7 @@
 // by index, an empty collection, completionCondition, sequential order.
 import { docs } from './support/docs.ts';
 import { chain, endEvent, model, serviceTask, startEvent } from './support/bpmn.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, expectEventually } from './support/eventually.ts';
 import { activeIncident, elementInstances, instanceReaches, scopeVariables } from './support/rest.ts';
 import { closeClients } from './support/target.ts';
 import { complete, deployAndStart, GrpcStatus, jobsNow, parse, refusal, takeJob, takeJobs } from './support/workflow.ts';
@@ -28,10 +28,14 @@ describe(`Multi-instance: parallel, outputs by index (${docs.multiInstance})`, (
     expect(jobs.map((job) => parse(job)['loopCounter']).sort()).toEqual([1, 2, 3]);
     for (const job of [...jobs].reverse()) await complete(job, { result: `done-${String(parse(job)['item'])}` });
     await instanceReaches(processInstanceKey, 'COMPLETED');
-    const variables = await scopeVariables(processInstanceKey);
-    expect(variables['results']).toEqual(['done-a', 'done-b', 'done-c']);
-    expect(variables).not.toHaveProperty('result'); // the output element stays in the inner instances
-    expect(variables).not.toHaveProperty('item');
+    await expectEventually(
+      () => scopeVariables(processInstanceKey),
+      (variables) => {
+        expect(variables['results']).toEqual(['done-a', 'done-b', 'done-c']);
+        expect(variables).not.toHaveProperty('result'); // the output element stays in the inner instances
+        expect(variables).not.toHaveProperty('item');
+      },
+    );
   });
 
   test('an empty input collection completes the activity at once with an empty output collection', async () => {
@@ -39,7 +43,7 @@ describe(`Multi-instance: parallel, outputs by index (${docs.multiInstance})`, (
     const type = unique('type');
     const processInstanceKey = await deployAndStart(processId, collecting(processId, type), { items: [] });
     await instanceReaches(processInstanceKey, 'COMPLETED');
-    expect((await scopeVariables(processInstanceKey))['results']).toEqual([]);
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables['results']).toEqual([]));
     expect(await jobsNow(type)).toEqual([]);
   });
 
@@ -85,6 +89,6 @@ describe(`Multi-instance: sequential (${docs.multiInstance})`, () => {
     }
     expect(seen).toEqual([10, 20, 30]);
     await instanceReaches(processInstanceKey, 'COMPLETED');
-    expect((await scopeVariables(processInstanceKey))['results']).toEqual([11, 21, 31]);
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables['results']).toEqual([11, 21, 31]));
   });
 });

@@ -2,7 +2,7 @@
 // completion; FORM_NOT_FOUND when the form is missing.
 import { docs } from './support/docs.ts';
 import { chain, endEvent, form, model, startEvent, userTask } from './support/bpmn.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, expectEventually } from './support/eventually.ts';
 import { activeIncident, instanceReaches, rest, scopeVariables, userTasks } from './support/rest.ts';
 import { closeClients, grpc } from './support/target.ts';
 import { deploy, start } from './support/workflow.ts';
@@ -43,7 +43,7 @@ describe(`User tasks with a linked form (${docs.userTasks})`, () => {
 
     expect((await rest('POST', `/user-tasks/${task.userTaskKey}/completion`, { variables: { approved: true } })).status).toBe(204);
     await instanceReaches(processInstanceKey, 'COMPLETED');
-    expect(await scopeVariables(processInstanceKey)).toMatchObject({ approved: true, orderId: 'u-1' });
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables).toMatchObject({ approved: true, orderId: 'u-1' }));
     await eventually(() => userTasks({ userTaskKey: task.userTaskKey }), (result) => result.items[0]?.state === 'COMPLETED', { what: 'the task completed' });
 
     const again = await rest<{ status: number }>('POST', `/user-tasks/${task.userTaskKey}/completion`, {});

@@ -1,6 +1,7 @@
 // Variables: scopes, propagation to the nearest scope that holds a variable, input/output
 // mappings, local variables, SetVariables.
 import { docs } from './support/docs.ts';
+import { expectEventually } from './support/eventually.ts';
 import { chain, endEvent, model, serviceTask, startEvent, subProcess } from './support/bpmn.ts';
 import { elementReaches, instanceReaches, scopeVariables } from './support/rest.ts';
 import { closeClients, grpc } from './support/target.ts';
@@ -28,11 +29,11 @@ describe(`Variables: propagation to the nearest scope (${docs.variables})`, () =
     const sub = await elementReaches(processInstanceKey, 'sub', 'ACTIVE');
     await complete(job, { counter: 5, status: 'done', fresh: true });
     const hold = await takeJob(holdType); // the subprocess is still active here
-    expect(await scopeVariables(processInstanceKey, String(sub.elementInstanceKey))).toEqual({ counter: 5 });
-    expect(await scopeVariables(processInstanceKey)).toEqual({ counter: 100, status: 'done', fresh: true }); // counter stayed in the subprocess
+    await expectEventually(() => scopeVariables(processInstanceKey, String(sub.elementInstanceKey)), (variables) => expect(variables).toEqual({ counter: 5 }));
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables).toEqual({ counter: 100, status: 'done', fresh: true })); // counter stayed in the subprocess
     await complete(hold);
     await instanceReaches(processInstanceKey, 'COMPLETED');
-    expect(await scopeVariables(processInstanceKey)).toEqual({ counter: 100, status: 'done', fresh: true }); // subprocess locals end with it
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables).toEqual({ counter: 100, status: 'done', fresh: true })); // subprocess locals end with it
   });
 });
 
@@ -54,8 +55,7 @@ describe(`Variables: input and output mappings (${docs.variableMappings})`, () =
     expect(parse(job)).toMatchObject({ orderId: 'o-7', absent: null, order: { id: 'o-7', lines: 2 } });
     await complete(job, { result: 21, scratch: 'x' });
     await instanceReaches(processInstanceKey, 'COMPLETED');
-    const variables = await scopeVariables(processInstanceKey);
-    expect(variables).toEqual({ order: { id: 'o-7', lines: 2 }, doubled: 42, summary: { result: 21 } });
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables).toEqual({ order: { id: 'o-7', lines: 2 }, doubled: 42, summary: { result: 21 } }));
   });
 });
 
@@ -68,11 +68,11 @@ describe(`Variables: local variables and SetVariables (${docs.variables})`, () =
     const taskScope = String(job.elementInstanceKey);
     await setVariables(taskScope, { onlyHere: 'yes' }, true);
     await setVariables(taskScope, { shared: 2, created: 'up' }, false);
-    expect(await scopeVariables(processInstanceKey, taskScope)).toEqual({ onlyHere: 'yes' });
-    expect(await scopeVariables(processInstanceKey)).toEqual({ shared: 2, created: 'up' });
+    await expectEventually(() => scopeVariables(processInstanceKey, taskScope), (variables) => expect(variables).toEqual({ onlyHere: 'yes' }));
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables).toEqual({ shared: 2, created: 'up' }));
     await complete(job);
     await instanceReaches(processInstanceKey, 'COMPLETED');
-    expect(await scopeVariables(processInstanceKey)).not.toHaveProperty('onlyHere'); // locals end with their element
+    await expectEventually(() => scopeVariables(processInstanceKey), (variables) => expect(variables).not.toHaveProperty('onlyHere')); // locals end with their element
   });
 
   test('SetVariables on an element instance that does not exist gets NOT_FOUND', async () => {

@@ -21,3 +21,20 @@ export async function eventually<T>(read: () => Promise<T>, accept: (value: T) =
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `assertion` on fresh reads until it passes, then returns; past the timeout it throws the
+ * assertion's own error (so the test shows jest's diff). For REST reads that lag on a real cluster.
+ */
+export async function expectEventually<T>(read: () => Promise<T>, assertion: (value: T) => void, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
+    try {
+      assertion(await read());
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await sleep(pause);
+  }
+}
