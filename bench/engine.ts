@@ -52,6 +52,8 @@ const rounds = Number(values.rounds ?? 3);
 const roundS = Number(values['round-s'] ?? (quick ? 3 : 20));
 const params = {
   quick,
+  /** a profiled engine runs slower: its figures are for where the time goes, not for the targets */
+  profile: values.profile,
   parts: [...only],
   throughput: { warmupS: quick ? 2 : 5, rounds, roundS, inFlight: Number(values['in-flight']), lanes: Number(values.lanes) },
   latency: { samples: Number(values['latency-samples'] ?? (quick ? 200 : 2_000)), warmup: quick ? 50 : 200, gapMs: 2 },
