@@ -14,7 +14,7 @@ import { compileBpmn } from './model/compile.ts';
 import { compileForm } from './model/form.ts';
 import type { Command, CompiledResource } from './runtime/commands.ts';
 import { createQueries } from './runtime/queries.ts';
-import { Runtime } from './runtime/runtime.ts';
+import { DEFAULT_HISTORY_LIMIT, Runtime } from './runtime/runtime.ts';
 
 export interface EngineOptions {
   clock?: Clock;
@@ -38,7 +38,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine 
   const journal = options.journal ?? memoryJournal();
   const maxQueued = options.maxQueuedCommands ?? 10_000;
   const snapshotEvery = options.snapshotEvery ?? 50_000;
-  const historyLimit = options.historyLimit ?? 10_000;
+  const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
 
   const recovered = await journal.recover();
   const snapshot = recovered.snapshot as Snapshot | undefined;

@@ -26,6 +26,8 @@ class IncidentRaised extends Error {
 }
 
 const DEFAULT_TENANT = '<default>';
+/** finished root and child instances kept for the read side (a finished fulfillment order holds ~15 KB) */
+export const DEFAULT_HISTORY_LIMIT = 2_000;
 const indexKey = (...parts: string[]): string => parts.join('\0');
 
 export function emptyState(): RuntimeState {
@@ -65,7 +67,7 @@ export class Runtime {
 
   constructor(options: { state?: RuntimeState; historyLimit?: number } = {}) {
     this.state = options.state ?? emptyState();
-    this.historyLimit = options.historyLimit ?? 10_000;
+    this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.#keys = new KeyGenerator(this.state.keyCounter);
   }
 
@@ -104,8 +106,15 @@ export class Runtime {
       if (error instanceof EngineError) this.#keys = new KeyGenerator(keyCounter);
       throw error;
     }
-    this.#runAgenda();
-    this.#fireDue();
+    try {
+      this.#runAgenda();
+      this.#fireDue();
+    } catch (error) {
+      // an engine bug: leave no half-run steps behind for the next command
+      this.#agenda = [];
+      this.#deferredTriggers = [];
+      throw error;
+    }
     this.state.keyCounter = this.#keys.counter;
     return result;
   }
