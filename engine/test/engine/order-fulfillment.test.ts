@@ -152,4 +152,35 @@ describe('order-fulfillment on the engine', () => {
     expect(stateOf(engine, key)).toBe('COMPLETED');
     expect(variablesOf(engine, key)).toMatchObject({ falloutReason: 'CONFLICT', evidenceId: 'e9' });
   });
+
+  it('a refused submission goes to fallout: accepted submissions deactivated, every reservation released', async () => {
+    const key = await startOrder(engine, 'o-8', ['i1', 'i2']);
+    await work(engine, 'crm.validate-customer-account.v1', {});
+    await work(engine, 'inventory.reserve-resource.v1', { reservationId: 'r1' });
+    await work(engine, 'inventory.reserve-resource.v1', { reservationId: 'r2' });
+    const accepted = await activateOne(engine, 'provisioning.activate-service.v1');
+    await engine.completeJob(accepted.key, { provisioningTaskId: 'pt-ok', providerRequestId: 'pr-ok' });
+    const refused = await activateOne(engine, 'provisioning.activate-service.v1');
+    await engine.throwError({ jobKey: refused.key, errorCode: 'PROVISIONING_REJECTED', errorMessage: 'no', variables: { falloutReason: 'REFUSED', evidenceId: 'e' } });
+    const deactivations = await engine.activateJobs({ type: 'provisioning.deactivate-service.v1', worker: 'w', timeout: 1000, maxJobsToActivate: 10, fetchVariable: ['provisioningTaskId'] });
+    expect(deactivations.map((job) => JSON.parse(job.variables))).toEqual([{ provisioningTaskId: 'pt-ok' }]);
+    const releases = await engine.activateJobs({ type: 'inventory.release-resource.v1', worker: 'w', timeout: 1000, maxJobsToActivate: 10, fetchVariable: ['reservationId'] });
+    expect(releases.map((job) => JSON.parse(job.variables).reservationId).sort()).toEqual(['r1', 'r2']);
+    for (const job of [...deactivations, ...releases]) await engine.completeJob(job.key, {});
+    const mark = await activateOne(engine, 'order.record-status.v1');
+    expect(JSON.parse(mark.customHeaders)).toEqual({ orderStatus: 'FALLOUT' });
+    await engine.completeJob(mark.key, {});
+    expect(stateOf(engine, key)).toBe('COMPLETED');
+  });
+
+  it('a provisioning result published before its receive task exists waits in the buffer', async () => {
+    const key = await startOrder(engine, 'o-9', ['i1']);
+    await work(engine, 'crm.validate-customer-account.v1', {});
+    await work(engine, 'inventory.reserve-resource.v1', { reservationId: 'r1' });
+    const submit = await activateOne(engine, 'provisioning.activate-service.v1');
+    await engine.publishMessage({ name: 'ProvisioningCompleted', correlationKey: 'pt-early', timeToLive: 60_000, variables: { provisioningStatus: 'SUCCEEDED', serviceInstanceId: 's' } });
+    await engine.completeJob(submit.key, { provisioningTaskId: 'pt-early', providerRequestId: 'pr' });
+    await work(engine, 'billing.activate-subscription.v1', {});
+    expect(variablesOf(engine, key).provisioningResults).toEqual([{ orderItemId: 'i1', provisioningStatus: 'SUCCEEDED', serviceInstanceId: 's', provisioningFailureReason: null }]);
+  });
 });
