@@ -2,8 +2,9 @@
 // headers go out as soon as it is registered (the farm's stream waits for them before it trusts
 // the stream); jobs are written as the dispatch activates them for it. The call ends when the
 // client cancels or the gateway closes.
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import type { ActivatedJob } from '../api.ts';
+import { identityEncodingHeaders } from './encoding.ts';
 import type { JobDispatch } from './job-dispatch.ts';
 import { toStreamTarget, type ActivateJobsWire } from './jobs.ts';
 import type { OpenCalls } from './open-calls.ts';
@@ -44,7 +45,7 @@ export function streamActivatedJobs(dispatch: JobDispatch, openCalls: OpenCalls)
       call.on('cancelled', end);
       call.on('close', end);
       call.on('error', end);
-      call.sendMetadata(new grpc.Metadata());
+      call.sendMetadata(identityEncodingHeaders());
     });
   };
 }

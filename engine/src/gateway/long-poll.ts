@@ -4,6 +4,7 @@
 // The call answers with the first jobs it gets, then ends, as Zeebe's gateway does.
 import type * as grpc from '@grpc/grpc-js';
 import type { ActivatedJob, Engine } from '../api.ts';
+import { identityEncodingHeaders } from './encoding.ts';
 import type { JobDispatch } from './job-dispatch.ts';
 import { toActivateRequest, type ActivateJobsWire } from './jobs.ts';
 import type { OpenCalls } from './open-calls.ts';
@@ -16,6 +17,7 @@ export function activateJobs(engine: Engine, dispatch: JobDispatch, openCalls: O
     const request = toActivateRequest(call.request);
     const requestTimeout = parseNumber('requestTimeout', call.request.requestTimeout);
     const waitMs = requestTimeout === 0 ? DEFAULT_LONG_POLL_MS : requestTimeout;
+    call.sendMetadata(identityEncodingHeaders());
 
     return new Promise<void>((resolve, reject) => {
       let finished = false;

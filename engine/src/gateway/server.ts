@@ -10,6 +10,7 @@ import { completeJob, failJob, throwError, updateJobRetries, updateJobTimeout } 
 import { activateJobs } from './long-poll.ts';
 import { broadcastSignal, publishMessage } from './messages.ts';
 import { cancelProcessInstance, createProcessInstance, createProcessInstanceWithResult, resolveIncident, setVariables } from './instances.ts';
+import { identityEncodingHeaders } from './encoding.ts';
 import { createOpenCalls } from './open-calls.ts';
 import { gatewayService } from './proto.ts';
 import { GatewayStatusError, toServiceError } from './status.ts';
@@ -51,6 +52,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   };
 
   const unary = (handler: Handler): grpc.handleUnaryCall<unknown, object> => (call, callback) => {
+    call.sendMetadata(identityEncodingHeaders());
     checkCaller(call.metadata)
       .then(() => handler(call.request as never))
       .then(

@@ -1,5 +1,6 @@
 // Calls that outlive a request: create-with-result past its requestTimeout, and the long-lived
 // calls (job streams, long polls) a closing gateway ends so clients reconnect elsewhere.
+import http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { startEngine } from '../../src/start.ts';
 import { createFakeEngine } from './fake-engine.ts';
@@ -57,6 +58,26 @@ describe('gateway lifecycle', () => {
       expect(fake.calls.filter((call) => call === 'activateJobs')).toHaveLength(1);
     } finally {
       client.close();
+      await running.stop();
+    }
+  });
+
+  it('asks clients to send uncompressed messages (grpc-accept-encoding: identity) and still reads gzip', async () => {
+    const running = await startEngine({ grpcPort: 0, restPort: 0, host: '127.0.0.1', engine: createFakeEngine() });
+    const session = http2.connect(`http://127.0.0.1:${running.grpcPort}`);
+    try {
+      const request = session.request({ ':method': 'POST', ':path': '/gateway_protocol.Gateway/Topology', 'content-type': 'application/grpc', te: 'trailers' });
+      const headers = new Promise<http2.IncomingHttpHeaders>((resolve) => request.once('response', resolve));
+      request.end(Buffer.from([0, 0, 0, 0, 0])); // one uncompressed, empty TopologyRequest
+      expect((await headers)['grpc-accept-encoding']).toBe('identity');
+      request.resume();
+      await new Promise((resolve) => request.once('close', resolve));
+      // a client that compresses (the SDK's first call on each channel) is still understood
+      const gzipClient = rawGateway(running.grpcAddress, { 'grpc.default_compression_algorithm': 2 });
+      await expect(unaryCall(gzipClient, 'PublishMessage', { name: 'gzipped', correlationKey: 'k', variables: JSON.stringify({ pad: 'x'.repeat(2_000) }) })).resolves.toMatchObject({ tenantId: '<default>' });
+      gzipClient.close();
+    } finally {
+      session.close();
       await running.stop();
     }
   });

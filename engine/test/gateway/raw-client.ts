@@ -7,12 +7,12 @@ import * as protoLoader from '@grpc/proto-loader';
 
 export type RawGateway = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
 
-export function rawGateway(address: string): RawGateway {
+export function rawGateway(address: string, channelOptions: grpc.ChannelOptions = {}): RawGateway {
   const require = createRequire(import.meta.url);
   const sdkDir = path.dirname(require.resolve('@camunda8/sdk/package.json'));
   const definition = protoLoader.loadSync(path.join(sdkDir, 'dist', 'proto', 'zeebe.proto'), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-  const proto = grpc.loadPackageDefinition(definition) as unknown as { gateway_protocol: { Gateway: new (address: string, creds: grpc.ChannelCredentials) => RawGateway } };
-  return new proto.gateway_protocol.Gateway(address.replace(/^grpc:\/\//, ''), grpc.credentials.createInsecure());
+  const proto = grpc.loadPackageDefinition(definition) as unknown as { gateway_protocol: { Gateway: new (address: string, creds: grpc.ChannelCredentials, options: grpc.ChannelOptions) => RawGateway } };
+  return new proto.gateway_protocol.Gateway(address.replace(/^grpc:\/\//, ''), grpc.credentials.createInsecure(), channelOptions);
 }
 
 export function unaryCall<T = Record<string, unknown>>(client: RawGateway, method: string, request: object, metadata = new grpc.Metadata()): Promise<T> {
