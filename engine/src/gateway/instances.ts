@@ -59,7 +59,8 @@ export function createProcessInstanceWithResult(engine: Engine) {
       );
     });
     try {
-      const variables = await Promise.race([engine.awaitCompletion(created.processInstanceKey, nonBlankList(request.fetchVariables), timeoutMs), deadline]);
+      // the engine's own wait runs longer: its UNAVAILABLE would make the SDK retry (a second instance)
+      const variables = await Promise.race([engine.awaitCompletion(created.processInstanceKey, nonBlankList(request.fetchVariables), timeoutMs + 1_000), deadline]);
       return { ...created, variables: JSON.stringify(variables) };
     } finally {
       clearTimeout(timer);

@@ -169,4 +169,11 @@ describe('the gateway through the SDK, on the real engine', () => {
       await worker.close();
     }
   });
+
+  it('answers a create-with-result that does not complete in its requestTimeout with DEADLINE_EXCEEDED', async () => {
+    await deploy('gw-slow', 'gw.nobody');
+    const started = Date.now();
+    await expect(zeebe.createProcessInstanceWithResult({ bpmnProcessId: 'gw-slow', variables: {}, requestTimeout: 500 })).rejects.toMatchObject({ code: 4 });
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
 });
