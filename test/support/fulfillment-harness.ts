@@ -82,7 +82,8 @@ export class FulfillmentHarness {
 
   static async start(opts: HarnessOptions = {}): Promise<FulfillmentHarness> {
     const suffix = `t${randomUUID().slice(0, 8)}`;
-    const base = loadConfig();
+    // the environment's engine and credentials, unless the test names its own (e.g. an engine with OAuth on)
+    const base = loadConfig({ ...process.env, ...opts.env });
     // quiet unless asked (LOG_LEVEL=debug npm run test:jest -- …): tests provoke failures on purpose
     const log = opts.log ?? createLogger(`harness-${suffix}`, process.env.LOG_LEVEL === undefined ? 'silent' : base.LOG_LEVEL);
     const closers: (() => Promise<unknown>)[] = [];

@@ -51,6 +51,7 @@ export class ProcessTest {
   private readonly rest: OrchestrationClient;
   /** Where this test pinned the engine clock (undefined: the engine runs on system time). */
   private pinnedAt: number | undefined;
+  private clockProbe: Promise<void> | undefined;
 
   constructor(config: Config = loadConfig()) {
     this.config = config;
@@ -220,12 +221,13 @@ export class ProcessTest {
 
   /**
    * Moves the engine's clock forward, so timers fire without the test sleeping: the clock is pinned
-   * at (where it stands) + ms and stays there until the next move or resetClock (close() resets it).
-   * Moves add up, and the clock never goes back while pinned: a pinned clock stands still, so work
-   * due later than the pinned time (a job's retry backoff, its timeout) waits for the next move.
+   * at (where the engine's clock stands) + ms and stays there until the next move or resetClock
+   * (close() resets it). The clock never goes back: a pinned clock stands still, so work due later
+   * than the pinned time (a job's retry backoff, its timeout) waits for the next move.
    */
   async advanceClock(ms: number): Promise<void> {
-    const target = Math.max(this.pinnedAt ?? 0, Date.now()) + ms;
+    // the engine's own reading, not this machine's: someone else may have pinned it ahead already
+    const target = Math.max(this.pinnedAt ?? 0, await this.engineNow(), Date.now()) + ms;
     try {
       await this.rest.pinClock({ timestamp: target });
     } catch (err) {
@@ -234,12 +236,44 @@ export class ProcessTest {
     this.pinnedAt = target;
   }
 
+  /**
+   * The engine clock's reading (REST API v2 has no clock query): the start date the engine gives a
+   * new instance of a one-step probe process, deployed once.
+   */
+  async engineNow(): Promise<number> {
+    this.clockProbe ??= this.zeebe
+      .deployResources([{ name: `${CLOCK_PROBE}.bpmn`, process: Buffer.from(CLOCK_PROBE_XML) }])
+      .then(() => undefined)
+      .catch((err: unknown) => {
+        this.clockProbe = undefined;
+        throw err;
+      });
+    await this.clockProbe;
+    const key = await this.start(CLOCK_PROBE);
+    const probe = await eventually('the clock probe instance', () => this.search.processInstance(key), { timeoutMs: 10_000, intervalMs: 50 });
+    const at = Date.parse(probe.startDate ?? '');
+    if (Number.isNaN(at)) throw new ProcessTestError(`the clock probe ${key} has no start date`);
+    return at;
+  }
+
   /** The engine back on system time (timers due between then and now fire as their time comes). */
   async resetClock(): Promise<void> {
     await this.rest.resetClock();
     this.pinnedAt = undefined;
   }
 }
+
+const CLOCK_PROBE = 'process-test-clock-probe';
+/** A none start and a none end: its instances complete at once, their start date is the engine's now. */
+const CLOCK_PROBE_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Definitions_ClockProbe" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="${CLOCK_PROBE}" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_Probe"><bpmn:outgoing>Flow_Probe</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="Flow_Probe" sourceRef="StartEvent_Probe" targetRef="EndEvent_Probe" />
+    <bpmn:endEvent id="EndEvent_Probe"><bpmn:incoming>Flow_Probe</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+`;
 
 /** An isolated copy of a model, as deployed: every name the engine routes by carries the suffix. */
 export interface IsolatedModel {

@@ -1,6 +1,7 @@
 // Paths that depend on time or on a later message: the provisioning status poll (when no callback
 // arrives), the SLA breach (by moving the engine's clock, not by sleeping), and a customer's
 // cancellation while the order waits.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { sampleOrder } from '../../src/demo/sample-orders.ts';
 
@@ -59,6 +60,9 @@ describe('a lost provisioning callback', () => {
     const orderId = await h.submitOrder(sampleOrder());
     const pik = await h.processInstanceOf(orderId);
     await h.pt.awaitActive(pik, AWAIT);
+    // the simulated provider finishes 300 ms after the submission: the poll must come after that
+    // (the engine's own search answers at once, so the wait is no longer hidden in its lag)
+    await sleep(1_000);
     await h.pt.advanceClock(5 * 60_000 + 1_000); // PROVISIONING_POLL_CYCLE = R/PT5M
     await h.awaitOrderStatus(orderId, 'COMPLETED');
     const passed = await h.pt.awaitPassed(pik, ['EndEvent_OrderCompleted']);
