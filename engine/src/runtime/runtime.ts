@@ -1150,15 +1150,18 @@ export class Runtime {
     if (!incident || incident.record.state !== 'ACTIVE') {
       throw new EngineError('NOT_FOUND', `Expected to resolve incident with key '${incidentKey}', but no such incident was found`);
     }
+    // a job incident resolves into an activatable job: its retries must be given back first
+    const incidentJob = incident.retry === 'job' && incident.record.jobKey ? this.state.jobs.get(incident.record.jobKey) : undefined;
+    if (incidentJob && incidentJob.record.retries <= 0) {
+      throw new EngineError('FAILED_PRECONDITION', `Expected to resolve incident with key '${incidentKey}', but job with key '${incidentJob.record.jobKey}' has no retries left; update the job's retries first`);
+    }
     this.#resolveIncidentRecord(incidentKey);
     const ei = this.state.elementInstances.get(incident.record.elementInstanceKey);
     if (!ei) return undefined;
     const job = incident.record.jobKey ? this.state.jobs.get(incident.record.jobKey) : undefined;
     switch (incident.retry) {
       case 'job':
-        if (!job) return undefined;
-        if (job.record.retries > 0) this.#makeActivatable(job);
-        else this.#raiseIncident(ei, 'JOB_NO_RETRIES', job.record.errorMessage || 'No more retries left.', 'job', job.record.jobKey);
+        if (job) this.#makeActivatable(job);
         return undefined;
       case 'job-error':
         if (job) {

@@ -80,13 +80,24 @@ describe('jobs', () => {
     await engine.close();
   });
 
-  it('resolving a job incident without retries raises a new incident', async () => {
+  it('resolving a job incident before its retries are given back is FAILED_PRECONDITION', async () => {
     const { engine } = await started();
     const job = await activateOne(engine, 'work');
     await engine.failJob({ jobKey: job.key, retries: 0, errorMessage: 'no more', retryBackOff: 0 });
     const [incident] = [...engine.queries.incidents()];
-    await engine.resolveIncident(incident!.incidentKey);
+    await expect(engine.resolveIncident(incident!.incidentKey)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
     expect([...engine.queries.incidents()].filter((record) => record.state === 'ACTIVE')).toHaveLength(1);
+    await engine.close();
+  });
+
+  it('resolving an UNHANDLED_ERROR_EVENT incident makes the job activatable again', async () => {
+    const { engine } = await started();
+    const job = await activateOne(engine, 'work');
+    await engine.throwError({ jobKey: job.key, errorCode: 'NOPE', errorMessage: 'bad' });
+    await expect(engine.completeJob(job.key, {})).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+    const [incident] = [...engine.queries.incidents()];
+    await engine.resolveIncident(incident!.incidentKey);
+    expect((await activateOne(engine, 'work')).key).toBe(job.key);
     await engine.close();
   });
 
