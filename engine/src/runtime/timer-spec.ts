@@ -14,15 +14,43 @@ export function addDuration(from: number, text: string): number | undefined {
   const [, negative, years, months, weeks, days, hours, minutes, seconds] = match;
   const sign = negative ? -1 : 1;
   const date = new Date(from);
-  if (years || months) date.setUTCMonth(date.getUTCMonth() + sign * (Number(years ?? 0) * 12 + Number(months ?? 0)));
+  if (years || months) {
+    // calendar months clamp to the target month's last day (Jan 31 + P1M = Feb 28), as java.time does
+    const day = date.getUTCDate();
+    date.setUTCDate(1);
+    date.setUTCMonth(date.getUTCMonth() + sign * (Number(years ?? 0) * 12 + Number(months ?? 0)));
+    const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+    date.setUTCDate(Math.min(day, lastDay));
+  }
   const ms =
     Number(weeks ?? 0) * 604_800_000 + Number(days ?? 0) * 86_400_000 + Number(hours ?? 0) * 3_600_000 + Number(minutes ?? 0) * 60_000 + Number(seconds ?? 0) * 1000;
   return date.getTime() + sign * Math.round(ms);
 }
 
+/** ms the zone's wall clock is ahead of UTC at that instant */
+function zoneOffset(epochMs: number, zone: string): number | undefined {
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(epochMs));
+    const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value ?? 0);
+    const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+    return wall - Math.floor(epochMs / 1000) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+/** ISO date-time, also FEEL's zoned forms `…@Europe/Berlin` and `…[Europe/Berlin]` */
 export function parseDate(text: string): number | undefined {
-  const trimmed = text.trim().replace(/\[[^\]]+\]$/, '');
-  const ms = Date.parse(trimmed);
+  const trimmed = text.trim();
+  const zoned = /^(.+?)(?:@|\[)([A-Za-z_]+\/[A-Za-z_/+-]+|UTC)\]?$/.exec(trimmed);
+  if (zoned && !/(Z|[+-]\d\d:?\d\d)$/.test(zoned[1]!)) {
+    const asUtc = Date.parse(`${zoned[1]}Z`);
+    if (Number.isNaN(asUtc)) return undefined;
+    const first = zoneOffset(asUtc, zoned[2]!);
+    if (first === undefined) return undefined;
+    return asUtc - (zoneOffset(asUtc - first, zoned[2]!) ?? first);
+  }
+  const ms = Date.parse(zoned ? zoned[1]! : trimmed);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
