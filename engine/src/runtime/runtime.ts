@@ -1189,7 +1189,8 @@ export class Runtime {
       const model = this.#definitionOf(current).model;
       const element = this.#element(current);
       const isContainer = current.kind === 'process' || ((element?.kind === 'subProcess' || element?.kind === 'eventSubProcess') && current.kind !== 'body');
-      if (isContainer) {
+      // a scope an interrupting event subprocess already took over starts no other one
+      if (isContainer && !current.interrupted) {
         const espIds = current.kind === 'process' ? model.eventSubProcessIds : element!.eventSubProcessIds;
         const startOf = (espId: string) => model.elements[model.elements[espId]?.startEventId ?? ''];
         const candidates = espIds.filter((espId) => startOf(espId)?.event.kind === 'error');

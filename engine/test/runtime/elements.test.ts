@@ -303,3 +303,20 @@ describe('call activity', () => {
     await engine.close();
   });
 });
+
+describe('event subprocesses and errors', () => {
+  it('an error inside an interrupting event subprocess is not swallowed: it is caught further out or raises an incident', async () => {
+    const engine = await pinnedEngine();
+    await engine.deploy([proc('esperr', `<bpmn:startEvent id="start" />${flow('f0', 'start', 't')}${serviceTask('t', 't')}${flow('f1', 't', 'end')}<bpmn:endEvent id="end" />
+      <bpmn:subProcess id="esp" triggeredByEvent="true"><bpmn:startEvent id="es"><bpmn:errorEventDefinition id="ed" /></bpmn:startEvent>
+        ${flow('g0', 'es', 'h')}${serviceTask('h', 'handle')}${flow('g1', 'h', 'ee')}<bpmn:endEvent id="ee" /></bpmn:subProcess>`)]);
+    const { processInstanceKey } = await engine.createProcessInstance({ bpmnProcessId: 'esperr' });
+    const job = await activateOne(engine, 't');
+    await engine.throwError({ jobKey: job.key, errorCode: 'FIRST', errorMessage: '' });
+    const handler = await activateOne(engine, 'handle');
+    await engine.throwError({ jobKey: handler.key, errorCode: 'SECOND', errorMessage: '' });
+    expect([...engine.queries.incidents()].map((incident) => incident.errorType)).toEqual(['UNHANDLED_ERROR_EVENT']);
+    expect(stateOf(engine, processInstanceKey)).toBe('ACTIVE');
+    await engine.close();
+  });
+});
