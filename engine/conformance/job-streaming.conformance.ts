@@ -1,8 +1,9 @@
 // StreamActivatedJobs through the SDK's streamJobs: new jobs are pushed to an open stream; jobs that
 // were activatable before it opened are served by the SDK's backfill poll.
+import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { docs } from './support/docs.ts';
 import { chain, endEvent, model, serviceTask, startEvent } from './support/bpmn.ts';
-import { eventually, expectEventually } from './support/eventually.ts';
+import { eventually, expectEventually, sleep } from './support/eventually.ts';
 import { instanceReaches, scopeVariables } from './support/rest.ts';
 import { closeClients, grpc } from './support/target.ts';
 import { deploy, start } from './support/workflow.ts';
@@ -10,6 +11,12 @@ import { unique } from './support/names.ts';
 import { gatewayMetadata, rawGateway } from './support/raw-gateway.ts';
 
 afterAll(closeClients);
+
+// No tenantIds: the SDK's backfill poll turns any given list into [its own tenantId], undefined
+// without multi-tenancy, and then asks for a tenant nobody has. The cast only drops the field the
+// SDK's type requires but its worker does not need.
+type StreamRequest = Parameters<ZeebeGrpcClient['streamJobs']>[0];
+const streamJobs = (request: Omit<StreamRequest, 'tenantIds'>) => grpc().streamJobs(request as StreamRequest);
 
 const oneTask = (processId: string, type: string) => model(processId, [startEvent(), serviceTask('task', type), endEvent(), ...chain('start', 'task', 'end')]);
 
@@ -20,17 +27,20 @@ describe(`Job streaming: jobs pushed to an open stream (${docs.jobWorkers})`, ()
     await deploy(processId, oneTask(processId, type));
     const before = await start(processId, { n: 0 });
     const seen: string[] = [];
-    const stream = await grpc().streamJobs({
+    const stream = await streamJobs({
       type,
       worker: 'stream-worker',
       timeout: 30_000,
-      tenantIds: ['<default>'],
       taskHandler: (job) => {
         seen.push(job.key);
         return job.complete({ streamed: true });
       },
     });
     try {
+      // the SDK resolves streamJobs after its backfill poll, not when the gateway has registered the
+      // stream (which it does not show): give the registration a moment (the raw test below checks
+      // the exact contract, headers first)
+      await sleep(500);
       const after = await Promise.all([1, 2, 3].map((n) => start(processId, { n })));
       for (const processInstanceKey of [before, ...after]) await instanceReaches(processInstanceKey, 'COMPLETED');
       expect(new Set(seen).size).toBe(4);
@@ -46,17 +56,17 @@ describe(`Job streaming: jobs pushed to an open stream (${docs.jobWorkers})`, ()
     await deploy(processId, oneTask(processId, type));
     const byStream: Record<string, string[]> = { a: [], b: [] };
     const open = (name: 'a' | 'b') =>
-      grpc().streamJobs({
+      streamJobs({
         type,
         worker: `stream-${name}`,
         timeout: 30_000,
-        tenantIds: ['<default>'],
         taskHandler: (job) => {
           byStream[name]!.push(job.key);
           return job.complete();
         },
       });
     const streams = await Promise.all([open('a'), open('b')]);
+    await sleep(500); // as above: registration is not visible through the SDK
     try {
       const keys = await Promise.all(Array.from({ length: 10 }, () => start(processId)));
       for (const processInstanceKey of keys) await instanceReaches(processInstanceKey, 'COMPLETED');
@@ -86,6 +96,29 @@ describe(`Job streaming: the stream is registered at once (${docs.grpcApi})`, ()
         });
       });
       expect(Date.now() - began).toBeLessThan(5_000);
+      call.cancel();
+    } finally {
+      gateway.close();
+    }
+  });
+
+  test('a job created as soon as the stream\'s response headers arrived is pushed on that stream', async () => {
+    const processId = unique('stream-raw');
+    const type = unique('type');
+    await deploy(processId, oneTask(processId, type));
+    const gateway = rawGateway();
+    try {
+      const call = gateway.StreamActivatedJobs({ type, worker: 'raw', timeout: 30_000, fetchVariable: [], tenantIds: [] }, await gatewayMetadata());
+      const pushed = new Promise<{ key: string }>((resolve, reject) => {
+        call.once('data', (job: { key: string }) => resolve(job));
+        call.once('error', (error: Error) => reject(error));
+      });
+      await new Promise<void>((resolve) => call.once('metadata', () => resolve()));
+      const processInstanceKey = await start(processId);
+      const job = await Promise.race([pushed, sleep(5_000).then(() => undefined)]);
+      expect(job).toBeDefined();
+      await grpc().completeJob({ jobKey: job!.key, variables: {} });
+      await instanceReaches(processInstanceKey, 'COMPLETED');
       call.cancel();
     } finally {
       gateway.close();
