@@ -8,51 +8,23 @@ import type {
 } from '../api.ts';
 import { KeyGenerator } from '../keys.ts';
 import { evaluateAttribute, evaluateWith, expressionText } from '../feel/evaluate.ts';
+import { pickErrorCatch } from './error-catch.ts';
+import { IncidentRaised, typeName } from './incident-raised.ts';
+import { applyMappings } from './mappings.ts';
+import { mergeVariables, setLocal, variableLookup, visibleVariables } from './variables.ts';
 import type { VariableLookup } from '../feel/evaluate.ts';
 import type { ElementModel, Mapping, ProcessModel } from '../model/types.ts';
 import type { Command, CompiledResource, RuntimeEffect } from './commands.ts';
-import { emptyDueQueue, peekDue, popDue, pushDue } from './due-queue.ts';
+import { peekDue, popDue, pushDue } from './due-queue.ts';
+import { emptyState } from './state.ts';
 import type { Definition, ElementInstance, Instance, Job, Mutable, RuntimeState, Subscription, Timer, TriggerTarget, Variable } from './state.ts';
 import { scheduleTimer } from './timer-spec.ts';
 import { decodeState, encodeState } from './codec.ts';
-
-/** Raised inside a step: the step stops and leaves an incident (caught in `guarded`). */
-class IncidentRaised extends Error {
-  readonly errorType: IncidentErrorType;
-  constructor(errorType: IncidentErrorType, message: string) {
-    super(message);
-    this.errorType = errorType;
-  }
-}
 
 const DEFAULT_TENANT = '<default>';
 /** finished root and child instances kept for the read side (a finished fulfillment order holds ~15 KB) */
 export const DEFAULT_HISTORY_LIMIT = 2_000;
 const indexKey = (...parts: string[]): string => parts.join('\0');
-
-export function emptyState(): RuntimeState {
-  return {
-    keyCounter: 0,
-    definitions: new Map(),
-    versions: new Map(),
-    forms: new Map(),
-    formVersions: new Map(),
-    instances: new Map(),
-    elementInstances: new Map(),
-    jobs: new Map(),
-    activatable: new Map(),
-    incidents: new Map(),
-    userTasks: new Map(),
-    subscriptions: new Map(),
-    subscriptionIndex: new Map(),
-    timers: new Map(),
-    messages: new Map(),
-    messageIndex: new Map(),
-    startLocks: new Set(),
-    due: emptyDueQueue(),
-    finished: [],
-  };
-}
 
 type AgendaItem = { readonly op: 'activate' | 'complete'; readonly key: string };
 
@@ -382,59 +354,22 @@ export class Runtime {
   // Variables
 
   #setLocal(scope: ElementInstance, name: string, value: unknown): void {
-    scope.vars ??= new Map();
-    const existing = scope.vars.get(name);
-    if (existing) existing.value = value;
-    else scope.vars.set(name, { key: this.#keys.next(), value });
+    setLocal(scope, name, value, this.#nextKey);
   }
 
-  /** nearest scope (from `start` outward) that holds the variable, else the process scope */
   #merge(start: ElementInstance, variables: JsonObject | Map<string, unknown>): void {
-    const entries = variables instanceof Map ? variables.entries() : Object.entries(variables);
-    for (const [name, value] of entries) {
-      let scope: ElementInstance | undefined = start;
-      let holder: ElementInstance | undefined;
-      let root: ElementInstance = start;
-      while (scope) {
-        if (scope.vars?.has(name)) {
-          holder = scope;
-          break;
-        }
-        root = scope;
-        scope = scope.parentKey ? this.state.elementInstances.get(scope.parentKey) : undefined;
-      }
-      this.#setLocal(holder ?? root, name, value);
-    }
+    mergeVariables(this.state.elementInstances, start, variables, this.#nextKey);
   }
 
-  /** every variable visible from the element instance, inner shadowing outer */
   #context(ei: ElementInstance): Record<string, unknown> {
-    const chain: ElementInstance[] = [];
-    let scope: ElementInstance | undefined = ei;
-    while (scope) {
-      chain.push(scope);
-      scope = scope.parentKey ? this.state.elementInstances.get(scope.parentKey) : undefined;
-    }
-    const context: Record<string, unknown> = {};
-    for (let index = chain.length - 1; index >= 0; index -= 1) {
-      const vars = chain[index]!.vars;
-      if (vars) for (const [name, variable] of vars) context[name] = variable.value;
-    }
-    return context;
+    return visibleVariables(this.state.elementInstances, ei);
   }
 
-  /** reads a variable as seen from the element instance (inner scopes shadow outer) */
   #lookup(ei: ElementInstance): VariableLookup {
-    return (name) => {
-      let scope: ElementInstance | undefined = ei;
-      while (scope) {
-        const variable = scope.vars?.get(name);
-        if (variable) return variable.value;
-        scope = scope.parentKey ? this.state.elementInstances.get(scope.parentKey) : undefined;
-      }
-      return undefined;
-    };
+    return variableLookup(this.state.elementInstances, ei);
   }
+
+  readonly #nextKey = (): string => this.#keys.next();
 
   #evaluate(text: string, context: VariableLookup, errorType: IncidentErrorType): unknown {
     const result = evaluateAttribute(text, context, this.#now);
@@ -443,33 +378,7 @@ export class Runtime {
   }
 
   #applyMappings(mappings: readonly Mapping[], base: VariableLookup): Map<string, unknown> {
-    const results = new Map<string, unknown>();
-    // later mappings see the targets of earlier ones
-    const context: VariableLookup = (name) => (results.has(name) ? results.get(name) : base(name));
-    for (const mapping of mappings) {
-      const result = evaluateWith(expressionText(mapping.source), context, this.#now);
-      if (!result.ok) throw new IncidentRaised('IO_MAPPING_ERROR', result.message);
-      const [head, ...path] = mapping.target.split('.');
-      if (!head) continue;
-      if (path.length === 0) results.set(head, result.value);
-      else {
-        const isContext = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-        const current = context(head) ?? {};
-        if (!isContext(current)) throw new IncidentRaised('IO_MAPPING_ERROR', `Expected the variable '${head}' to be a context to set '${mapping.target}', but it is '${typeName(current)}'`);
-        const target = structuredClone(current);
-        let cursor: Record<string, unknown> = target;
-        for (const [index, part] of path.entries()) {
-          if (index === path.length - 1) cursor[part] = result.value;
-          else {
-            const next = (cursor[part] ??= {});
-            if (!isContext(next)) throw new IncidentRaised('IO_MAPPING_ERROR', `Expected '${part}' of '${mapping.target}' to be a context, but it is '${typeName(next)}'`);
-            cursor = next;
-          }
-        }
-        results.set(head, target);
-      }
-    }
-    return results;
+    return applyMappings(mappings, base, this.#now);
   }
 
   /** job completion, message, error or user-task variables arriving at an element instance */
@@ -1606,23 +1515,5 @@ export class Runtime {
   }
 }
 
-function typeName(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (Array.isArray(value)) return 'ARRAY';
-  if (typeof value === 'object') return 'OBJECT';
-  return typeof value === 'number' ? 'NUMBER' : typeof value === 'boolean' ? 'BOOLEAN' : 'STRING';
-}
-
-function pickErrorCatch(candidates: readonly string[], elementOf: (id: string) => ElementModel, errorCode: string): string | undefined {
-  const specific = candidates.find((id) => {
-    const event = elementOf(id).event;
-    return event.kind === 'error' && event.errorCode === errorCode;
-  });
-  if (specific) return specific;
-  return candidates.find((id) => {
-    const event = elementOf(id).event;
-    return event.kind === 'error' && event.errorCode === undefined;
-  });
-}
-
+export { emptyState };
 export type { Variable, ProcessModel };

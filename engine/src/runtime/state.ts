@@ -5,6 +5,7 @@ import type {
   ProcessInstanceRecord, UserTaskRecord,
 } from '../api.ts';
 import type { ProcessModel } from '../model/types.ts';
+import { emptyDueQueue } from './due-queue.ts';
 import type { DueQueueState } from './due-queue.ts';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -153,6 +154,30 @@ export interface RuntimeState {
   due: DueQueueState;
   /** finished root process instances, oldest first (history cap) */
   finished: string[];
+}
+
+export function emptyState(): RuntimeState {
+  return {
+    keyCounter: 0,
+    definitions: new Map(),
+    versions: new Map(),
+    forms: new Map(),
+    formVersions: new Map(),
+    instances: new Map(),
+    elementInstances: new Map(),
+    jobs: new Map(),
+    activatable: new Map(),
+    incidents: new Map(),
+    userTasks: new Map(),
+    subscriptions: new Map(),
+    subscriptionIndex: new Map(),
+    timers: new Map(),
+    messages: new Map(),
+    messageIndex: new Map(),
+    startLocks: new Set(),
+    due: emptyDueQueue(),
+    finished: [],
+  };
 }
 
 export type { IncidentErrorType };
