@@ -145,6 +145,7 @@ export class Runtime {
 
   #deploy(resources: readonly CompiledResource[], tenantIdIn: string): DeploymentResult {
     const tenantId = tenantIdIn || DEFAULT_TENANT;
+    this.#messageStartCache = undefined;
     const deploymentKey = this.#keys.next();
     const deployed: DeployedResource[] = [];
     for (const resource of resources) {
@@ -223,6 +224,7 @@ export class Runtime {
   #deleteResource(resourceKey: string): undefined {
     const definition = this.state.definitions.get(resourceKey);
     if (definition && !definition.record.deleted) {
+      this.#messageStartCache = undefined;
       const wasLatest = this.#latestDefinition(definition.record.tenantId, definition.record.bpmnProcessId, false) === definition;
       definition.record.deleted = true;
       this.#closeStartEvents(definition);
@@ -1379,18 +1381,35 @@ export class Runtime {
         this.#triggerSubscription(subscription, message.variables);
       }
     }
-    for (const definition of this.state.definitions.values()) {
-      if (definition.record.deleted || definition.record.tenantId !== message.tenantId) continue;
-      const startId = definition.model.messageStartIds.find((id) => {
-        const event = definition.model.elements[id]?.event;
-        return event?.kind === 'message' && event.messageName === message.name;
-      });
-      if (!startId) continue;
-      if (this.#latestDefinition(definition.record.tenantId, definition.record.bpmnProcessId, false) !== definition) continue;
+    for (const { definitionKey, startId } of this.#messageStarts().get(indexKey(message.tenantId, message.name)) ?? []) {
+      const definition = this.state.definitions.get(definitionKey);
+      if (!definition) continue;
       const started = this.#startByMessage(definition, startId, message);
       first ??= started;
     }
     return first;
+  }
+
+  /** tenant \0 message name → the message start events of the latest versions (derived, rebuilt after deployments) */
+  #messageStartCache: Map<string, { definitionKey: string; startId: string }[]> | undefined;
+
+  #messageStarts(): Map<string, { definitionKey: string; startId: string }[]> {
+    if (this.#messageStartCache) return this.#messageStartCache;
+    const cache = new Map<string, { definitionKey: string; startId: string }[]>();
+    for (const versions of this.state.versions.values()) {
+      const latest = [...versions].reverse().map((key) => this.state.definitions.get(key)).find((definition) => definition && !definition.record.deleted);
+      if (!latest) continue;
+      for (const startId of latest.model.messageStartIds) {
+        const event = latest.model.elements[startId]?.event;
+        if (event?.kind !== 'message') continue;
+        const key = indexKey(latest.record.tenantId, event.messageName);
+        const list = cache.get(key) ?? [];
+        list.push({ definitionKey: latest.record.processDefinitionKey, startId });
+        cache.set(key, list);
+      }
+    }
+    this.#messageStartCache = cache;
+    return cache;
   }
 
   #startByMessage(definition: Definition, startId: string, message: { correlationKey: string; tenantId: string; variables: JsonObject; correlated: Set<string> }): string | undefined {
