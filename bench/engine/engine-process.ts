@@ -20,8 +20,10 @@ export interface EngineProcess {
   readonly dataDir: string;
   /** spawn → GET /v2/topology answered (ms) */
   readonly startMs: number;
-  /** the engine's own figure for startEngine (its "engine ready" log line), when it logged one: the rest of startMs is Node's boot and loading modules */
+  /** the engine's own figure for startEngine (its "engine ready" log line), when it logged one */
   readonly readyMs: number | undefined;
+  /** spawn → startEngine called (Node's boot and loading the entry point's modules), from that line's timestamp; undefined without it */
+  readonly beforeStartMs: number | undefined;
   /** resident set size now (MB), from /proc/<pid>/status */
   rssMb(): number;
   /** SIGTERM, SIGKILL after graceMs */
@@ -59,6 +61,7 @@ export async function spawnEngine(options: EngineSpawnOptions): Promise<EnginePr
   const restPort = options.ports?.rest ?? (await freePort());
   const out = openSync(options.logFile, 'a');
   const started = performance.now();
+  const spawnedAt = Date.now();
   const child = spawn(nodeBin, [...(options.nodeArgs ?? []), cli], {
     cwd: root,
     env: { ...process.env, ENGINE_GRPC_PORT: String(grpcPort), ENGINE_REST_PORT: String(restPort), ENGINE_DATA_DIR: options.dataDir },
@@ -69,6 +72,7 @@ export async function spawnEngine(options: EngineSpawnOptions): Promise<EnginePr
   const restAddress = `http://127.0.0.1:${restPort}`;
   const startMs = await untilTopology(child, restAddress, started, options.readyTimeoutMs ?? 60_000, options.logFile);
   const pid = child.pid ?? -1;
+  const ready = engineReady(options.logFile, pid);
   const alive = () => child.exitCode === null && child.signalCode === null;
   return {
     pid,
@@ -76,7 +80,8 @@ export async function spawnEngine(options: EngineSpawnOptions): Promise<EnginePr
     restAddress,
     dataDir: options.dataDir,
     startMs,
-    readyMs: engineReadyMs(options.logFile, pid),
+    readyMs: ready?.ms,
+    beforeStartMs: ready ? ready.time - ready.ms - spawnedAt : undefined,
     rssMb: () => rssMb(pid),
     alive,
     async stop(graceMs = 10_000) {
@@ -129,16 +134,16 @@ export function rssMb(pid: number): number {
   }
 }
 
-/** `ms` of the engine's "engine ready" line (pino JSON) from this process, if it wrote one. */
-function engineReadyMs(logFile: string, pid: number): number | undefined {
+/** `ms` and `time` (epoch ms) of the engine's "engine ready" line (pino JSON) from this process, if it wrote one. */
+function engineReady(logFile: string, pid: number): { ms: number; time: number } | undefined {
   try {
     for (const line of readFileSync(logFile, 'utf8').split('\n').reverse()) {
       if (!line.includes('engine ready')) continue;
-      const record = JSON.parse(line) as { pid?: number; ms?: number; msg?: string };
-      if (record.pid === pid && record.msg === 'engine ready' && typeof record.ms === 'number') return record.ms;
+      const record = JSON.parse(line) as { pid?: number; ms?: number; time?: number; msg?: string };
+      if (record.pid === pid && record.msg === 'engine ready' && typeof record.ms === 'number' && typeof record.time === 'number') return { ms: record.ms, time: record.time };
     }
   } catch {
-    // not JSON, or no such line: the figure is left out
+    // not JSON, or no such line: the figures are left out
   }
   return undefined;
 }
@@ -146,11 +151,6 @@ function engineReadyMs(logFile: string, pid: number): number | undefined {
 /** Spawn → exit of `node -e ""` with the project's Node: what any Node process pays before its first import. */
 export function nodeBootMs(): Promise<number> {
   return timedNode(['-e', '']);
-}
-
-/** Spawn → exit of a Node process that only imports the engine's entry point (its modules, loaded and type-stripped) and leaves. */
-export function engineImportMs(): Promise<number> {
-  return timedNode(['--input-type=module', '-e', `await import(${JSON.stringify(cli)}); process.exit(0);`]);
 }
 
 async function timedNode(args: readonly string[]): Promise<number> {

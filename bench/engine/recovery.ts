@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { progress } from '../support/progress.ts';
 import { deployOneTask } from './deploy.ts';
-import { engineImportMs, nodeBootMs, spawnEngine, type EngineProcess } from './engine-process.ts';
+import { nodeBootMs, spawnEngine, type EngineProcess } from './engine-process.ts';
 import { inFlight, runLanes } from './in-flight.ts';
 import { oneTaskModel } from './one-task-model.ts';
 import { sdkClient } from './sdk-client.ts';
@@ -27,8 +27,8 @@ export interface RecoveryOptions {
 export interface RecoveryResult {
   /** spawn → exit of an empty Node process, measured beside the cold starts */
   readonly nodeBootMs: readonly number[];
-  /** spawn → exit of a Node process importing engine/src/cli.ts (static imports only; startEngine loads the runtime and REST on its own) */
-  readonly importMs: readonly number[];
+  /** spawn → startEngine called, per cold start (Node's boot and the entry point's modules; from the engine's log) */
+  readonly coldBeforeStartMs: readonly (number | undefined)[];
   readonly coldStartMs: readonly number[];
   /** the engine's own startEngine figure of each cold start / restart (undefined when it did not log one) */
   readonly coldReadyMs: readonly (number | undefined)[];
@@ -51,15 +51,15 @@ export async function measureRecovery(o: RecoveryOptions): Promise<RecoveryResul
   const coldStartMs: number[] = [];
   const coldReadyMs: (number | undefined)[] = [];
   const bootMs: number[] = [];
-  const importMs: number[] = [];
+  const coldBeforeStartMs: (number | undefined)[] = [];
   for (let i = 1; i <= o.coldStarts; i++) {
     bootMs.push(await nodeBootMs());
-    importMs.push(await engineImportMs());
     const dataDir = mkdtempSync(path.join(o.workDir, 'cold-'));
     const engine = await spawnEngine({ dataDir, logFile: path.join(o.workDir, `cold-${i}.log`) });
     coldStartMs.push(engine.startMs);
     coldReadyMs.push(engine.readyMs);
-    p.line(`cold start ${i}/${o.coldStarts}: ${engine.startMs.toFixed(0)} ms (startEngine ${engine.readyMs ?? '?'} ms; an empty Node process ${bootMs.at(-1)?.toFixed(0)} ms, importing the entry point ${importMs.at(-1)?.toFixed(0)} ms)`, true);
+    coldBeforeStartMs.push(engine.beforeStartMs);
+    p.line(`cold start ${i}/${o.coldStarts}: ${engine.startMs.toFixed(0)} ms (before startEngine ${engine.beforeStartMs ?? '?'} ms, startEngine ${engine.readyMs ?? '?'} ms; an empty Node process ${bootMs.at(-1)?.toFixed(0)} ms)`, true);
     await engine.stop();
   }
 
@@ -122,7 +122,7 @@ export async function measureRecovery(o: RecoveryOptions): Promise<RecoveryResul
     zeebe = sdkClient(engine.grpcAddress);
     const recoveredJobs = await activateAll(zeebe, model.jobType, created);
     p.line(`after the restarts: ${recoveredJobs}/${created} parked jobs activatable; RSS ${rssAfterRestartMb.toFixed(0)} MB`, true);
-    return { nodeBootMs: bootMs, importMs, coldStartMs, coldReadyMs, restartReadyMs, instances: created, createSeconds, createRefused: refused, createErrors: errors, rssEmptyMb, rssWithInstancesMb, restartAfterKillMs, restartAfterStopMs, rssAfterRestartMb, recoveredJobs };
+    return { nodeBootMs: bootMs, coldBeforeStartMs, coldStartMs, coldReadyMs, restartReadyMs, instances: created, createSeconds, createRefused: refused, createErrors: errors, rssEmptyMb, rssWithInstancesMb, restartAfterKillMs, restartAfterStopMs, rssAfterRestartMb, recoveredJobs };
   } finally {
     await zeebe.close().catch(() => undefined);
     await engine.stop();
