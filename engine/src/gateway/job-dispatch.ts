@@ -2,10 +2,17 @@
 // the gateway decides: one open stream of the job's type and tenant gets it (round-robin between
 // them), activated for that stream by a command of its own (activateForStream) so the choice is
 // journaled and replays. A job no ready stream matches wakes the long polls waiting for its type; jobs
-// activatable before a stream opened are left to those polls (the SDK's workers backfill by polling).
+// activatable before a stream opened are left to those polls (the SDK's workers backfill by polling),
+// except those announced in the moment before it: the SDK's stream worker opens its stream on a
+// channel of its own and backfills on another, and on a fast engine that poll can be answered
+// before the stream's connection is even up, so jobs created right then would wait for the next
+// backup poll (30 s). A new stream is offered those (activation is single, so a job the poll took
+// is simply not activated again).
 import { isEngineError, type ActivatedJob, type Engine, type StreamTarget } from '../api.ts';
 
 const DEFAULT_TENANT = '<default>';
+/** how far back a new stream is offered jobs announced before it registered */
+export const DEFAULT_CATCH_UP_MS = 2_000;
 /** backoff before offering a job again after the engine pushed back (RESOURCE_EXHAUSTED) */
 const BUSY_RETRY_MS = [50, 200, 800] as const;
 
@@ -40,6 +47,8 @@ export interface JobDispatchOptions {
   readonly engine: Engine;
   /** a job could not be activated for a stream (e.g. backpressure): it stays for polling */
   readonly onDispatchError?: ((error: unknown, jobKey: string) => void) | undefined;
+  /** default DEFAULT_CATCH_UP_MS; 0 = a new stream gets only jobs announced after it */
+  readonly catchUpMs?: number | undefined;
 }
 
 /** Streams and polls with no tenant ids serve the default tenant only. */
@@ -53,6 +62,14 @@ export function createJobDispatch(options: JobDispatchOptions): JobDispatch {
   const streams = new Set<JobStreamEntry>();
   const polls = new Set<LongPollEntry>();
   const turnByType = new Map<string, number>();
+  const catchUpMs = options.catchUpMs ?? DEFAULT_CATCH_UP_MS;
+  // jobs announced lately, oldest first (wall clock: a transport matter, not engine state)
+  const recent: { readonly job: AvailableJob; readonly at: number }[] = [];
+  const forgetOld = (now: number) => {
+    let drop = 0;
+    while (drop < recent.length && (recent[drop]?.at ?? now) < now - catchUpMs) drop += 1;
+    if (drop > 0) recent.splice(0, drop);
+  };
 
   const pickStream = (job: AvailableJob): JobStreamEntry | undefined => {
     const matching = [...streams].filter((entry) => entry.type === job.type && servesTenant(entry.target.tenantIds, job.tenantId) && entry.ready());
@@ -97,12 +114,20 @@ export function createJobDispatch(options: JobDispatchOptions): JobDispatch {
   // the listener runs inside the engine's command loop: decide after it, never re-entrantly
   const unsubscribe = engine.onJobsAvailable((jobs) => {
     const copy = jobs.map((job) => ({ key: job.key, type: job.type, tenantId: job.tenantId }));
+    if (catchUpMs > 0) {
+      const now = Date.now();
+      forgetOld(now);
+      for (const job of copy) recent.push({ job, at: now });
+    }
     setImmediate(() => dispatch(copy));
   });
 
   return {
     openStream(entry) {
       streams.add(entry);
+      forgetOld(Date.now());
+      const catchUp = recent.filter(({ job }) => job.type === entry.type && servesTenant(entry.target.tenantIds, job.tenantId)).map(({ job }) => job);
+      if (catchUp.length > 0) setImmediate(() => catchUp.forEach((job) => void pushToStream(job, entry, 0)));
       return () => streams.delete(entry);
     },
     waitForJobs(entry) {

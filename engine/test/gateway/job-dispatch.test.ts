@@ -112,4 +112,20 @@ describe('job dispatch', () => {
     expect(wakes).toEqual(['u']);
     dispatch.close();
   });
+
+  it('offers a new stream only the jobs announced within the catch-up window before it; older ones are left to polling', async () => {
+    const engine = createFakeEngine();
+    const dispatch = createJobDispatch({ engine, catchUpMs: 100 });
+    const old = engine.addJob('t');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const recent = engine.addJob('t');
+    await settle();
+    const pushed: string[] = [];
+    dispatch.openStream(stream('t', pushed));
+    await settle();
+    expect(pushed).toEqual([recent]);
+    const polled = await engine.activateJobs({ type: 't', worker: 'poller', timeout: 1000, maxJobsToActivate: 5, fetchVariable: [] });
+    expect(polled.map((job) => job.key)).toEqual([old]);
+    dispatch.close();
+  });
 });

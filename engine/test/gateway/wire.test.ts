@@ -123,7 +123,7 @@ describe('job streams', () => {
     second.cancel();
   });
 
-  it('leaves jobs activatable before the stream opened to polling, and skips streams of other types', async () => {
+  it('offers a new stream the jobs announced just before it registered, and skips streams of other types', async () => {
     const before = fake.addJob('stream.late');
     const stream = streamCall(client, 'StreamActivatedJobs', { type: 'stream.late', worker: 'w', timeout: '5000' });
     const other = streamCall(client, 'StreamActivatedJobs', { type: 'stream.other', worker: 'w', timeout: '5000' });
@@ -134,10 +134,8 @@ describe('job streams', () => {
     other.on('error', () => undefined);
     await new Promise((resolve) => stream.once('metadata', resolve));
     const after = fake.addJob('stream.late');
-    await until(() => received.length === 1);
-    expect(received).toEqual([after]);
-    const { messages } = await drain(streamCall(client, 'ActivateJobs', { type: 'stream.late', worker: 'w', timeout: '1000', maxJobsToActivate: 5, requestTimeout: '-1' }));
-    expect((messages[0]?.['jobs'] as Record<string, unknown>[]).map((job) => job['key'])).toEqual([before]);
+    await until(() => received.length === 2);
+    expect(received.sort()).toEqual([before, after].sort());
     stream.cancel();
     other.cancel();
   });
