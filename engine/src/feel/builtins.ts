@@ -7,7 +7,8 @@ export function camundaBuiltins(now: number): Record<string, unknown> {
   const iso = new Date(now).toISOString();
   return {
     'get or else': (value: unknown, defaultValue: unknown) => (value === null || value === undefined ? defaultValue : value),
-    'is defined': (value: unknown) => value !== null && value !== undefined,
+    // a path argument is answered before feelin runs (evaluate.ts); any other argument is a value, and values are defined
+    'is defined': () => true,
     'is empty': (value: unknown) => (Array.isArray(value) ? value.length === 0 : typeof value === 'string' ? value.length === 0 : null),
     'string join': (list: unknown, delimiter?: unknown) =>
       Array.isArray(list) ? list.filter((item) => item !== null).map(String).join(typeof delimiter === 'string' ? delimiter : '') : null,

@@ -42,12 +42,25 @@ type Simple = { readonly kind: 'literal'; readonly value: unknown } | { readonly
 type Compiled =
   | Simple
   | { readonly kind: 'context'; readonly entries: readonly (readonly [string, Simple])[] }
-  | { readonly kind: 'feel'; readonly names: readonly string[]; readonly builtins: readonly string[] };
+  | { readonly kind: 'feel'; readonly names: readonly string[]; readonly builtins: readonly string[]; readonly definedChecks: readonly string[] };
 
 const BUILTIN_NAMES = Object.keys(camundaBuiltins(0));
 const PATH = /^\s*([A-Za-z_][\w]*)((?:\.[A-Za-z_][\w]*)*)\s*$/;
 const KEYWORDS = new Set(['null', 'true', 'false', 'and', 'or', 'not', 'in', 'some', 'every', 'satisfies', 'if', 'then', 'else', 'for', 'return', 'between', 'instance', 'of', 'function']);
 const compiled = new Map<string, Compiled>();
+/** `is defined(path)`: answered from the scopes (feelin hands a missing variable in as null) */
+const IS_DEFINED = /is defined\(\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*\)/g;
+
+function isDefinedPath(path: string, lookup: VariableLookup): boolean {
+  const [head, ...rest] = path.split('.');
+  let value = lookup(head!);
+  if (value === undefined) return false;
+  for (const key of rest) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, key)) return false;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return true;
+}
 
 function compileSimple(trimmed: string): Simple | undefined {
   const path = PATH.exec(trimmed);
@@ -81,7 +94,8 @@ function compile(expression: string): Compiled {
   if (!result) {
     const names = new Set(trimmed.match(/[A-Za-z_][\w]*/g) ?? []);
     for (const keyword of KEYWORDS) names.delete(keyword);
-    result = { kind: 'feel', names: [...names], builtins: BUILTIN_NAMES.filter((name) => trimmed.includes(name)) };
+    const definedChecks = [...trimmed.matchAll(IS_DEFINED)].map((match) => match[1]!);
+    result = { kind: 'feel', names: [...names], builtins: BUILTIN_NAMES.filter((name) => trimmed.includes(name)), definedChecks };
   }
   if (compiled.size > 10_000) compiled.clear();
   compiled.set(expression, result);
@@ -113,8 +127,10 @@ export function evaluateWith(expression: string, lookup: VariableLookup, now: nu
     const value = lookup(name);
     if (value !== undefined) context[name] = value;
   }
+  let text = expression;
+  if (plan.definedChecks.length > 0) text = expression.replace(IS_DEFINED, (_match, path: string) => String(isDefinedPath(path, lookup)));
   try {
-    const { value } = feelEvaluate(expression, context);
+    const { value } = feelEvaluate(text, context);
     return { ok: true, value: toJsonValue(value) };
   } catch (error) {
     return { ok: false, message: `failed to evaluate expression '${expression}': ${(error as Error).message}` };

@@ -14,6 +14,10 @@ describe('FEEL', () => {
   it('has the Camunda built-ins the models need', () => {
     expect(evaluateFeel('get or else(x, "d")', {}, 0)).toEqual({ ok: true, value: 'd' });
     expect(evaluateFeel('is defined(x)', { x: 1 }, 0)).toEqual({ ok: true, value: true });
+    expect(evaluateFeel('is defined(x)', { x: null }, 0)).toEqual({ ok: true, value: true });
+    expect(evaluateFeel('is defined(x)', {}, 0)).toEqual({ ok: true, value: false });
+    expect(evaluateFeel('is defined(x.y) or is defined(x.z)', { x: { y: null } }, 0)).toEqual({ ok: true, value: true });
+    expect(evaluateFeel('if is defined(x.z) then 1 else 2', { x: { y: 1 } }, 0)).toEqual({ ok: true, value: 2 });
     expect(evaluateFeel('now()', {}, Date.UTC(2026, 0, 1))).toEqual({ ok: true, value: '2026-01-01T00:00:00Z' });
   });
 
