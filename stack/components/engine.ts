@@ -25,16 +25,24 @@ function projectNode(): string {
 
 const restBase = (s: StackSettings) => `http://127.0.0.1:${s.ports.engineRest}`;
 
+/** Whether the configured token endpoint is this engine's own (http://127.0.0.1:<rest port>/oauth/token). */
+function ownTokenEndpoint(s: StackSettings, tokenUrl: string | undefined): boolean {
+  if (!tokenUrl) return false;
+  const url = new URL(tokenUrl);
+  return ['127.0.0.1', 'localhost'].includes(url.hostname) && Number(url.port) === s.ports.engineRest;
+}
+
 /**
  * The engine's settings as environment variables (engine/src/cli.ts reads them);
  * docker-compose.camunda.yml sets the same names for its engine service (stack/compose.test.ts).
- * With CAMUNDA_AUTH_STRATEGY=OAUTH the engine requires bearer tokens and serves the token endpoint
- * itself, for the client the farm is configured with (ZEEBE_CLIENT_ID / ZEEBE_CLIENT_SECRET).
+ * With CAMUNDA_AUTH_STRATEGY=OAUTH and CAMUNDA_OAUTH_URL on the engine itself, the engine requires
+ * bearer tokens and serves the token endpoint, for the client the farm is configured with
+ * (ZEEBE_CLIENT_ID / ZEEBE_CLIENT_SECRET); a token URL elsewhere (SaaS) leaves the engine open.
  */
 export function engineEnvironment(s: StackSettings): Record<string, string> {
   const { config } = s;
   const oauth =
-    config.CAMUNDA_AUTH_STRATEGY === 'OAUTH' && config.ZEEBE_CLIENT_ID && config.ZEEBE_CLIENT_SECRET
+    config.CAMUNDA_AUTH_STRATEGY === 'OAUTH' && ownTokenEndpoint(s, config.CAMUNDA_OAUTH_URL) && config.ZEEBE_CLIENT_ID && config.ZEEBE_CLIENT_SECRET
       ? {
           ENGINE_OAUTH_CLIENT_ID: config.ZEEBE_CLIENT_ID,
           ENGINE_OAUTH_CLIENT_SECRET: config.ZEEBE_CLIENT_SECRET,
