@@ -1,4 +1,5 @@
-// Downloads through Maven (the only way the stack fetches jars and archives), into the cache.
+// Downloads through Maven (the only way the stack fetches jars: Kafka's), into the cache. What it
+// copies is checked by the licence gate (test/licence).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,27 +11,15 @@ const plugin = `org.apache.maven.plugins:maven-dependency-plugin:${VERSIONS.depe
 /**
  * Runs Maven quietly: its output is kept and shown only when it fails (without the colour escapes
  * Maven 3.8 writes even in batch mode), so a successful fetch prints just the caller's progress.
- * probe: a failure is an expected answer (an artifact version that may be absent), not shown.
  */
-function mvn(args: string[], cwd: string, probe = false): boolean {
+function mvn(args: string[], cwd: string): void {
   requireMaven();
   mkdirSync(cwd, { recursive: true });
   const run = spawnSync('mvn', ['-B', '-q', '--no-transfer-progress', '-Dstyle.color=never', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status === 0) return true;
-  if (probe) return false;
+  if (run.status === 0) return;
   const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '').trim();
   if (output) console.error(output);
   throw new Error(`mvn ${args.slice(0, 2).join(' ')} failed${run.error ? `: ${run.error.message}` : ' (see the Maven output above)'}`);
-}
-
-/** Copies one artifact (e.g. a distribution archive `g:a:v:tar.gz`) into outDir. */
-export function copyArtifact(coordinates: string, outDir: string): void {
-  mvn([`${plugin}:copy`, `-Dartifact=${coordinates}`, `-DoutputDirectory=${outDir}`], outDir);
-}
-
-/** Like copyArtifact, for an artifact that may not exist: false instead of an error. */
-export function tryCopyArtifact(coordinates: string, outDir: string): boolean {
-  return mvn([`${plugin}:copy`, `-Dartifact=${coordinates}`, `-DoutputDirectory=${outDir}`], outDir, true);
 }
 
 /** Resolves the runtime closure of the given dependencies into outDir/lib via a generated pom. */
