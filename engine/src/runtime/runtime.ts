@@ -44,7 +44,7 @@ export class Runtime {
   }
 
   static restore(snapshot: unknown, historyLimit?: number): Runtime {
-    return new Runtime({ state: decodeState<RuntimeState>(snapshot), ...(historyLimit === undefined ? {} : { historyLimit }) });
+    return new Runtime({ state: decodeState(snapshot), ...(historyLimit === undefined ? {} : { historyLimit }) });
   }
 
   snapshot(): unknown {
