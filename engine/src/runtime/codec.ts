@@ -6,11 +6,13 @@
 // The state shares two things by reference, written once and relinked when decoding (a JSON copy
 // would split them, and the read side would stop seeing updates): a process element instance's
 // `vars` is its instance's `rootVars`, and an element instance's `record` is the one in its
-// instance's `elementRecords`.
+// instance's `elementRecords`. Element records leave out the fields they repeat from their instance.
 import type { ElementInstance, RuntimeState } from './state.ts';
 
 const TAGS = ['$map', '$set', '$obj'] as const;
 const DOLLAR = 36;
+/** element record fields that repeat their instance's (left out of snapshots, shared again on decode) */
+const INHERITED = ['processInstanceKey', 'processDefinitionKey', 'bpmnProcessId', 'tenantId'] as const;
 
 type Plain = null | boolean | number | string | Plain[] | { [key: string]: Plain };
 
@@ -49,8 +51,20 @@ function fromPlain(value: unknown): unknown {
 export function encodeState(state: RuntimeState): unknown {
   const sharedRecords = new Set<object>();
   for (const instance of state.instances.values()) for (const record of instance.elementRecords) sharedRecords.add(record);
-  const { elementInstances, ...rest } = state;
+  const { elementInstances, instances, ...rest } = state;
   const plain = toPlain(rest) as { [key: string]: Plain };
+  plain.instances = {
+    $map: Array.from(instances, ([key, instance]) => {
+      const { elementRecords, ...own } = instance;
+      const encoded = toPlain(own) as { [key: string]: Plain };
+      encoded.elementRecords = elementRecords.map((record) => {
+        const trimmed = toPlain(record) as { [key: string]: Plain };
+        for (const field of INHERITED) if (trimmed[field] === instance.record[field]) delete trimmed[field];
+        return trimmed;
+      });
+      return [key, encoded];
+    }),
+  };
   plain.elementInstances = {
     $map: Array.from(elementInstances, ([key, elementInstance]) => {
       const { record, vars, ...own } = elementInstance;
@@ -69,7 +83,10 @@ export function decodeState(encoded: unknown): RuntimeState {
   const state = fromPlain(encoded) as RuntimeState;
   const records = new Map<string, ElementInstance['record']>();
   for (const instance of state.instances.values()) {
-    for (const record of instance.elementRecords) records.set(record.elementInstanceKey, record);
+    for (const record of instance.elementRecords) {
+      for (const field of INHERITED) record[field] ??= instance.record[field];
+      records.set(record.elementInstanceKey, record);
+    }
   }
   for (const elementInstance of state.elementInstances.values()) {
     // the one object both the element instance and the read side update
