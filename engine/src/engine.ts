@@ -2,7 +2,8 @@
 // runtime at one clock reading, appended to the journal, and answered once the journal has it on
 // disk. Past `maxQueuedCommands` unanswered commands the engine refuses (RESOURCE_EXHAUSTED).
 // One timer wakes the loop for the earliest due work (a `tick` command). Recovery re-applies the
-// journal after the last snapshot at the recorded times.
+// journal after the last snapshot at the recorded times. Once the journal fails (a write or flush
+// rejects) the engine answers every command UNAVAILABLE: its state may be ahead of the disk.
 import { EngineError } from './api.ts';
 import type {
   ActivatedJob, ClockState, CorrelatedMessage, CreatedInstance, DeploymentResult, DeployResource, Engine, JsonObject, TopologyInfo,
@@ -60,6 +61,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine 
   const waiters = new Map<string, { fetch: readonly string[]; resolve: (variables: JsonObject) => void; reject: (error: Error) => void }[]>();
   let pending = 0;
   let closed = false;
+  /** set once the journal failed: the state may hold commands the journal lost, so none are taken */
+  let failure: EngineError | undefined;
   let snapshotting = false;
   let wake: NodeJS.Timeout | undefined;
   let wakeAt: number | undefined;
@@ -99,9 +102,22 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine 
     }
   }
 
+  function journalFailed(cause: unknown): EngineError {
+    if (failure) return failure;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    failure = new EngineError('UNAVAILABLE', `The engine stopped taking commands because its journal failed (${reason}); restart it to recover the state on disk`);
+    if (wake) clearTimeout(wake);
+    wake = undefined;
+    for (const [key, list] of waiters) {
+      waiters.delete(key);
+      for (const waiter of list) waiter.reject(failure);
+    }
+    return failure;
+  }
+
   function schedule(): void {
     const due = runtime.nextDueAt();
-    if (due === undefined || closed) return;
+    if (due === undefined || closed || failure) return;
     if (wake && wakeAt !== undefined && wakeAt <= due) return;
     if (clock.pinnedAt !== undefined && due > clock.now()) return; // a pinned clock moves only by pinClock
     if (wake) clearTimeout(wake);
@@ -117,7 +133,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine 
   }
 
   async function maybeSnapshot(): Promise<void> {
-    if (snapshotting || journal.entriesSinceSnapshot < snapshotEvery) return;
+    if (snapshotting || failure || journal.entriesSinceSnapshot < snapshotEvery) return;
     snapshotting = true;
     try {
       await journal.writeSnapshot({ runtime: runtime.snapshot(), pinnedAt: clock.pinnedAt } satisfies Snapshot);
@@ -126,8 +142,18 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine 
     }
   }
 
+  /** the state already holds the command: if the journal cannot take it, stop here */
+  function append(entry: { at: number; command: Command }): void {
+    try {
+      journal.append(entry);
+    } catch (error) {
+      throw journalFailed(error);
+    }
+  }
+
   async function submit<T>(command: Command): Promise<T> {
     if (closed) throw new EngineError('UNAVAILABLE', 'The engine is shutting down');
+    if (failure) throw failure;
     if (pending >= maxQueued) throw new EngineError('RESOURCE_EXHAUSTED', `Expected to handle the request, but the engine has ${pending} commands in flight (limit ${maxQueued})`);
     if (command.type === 'pin-clock') clock.pin(command.epochMs);
     if (command.type === 'reset-clock') clock.reset();
@@ -138,15 +164,18 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine 
     } catch (error) {
       if (error instanceof EngineError) throw error;
       // an engine bug half-applied the command: keep it in the journal so recovery sees the same
-      journal.append({ at, command });
+      append({ at, command });
       throw error;
     }
-    journal.append({ at, command });
+    append({ at, command });
     pending += 1;
     emitEffects();
     schedule();
     try {
       await journal.flushed();
+    } catch (error) {
+      // the command changed the state but may not be on disk: the caller must not take it as done
+      throw journalFailed(error);
     } finally {
       pending -= 1;
     }
@@ -253,7 +282,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine 
         waiters.delete(key);
         for (const waiter of list) waiter.reject(new EngineError('UNAVAILABLE', 'The engine is shutting down'));
       }
-      await journal.flushed();
+      // after a journal failure the flush rejects again; it was reported to every caller already
+      await journal.flushed().catch((error: unknown) => {
+        if (!failure) throw error;
+      });
       // the engine owns the journal it was given: start.ts hands it over and keeps no reference
       await journal.close();
     },
