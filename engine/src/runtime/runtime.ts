@@ -274,7 +274,7 @@ export class Runtime {
       }
     }
     if (starts.length === 0 && !definition.model.noneStartId) {
-      throw new EngineError('INVALID_ARGUMENT', `Expected to create instance of process with none start event, but there is no such event`);
+      throw new EngineError('FAILED_PRECONDITION', `Expected to create instance of process with none start event, but there is no such event`);
     }
     const startIds = starts.length > 0 ? starts : [definition.model.noneStartId!];
     const instance = this.#startInstance(definition, request.variables ?? {}, startIds, undefined);
