@@ -74,10 +74,28 @@ async function main(): Promise<number> {
       return 1;
     }
     const report = JSON.parse(readFileSync(out, 'utf8')) as JestReport;
-    const skipped = report.numPendingTests + report.numTodoTests;
-    console.log(`\ntests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);
+
+    // The engine's black-box conformance suite, on an engine of its own (in-process, free ports):
+    // it pins that engine's clock, which the shared stack's suites must not see.
+    step('conformance suite (npm run test:conformance, in-process engine)');
+    const conformanceOut = path.join(s.dir, 'conformance-report.json');
+    rmSync(conformanceOut, { force: true });
+    const conformanceEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', ...(process.stdout.isTTY ? {} : { FORCE_COLOR: '0' }) };
+    for (const name of ['ZEEBE_GRPC_ADDRESS', 'ZEEBE_ADDRESS', 'ZEEBE_REST_ADDRESS', 'CAMUNDA_AUTH_STRATEGY', 'CAMUNDA_OAUTH_URL']) delete conformanceEnv[name];
+    const conformance = process.argv.length > 2
+      ? undefined // a run narrowed to some tests skips the suite
+      : spawnSync(process.execPath, [...jestArgs.slice(0, 4), '-c', path.join(root, 'engine', 'conformance', 'jest.config.js'), '--json', `--outputFile=${conformanceOut}`], { stdio: 'inherit', cwd: root, env: conformanceEnv });
+    const conformanceReport = conformance && existsSync(conformanceOut) ? (JSON.parse(readFileSync(conformanceOut, 'utf8')) as JestReport) : undefined;
+    if (conformance && !conformanceReport) console.error('the conformance suite wrote no report');
+
+    const passed = report.numPassedTests + (conformanceReport?.numPassedTests ?? 0);
+    const failed = report.numFailedTests + (conformanceReport?.numFailedTests ?? 0);
+    const skipped = report.numPendingTests + report.numTodoTests + (conformanceReport ? conformanceReport.numPendingTests + conformanceReport.numTodoTests : 0);
+    if (conformanceReport) console.log(`\nconformance: ${conformanceReport.numPassedTests} passed, ${conformanceReport.numFailedTests} failed`);
+    console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
     if (report.numRuntimeErrorTestSuites > 0) console.log(`(${report.numRuntimeErrorTestSuites} suite(s) failed to run)`);
-    return jest.status === 0 && report.success ? 0 : 1;
+    const conformanceOk = conformance === undefined || (conformance.status === 0 && conformanceReport?.success === true);
+    return jest.status === 0 && report.success && conformanceOk ? 0 : 1;
   } finally {
     if (startedHere && !process.env.KEEP_STACK) {
       step('stack down (set KEEP_STACK=1 to keep it running)');
