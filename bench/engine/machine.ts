@@ -1,15 +1,9 @@
 // The machine and the engine a run measured: CPUs, memory, Node, and which commit of engine/ ran.
 import { execFileSync } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
+import { hostInfo, type HostInfo } from '../support/report.ts';
 
-export interface EngineMachine {
-  readonly cpus: number;
-  readonly cpuModel: string;
-  readonly memoryGb: number;
-  readonly loadAverage: readonly number[];
-  readonly node: string;
-  readonly platform: string;
+export interface EngineMachine extends HostInfo {
   readonly engine: {
     readonly name: string;
     /** the last commit that touched engine/, and whether engine/ has uncommitted changes */
@@ -30,12 +24,7 @@ const git = (...args: string[]): string => {
 
 export function engineMachine(): EngineMachine {
   return {
-    cpus: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
-    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
-    node: process.version,
-    platform: `${process.platform}/${process.arch}`,
+    ...hostInfo(),
     engine: {
       name: "the project's engine (engine/src/cli.ts, one child process)",
       commit: git('log', '-1', '--format=%h %s', '--', 'engine') || 'unknown',

@@ -35,20 +35,17 @@ export function printTargets(targets: readonly Target[]): void {
   );
 }
 
-export interface MachineInfo {
+/** What every result records of the box it ran on. */
+export interface HostInfo {
   readonly cpus: number;
   readonly cpuModel: string;
   readonly memoryGb: number;
   readonly loadAverage: readonly number[];
   readonly node: string;
   readonly platform: string;
-  readonly stack: Readonly<Record<string, string>>;
 }
 
-export async function machineInfo(): Promise<MachineInfo> {
-  const s = stackSettings();
-  const stack: Record<string, string> = {};
-  for (const c of stackComponents) stack[c.name] = await c.version(s).catch((e: Error) => `unavailable (${e.message})`);
+export function hostInfo(): HostInfo {
   return {
     cpus: os.availableParallelism(),
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -56,8 +53,18 @@ export async function machineInfo(): Promise<MachineInfo> {
     loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
     node: process.version,
     platform: `${process.platform}/${process.arch}`,
-    stack,
   };
+}
+
+export interface MachineInfo extends HostInfo {
+  readonly stack: Readonly<Record<string, string>>;
+}
+
+export async function machineInfo(): Promise<MachineInfo> {
+  const s = stackSettings();
+  const stack: Record<string, string> = {};
+  for (const c of stackComponents) stack[c.name] = await c.version(s).catch((e: Error) => `unavailable (${e.message})`);
+  return { ...hostInfo(), stack };
 }
 
 export const RESULTS_DIR = path.resolve(import.meta.dirname, '..', 'results');
