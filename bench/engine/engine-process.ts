@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ENGINE_NODE_FLAGS } from '../../engine/src/node-flags.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const nodeBin = path.join(root, 'node_modules', '.bin', 'node');
@@ -62,7 +63,8 @@ export async function spawnEngine(options: EngineSpawnOptions): Promise<EnginePr
   const out = openSync(options.logFile, 'a');
   const started = performance.now();
   const spawnedAt = Date.now();
-  const child = spawn(nodeBin, [...(options.nodeArgs ?? []), cli], {
+  // the heap settings `npm run engine` runs with, so memory is measured as it is run
+  const child = spawn(nodeBin, [...ENGINE_NODE_FLAGS, ...(options.nodeArgs ?? []), cli], {
     cwd: root,
     env: { ...process.env, ENGINE_GRPC_PORT: String(grpcPort), ENGINE_REST_PORT: String(restPort), ENGINE_DATA_DIR: options.dataDir },
     stdio: ['ignore', out, out],

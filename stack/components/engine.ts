@@ -4,6 +4,7 @@
 // and message. Nothing is fetched: the engine is this repository's code.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { ENGINE_NODE_FLAGS } from '../../engine/src/node-flags.ts';
 import type { Component } from '../component.ts';
 import { MissingPrerequisite } from '../prereq.ts';
 import { assertPortsFree, runningPid, startDetached, stopRecorded, waitFor } from '../proc.ts';
@@ -99,7 +100,7 @@ export const engine: Component = {
     if (runningPid(p.pid) === undefined) {
       await assertPortsFree('engine', { ZEEBE_GRPC_ADDRESS: s.ports.engineGrpc, ZEEBE_REST_ADDRESS: s.ports.engineRest });
       mkdirSync(p.data, { recursive: true });
-      startDetached({ command: projectNode(), args: [cli], cwd: root, env: engineEnvironment(s), logFile: p.log, pidFile: p.pid });
+      startDetached({ command: projectNode(), args: [...ENGINE_NODE_FLAGS, cli], cwd: root, env: engineEnvironment(s), logFile: p.log, pidFile: p.pid });
     }
     await waitFor('engine (REST /v2/topology)', () => ready(s), 60_000, p.log, p.pid);
   },

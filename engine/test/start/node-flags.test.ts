@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ENGINE_NODE_FLAGS } from '../../src/cli.ts';
+import { ENGINE_NODE_FLAGS } from '../../src/node-flags.ts';
 
 describe('the engine process heap settings', () => {
   it('npm run engine passes every one of ENGINE_NODE_FLAGS before the entry point', () => {
