@@ -1,7 +1,8 @@
 // The gateway end to end as the real SDK sees it: @camunda8/sdk's ZeebeGrpcClient (gzip on every
 // request, plain gRPC, no auth) against startEngine on free ports with the real runtime.
-import { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
+import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { startEngine, type RunningEngine } from '../../src/start.ts';
+import { sdkClient } from './sdk.ts';
 import { serviceTaskProcess, unsupportedProcess } from './models.ts';
 
 let running: RunningEngine;
@@ -11,14 +12,7 @@ const deploy = (processId: string, jobType: string) => zeebe.deployResource({ pr
 
 beforeAll(async () => {
   running = await startEngine({ grpcPort: 0, restPort: 0, host: '127.0.0.1' });
-  zeebe = new ZeebeGrpcClient({
-    config: {
-      ZEEBE_GRPC_ADDRESS: running.grpcAddress,
-      CAMUNDA_AUTH_STRATEGY: 'NONE',
-      CAMUNDA_LOG_LEVEL: 'error',
-      zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_RETRY: false },
-    },
-  });
+  zeebe = sdkClient(running.grpcAddress);
 });
 
 afterAll(async () => {

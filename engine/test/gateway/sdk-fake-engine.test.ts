@@ -1,13 +1,10 @@
 // The gateway as the real SDK sees it: @camunda8/sdk's ZeebeGrpcClient (gzip on every request,
 // plain gRPC, no auth) against startEngine on free ports, over a hand-written Engine.
-import { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
+import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { startEngine, type RunningEngine } from '../../src/start.ts';
+import { serviceTaskProcess } from './models.ts';
+import { sdkClient } from './sdk.ts';
 import { createFakeEngine, type FakeEngine } from './fake-engine.ts';
-
-const PROCESS = (id: string, type: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
-  <bpmn:process id="${id}" isExecutable="true"><bpmn:serviceTask id="Task"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements></bpmn:serviceTask></bpmn:process>
-</bpmn:definitions>`;
 
 const until = async (condition: () => boolean, timeoutMs = 5_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -24,14 +21,7 @@ let zeebe: ZeebeGrpcClient;
 beforeAll(async () => {
   fake = createFakeEngine();
   running = await startEngine({ grpcPort: 0, restPort: 0, host: '127.0.0.1', engine: fake });
-  zeebe = new ZeebeGrpcClient({
-    config: {
-      ZEEBE_GRPC_ADDRESS: running.grpcAddress,
-      CAMUNDA_AUTH_STRATEGY: 'NONE',
-      CAMUNDA_LOG_LEVEL: 'error',
-      zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_RETRY: false },
-    },
-  });
+  zeebe = sdkClient(running.grpcAddress);
 });
 
 afterAll(async () => {
@@ -51,7 +41,7 @@ describe('the gateway through the SDK', () => {
   });
 
   it('deploys a process, and a refusal carries the engine message naming file and element', async () => {
-    const deployed = await zeebe.deployResource({ process: Buffer.from(PROCESS('gw-deploy', 'gw.deploy')), name: 'gw-deploy.bpmn' });
+    const deployed = await zeebe.deployResource({ process: Buffer.from(serviceTaskProcess('gw-deploy', 'gw.deploy')), name: 'gw-deploy.bpmn' });
     expect(deployed.deployments[0]?.process).toMatchObject({ bpmnProcessId: 'gw-deploy', version: 1, resourceName: 'gw-deploy.bpmn', tenantId: '<default>' });
     expect(deployed.key).toMatch(/^\d+$/);
 
