@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
-# One image for the farm's processes: a farm replica by default (`node src/farm/cli.ts`, add
-# `--role fulfillment|reconciliation|events`), the order intake (`node src/intake/cli.ts`) and the
-# migrations (`node src/platform/migrate-cli.ts`). Node runs the TypeScript sources directly (type
+# One image for the farm's processes: a farm replica by default (`node src/main/farm.ts`, add
+# `--role fulfillment|reconciliation|events`), the order intake (`node src/main/intake.ts`) and the
+# migrations (`node src/main/migrate.ts`). Node runs the TypeScript sources directly (type
 # stripping), so "build" means: install, type check the whole repository, keep the sources.
 # Models are deployed from CI (`npm run deploy` gates on the contract check, a dev tool).
 # Configuration comes from the environment; credentials from mounted files (<NAME>_FILE), never
@@ -50,4 +50,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(process.env.PROBE_URL || 'http://127.0.0.1:9464/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM drains: no new jobs, running ones finish within the job timeout, then exit 0
 STOPSIGNAL SIGTERM
-CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "src/farm/cli.ts"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "src/main/farm.ts"]

@@ -8,7 +8,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true, allowImportingTsExtensions: true, rewriteRelativeImportExtensions: false, noEmit: false } }],
   },
-  testMatch: ['<rootDir>/engine/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts', '<rootDir>/workers/**/*.test.ts', '<rootDir>/simulators/**/*.test.ts', '<rootDir>/contracts/**/*.test.ts', '<rootDir>/stack/**/*.test.ts'],
+  testMatch: ['<rootDir>/engine/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts', '<rootDir>/tools/**/*.test.ts', '<rootDir>/workers/**/*.test.ts', '<rootDir>/simulators/**/*.test.ts', '<rootDir>/contracts/**/*.test.ts', '<rootDir>/stack/**/*.test.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60_000,
   // fetch keeps idle keep-alive sockets for a few seconds after the last test

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { settled, observe } from '../src/demo/outcomes.ts';
+import { settled, observe } from '../tools/demo/outcomes.ts';
 import { LIFECYCLE_TOPIC } from '../src/events/event-schemas.ts';
 import { stackSettings } from '../stack/settings.ts';
 import { auditChaos, type ChaosAudit } from './chaos/audit.ts';

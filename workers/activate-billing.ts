@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { activateBilling } from '../src/application/activate-billing.ts';
-import { BPMN_ERRORS } from '../src/fulfillment/bpmn-errors.ts';
+import { activateBilling } from '../src/core/use-cases/activate-billing.ts';
+import { BPMN_ERRORS } from '../src/core/domain/bpmn-errors.ts';
 import { farmWorker } from './farm-worker.ts';
 import { orderScope } from './variables.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { activateService } from '../src/application/activate-service.ts';
-import { BPMN_ERRORS } from '../src/fulfillment/bpmn-errors.ts';
+import { activateService } from '../src/core/use-cases/activate-service.ts';
+import { BPMN_ERRORS } from '../src/core/domain/bpmn-errors.ts';
 import { farmWorker } from './farm-worker.ts';
 import { orderItemScope } from './variables.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { checkProvisioningStatus } from '../src/application/check-provisioning-status.ts';
-import { PROVISIONING_STATUSES } from '../src/adapters/provisioning/port.ts';
+import { checkProvisioningStatus } from '../src/core/use-cases/check-provisioning-status.ts';
+import { PROVISIONING_STATUSES } from '../src/core/ports/provisioning.ts';
 import { farmWorker } from './farm-worker.ts';
 import { orderItemScope } from './variables.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deactivateService } from '../src/application/deactivate-service.ts';
+import { deactivateService } from '../src/core/use-cases/deactivate-service.ts';
 import { farmWorker } from './farm-worker.ts';
 import { orderItemScope } from './variables.ts';
 

@@ -1,6 +1,6 @@
 // The farm's registry: every job type it serves. The contracts check compares this list with the
 // job types of the models in bpmn/.
-import type { FarmServices } from '../src/application/services.ts';
+import type { FarmServices } from '../src/core/services.ts';
 import type { AnyWorker } from '../src/worker-runtime/define-worker.ts';
 import activateBilling from './activate-billing.ts';
 import activateService from './activate-service.ts';

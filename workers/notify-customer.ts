@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { notifyCustomer } from '../src/application/notify-customer.ts';
+import { notifyCustomer } from '../src/core/use-cases/notify-customer.ts';
 import { farmWorker } from './farm-worker.ts';
 import { orderScope } from './variables.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { complete } from '../src/integration/engine-action.ts';
-import { DECISIONS, applyDecision } from '../src/reconciliation/apply-decision.ts';
+import { complete } from '../src/core/ports/engine-action.ts';
+import { DECISIONS, applyDecision } from '../src/core/reconciliation/apply-decision.ts';
 import { farmWorker } from './farm-worker.ts';
 import { caseId } from './variables.ts';
 

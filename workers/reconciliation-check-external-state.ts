@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { complete } from '../src/integration/engine-action.ts';
-import { checkCase } from '../src/reconciliation/reconcile-case.ts';
+import { complete } from '../src/core/ports/engine-action.ts';
+import { checkCase } from '../src/core/reconciliation/reconcile-case.ts';
 import { farmWorker } from './farm-worker.ts';
 import { caseScope } from './variables.ts';
 

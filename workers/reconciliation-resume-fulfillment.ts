@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RESUME_HOLD_MS, resumeAction, resumeCasesIn, resumeFulfillment } from '../src/reconciliation/resume-fulfillment.ts';
+import { RESUME_HOLD_MS, resumeAction, resumeCasesIn, resumeFulfillment } from '../src/core/reconciliation/resume-fulfillment.ts';
 import { farmWorker } from './farm-worker.ts';
 import { caseScope } from './variables.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { complete } from '../src/integration/engine-action.ts';
-import { casesWaitingForHandling, requestCaseHandling } from '../src/reconciliation/request-case-handling.ts';
-import { sweepScopeOf } from '../src/reconciliation/sweep-scope.ts';
+import { complete } from '../src/core/ports/engine-action.ts';
+import { casesWaitingForHandling, requestCaseHandling } from '../src/core/reconciliation/request-case-handling.ts';
+import { sweepScopeOf } from '../src/core/reconciliation/sweep-scope.ts';
 import { farmWorker } from './farm-worker.ts';
 
 export default farmWorker({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { recordOrderStatus } from '../src/application/record-order-status.ts';
-import { ORDER_STATUSES } from '../src/fulfillment/order.ts';
+import { recordOrderStatus } from '../src/core/use-cases/record-order-status.ts';
+import { ORDER_STATUSES } from '../src/core/domain/order.ts';
 import { farmWorker } from './farm-worker.ts';
 import { orderScope } from './variables.ts';
 

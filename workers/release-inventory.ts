@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { releaseInventory } from '../src/application/release-inventory.ts';
+import { releaseInventory } from '../src/core/use-cases/release-inventory.ts';
 import { farmWorker } from './farm-worker.ts';
 import { orderItemScope } from './variables.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { reserveInventory } from '../src/application/reserve-inventory.ts';
-import { BPMN_ERRORS } from '../src/fulfillment/bpmn-errors.ts';
+import { reserveInventory } from '../src/core/use-cases/reserve-inventory.ts';
+import { BPMN_ERRORS } from '../src/core/domain/bpmn-errors.ts';
 import { farmWorker } from './farm-worker.ts';
 import { orderItemScope } from './variables.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { validateCustomerAccount } from '../src/application/validate-customer-account.ts';
-import { BPMN_ERRORS } from '../src/fulfillment/bpmn-errors.ts';
+import { validateCustomerAccount } from '../src/core/use-cases/validate-customer-account.ts';
+import { BPMN_ERRORS } from '../src/core/domain/bpmn-errors.ts';
 import { farmWorker } from './farm-worker.ts';
 import { orderScope } from './variables.ts';
 

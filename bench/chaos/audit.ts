@@ -3,7 +3,7 @@
 // inbox and the lifecycle topic are compared against it and against each other.
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { observe, type Observed } from '../../src/demo/outcomes.ts';
+import { observe, type Observed } from '../../tools/demo/outcomes.ts';
 import type { FulfillmentHarness } from '../../test/support/fulfillment-harness.ts';
 import { inParallel } from '../support/load.ts';
 import type { TopicRecord } from './lifecycle-topic.ts';
@@ -87,7 +87,7 @@ export async function auditChaos(h: FulfillmentHarness, submitted: number, accep
   const byStatus: Record<string, number> = {};
   for (const id of ids) byStatus[statusOf.get(id) ?? 'MISSING'] = (byStatus[statusOf.get(id) ?? 'MISSING'] ?? 0) + 1;
   const obs = [...observed.values()];
-  // the same classes as the settle wait (src/demo/outcomes.ts): a person's turn, the reconciler's, or nobody's
+  // the same classes as the settle wait (tools/demo/outcomes.ts): a person's turn, the reconciler's, or nobody's
   const userTask = obs.filter((o) => o.userTask).length;
   const incident = obs.filter((o) => !o.userTask && o.incident && o.reconciling === 0).length;
   const reconciling = obs.filter((o) => !o.userTask && o.reconciling > 0).length;

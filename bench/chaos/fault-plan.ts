@@ -5,7 +5,7 @@
 // breach and stops the order in an incident for a person — unless the job runs again (its replica
 // was killed before the engine heard the incident): then the call is not resent but reconciled,
 // and the order may complete from what the reconciler observed ('incident-or-reconciled').
-import type { OrderRequest } from '../../src/fulfillment/order.ts';
+import type { OrderRequest } from '../../src/core/domain/order.ts';
 
 export type FaultKind = 'none' | 'transient' | 'timeout-after-commit' | 'malformed';
 

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Zeebe } from '@camunda8/sdk';
-import { MESSAGES } from '../../src/fulfillment/bpmn-errors.ts';
-import { RESULT_MESSAGE_TTL_MS } from '../../src/application/provisioning-result.ts';
+import { MESSAGES } from '../../src/core/domain/bpmn-errors.ts';
+import { RESULT_MESSAGE_TTL_MS } from '../../src/core/use-cases/provisioning-result.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import { activateJobsNow, connectGateway, openJobStream, type ActivatedJob, type JobStream } from '../../src/worker-runtime/job-stream.ts';
 import { workers } from '../../workers/index.ts';

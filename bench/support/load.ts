@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Zeebe } from '@camunda8/sdk';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
-import { MESSAGES } from '../../src/fulfillment/bpmn-errors.ts';
-import type { OrderRequest } from '../../src/fulfillment/order.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
+import { MESSAGES } from '../../src/core/domain/bpmn-errors.ts';
+import type { OrderRequest } from '../../src/core/domain/order.ts';
 import type { Config } from '../../src/platform/config.ts';
 import type { FulfillmentHarness } from '../../test/support/fulfillment-harness.ts';
 

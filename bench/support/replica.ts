@@ -4,9 +4,9 @@
 // second, what it has done and how much memory it holds; with --observe it also measures where
 // each job's time goes (job-probe.ts). SIGTERM drains and exits; SIGKILL is what chaos sends.
 import { parseArgs } from 'node:util';
-import { createFarmServices } from '../../src/farm/create-services.ts';
-import { zeebeMessagePublisher } from '../../src/farm/zeebe-message-publisher.ts';
-import type { MessagePublisher } from '../../src/application/services.ts';
+import { createFarmServices } from '../../src/main/services.ts';
+import { zeebeMessagePublisher } from '../../src/adapters/engine/message-publisher.ts';
+import type { MessagePublisher } from '../../src/core/services.ts';
 import { createZeebeClient } from '../../src/platform/zeebe-client.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { gatewayHeaders } from '../../src/platform/gateway-auth.ts';
@@ -86,7 +86,7 @@ if (values.mode === 'bare') {
     observer: probe ? probe.observer(onDone) : { activated: () => undefined, decided: (type, outcome) => onDone(type, outcomeKind(outcome)) },
   });
   // the event side as every farm replica runs it, in a consumer group of this bench run's own
-  const events = values.events ? (await import('../../src/events/event-processing.ts')).startEventProcessing({ config, db, messages, log, consumerGroup: `bench-${suffix}` }) : undefined;
+  const events = values.events ? (await import('../../src/main/event-side.ts')).startEventProcessing({ config, db, messages, log, consumerGroup: `bench-${suffix}` }) : undefined;
   jobTypes = farm.jobTypes;
   stop = async () => {
     await farm.drain(5_000);

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { totalJobs, type JobCounts, type ReplicaMessage } from './protocol.ts';
-import { FARM_NODE_FLAGS } from '../../src/farm/node-flags.ts';
+import { FARM_NODE_FLAGS } from '../../src/main/farm/node-flags.ts';
 
 export interface ReplicaSpec {
   readonly name: string;

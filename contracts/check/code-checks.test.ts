@@ -26,7 +26,7 @@ describe('message-publishers', () => {
   test('a registry variable no publisher sends, and a publisher the registry does not name, fail', async () => {
     const added = await fx.added(messagePublishers, () => {
       fx.edit(VARIABLES, "      provisioningFailureReason: { meaning: 'why it FAILED, else null' }", "      provisioningFailureReason: { meaning: 'why it FAILED, else null' }\n      provisioningFailureCode: { meaning: 'the code' }");
-      fx.edit(VARIABLES, 'publishedBy: [src/application/provisioning-result.ts]', 'publishedBy: [src/application/provisioning-callback.ts]');
+      fx.edit(VARIABLES, 'publishedBy: [src/core/use-cases/provisioning-result.ts]', 'publishedBy: [src/application/provisioning-callback.ts]');
     });
     expect(added).toEqual([
       expect.stringMatching(/^src\/application\/provisioning-result\.ts \| line \d+ \| does not send variable provisioningFailureCode with ProvisioningCompleted/),
@@ -95,7 +95,7 @@ describe('enums', () => {
   });
 
   test('an exported enum tuple no entry names fails at its module', async () => {
-    const added = await fx.added(enums, () => fx.edit(ENUMS, 'typescript: [src/integration/external-result.ts#EXTERNAL_SYSTEMS]', 'typescript: []'));
+    const added = await fx.added(enums, () => fx.edit(ENUMS, 'typescript: [src/core/ports/external-result.ts#EXTERNAL_SYSTEMS]', 'typescript: []'));
     expect(added).toEqual([expect.stringMatching(/^src\/integration\/external-result\.ts \| EXTERNAL_SYSTEMS \| exports enum EXTERNAL_SYSTEMS .* no entry of .*enum-map\.yaml names/)]);
   });
 });
@@ -105,7 +105,7 @@ describe('concept-map', () => {
     const added = await fx.added(conceptMap, () => {
       fx.edit('contracts/concept-map.yaml', 'bpmn: correlationId', 'bpmn: correlationRef');
       fx.edit('contracts/concept-map.yaml', 'openapi: [openapi/intake.yaml#/components/schemas/OrderId]', 'openapi: [openapi/intake.yaml#/components/schemas/OrderIdentifier]');
-      fx.edit('contracts/concept-map.yaml', 'src/fulfillment/idempotency-keys.ts#idempotencyKeys', 'src/fulfillment/idempotency-keys.ts#idempotencyKeyOf');
+      fx.edit('contracts/concept-map.yaml', 'src/core/domain/idempotency-keys.ts#idempotencyKeys', 'src/core/domain/idempotency-keys.ts#idempotencyKeyOf');
     });
     expect(added).toEqual([
       expect.stringMatching(/concept-map\.yaml \| OrderId\.openapi \| openapi\/intake\.yaml has nothing at \/components\/schemas\/OrderIdentifier/),

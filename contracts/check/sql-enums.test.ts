@@ -42,7 +42,7 @@ beforeEach(() => {
     owner: fulfillment
     meaning: test copy
     values: [ACCEPTED, IN_FULFILLMENT, COMPLETED, REJECTED, FALLOUT, CANCELLED]
-    typescript: [src/fulfillment/order.ts#ORDER_STATUSES]
+    typescript: [src/core/domain/order.ts#ORDER_STATUSES]
     sql: [{ table: order_copy, column: order_status, constraint: ck_order_copy_status }]
   Missing:
     owner: nobody

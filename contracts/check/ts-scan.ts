@@ -101,7 +101,7 @@ export interface MessagePublication extends Located {
 
 /**
  * Object literals `{ name: <message>, variables: { … }, correlationKey… }` handed to a publish
- * call: the shape MessagePublisher.publish takes (src/application/services.ts).
+ * call: the shape MessagePublisher.publish takes (src/core/services.ts).
  */
 export function messagePublications(files: readonly string[], messageNames: Readonly<Record<string, string>>): MessagePublication[] {
   const out: MessagePublication[] = [];

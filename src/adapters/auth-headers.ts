@@ -1,7 +1,7 @@
 // How each external system wants to be authenticated (seed 000 §25: the adapter owns credential
 // usage). A credential is one secret string per tenant and system (credentials.ts); this turns it
 // into the system's headers, and names every form of it that must never be stored or logged.
-import type { ExternalSystem } from '../integration/external-result.ts';
+import type { ExternalSystem } from '../core/ports/external-result.ts';
 import type { Config } from '../platform/config.ts';
 
 const SCHEME: Readonly<Record<ExternalSystem, 'api-key' | 'bearer' | 'basic'>> = {

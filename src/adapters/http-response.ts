@@ -2,7 +2,7 @@
 // accepted it, and an error body is looked at only to pick out the external error code.
 import type { z } from 'zod';
 import { describeIssues } from '../platform/zod-issues.ts';
-import { redactText } from '../integration/redaction.ts';
+import { redactText } from '../platform/redaction.ts';
 import { schemaMismatch, type FailureResult, type HttpOutcome } from '../integration/http/system-client.ts';
 
 export type HttpResponse = Extract<HttpOutcome, { kind: 'response' }>;

@@ -1,4 +1,4 @@
-import { EXTERNAL_SYSTEMS, type ExternalResult } from '../integration/external-result.ts';
+import { EXTERNAL_SYSTEMS, type ExternalResult } from '../core/ports/external-result.ts';
 import { CannedHttpServer } from '../integration/http/testing/canned-http-server.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createAdapters } from './index.ts';

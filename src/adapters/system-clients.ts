@@ -2,9 +2,9 @@
 // and the seed 000 §7.1 timeout budget from the configuration: the clients of every tenant whose
 // registry rows point at the configured URLs (src/adapters/tenant-adapters.ts). Credentials are
 // sent as headers and never stored.
-import { EXTERNAL_SYSTEMS, type ExternalSystem } from '../integration/external-result.ts';
+import { EXTERNAL_SYSTEMS, type ExternalSystem } from '../core/ports/external-result.ts';
 import { SystemHttpClient } from '../integration/http/system-client.ts';
-import { registerSecretValues } from '../integration/redaction.ts';
+import { registerSecretValues } from '../platform/redaction.ts';
 import type { Config } from '../platform/config.ts';
 import { authHeaders, secretForms, sharedCredentials } from './auth-headers.ts';
 

@@ -4,9 +4,9 @@
 // configured clients serve every tenant that points at the configured URLs with the farm's own
 // credentials. A tenant without a usable configuration or credential gets an `unconfigured`
 // outcome (AUTH_FAILED, not retried: an incident whose message says what to set), nothing is sent.
-import { EXTERNAL_SYSTEMS, type ExternalSystem } from '../integration/external-result.ts';
+import { EXTERNAL_SYSTEMS, type ExternalSystem } from '../core/ports/external-result.ts';
 import { SystemHttpClient, type HttpOutcome, type HttpRequest, type HttpSender } from '../integration/http/system-client.ts';
-import { redact, registerSecretValues } from '../integration/redaction.ts';
+import { redact, registerSecretValues } from '../platform/redaction.ts';
 import type { AdapterRegistry, SystemBinding } from '../integration/registry/adapter-registry.ts';
 import type { CredentialStore } from '../integration/registry/credentials.ts';
 import { timeoutsOf } from '../integration/registry/profiles.ts';

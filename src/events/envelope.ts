@@ -5,7 +5,7 @@
 //   produced  strict objects: the farm sends exactly the documented fields and nothing personal
 // Both insist that payload.orderId is subject.id (§7.1: duplicated on purpose, so they must match).
 import { z } from 'zod';
-import { redactText } from '../integration/redaction.ts';
+import { redactText } from '../platform/redaction.ts';
 
 export const EVENT_VERSION = '1.0';
 export const EVENT_PRODUCER = 'fulfillment-farm';

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SAMPLE_SERVICE_ORDER_STATUS_CHANGED, SERVICE_ORDER_STATUS_CHANGED, serviceOrderStatusChangedMessage } from '../adapters/provisioning/result-event.ts';
-import { EXTERNAL_SYSTEMS } from '../integration/external-result.ts';
-import { CASE_SEVERITIES, MISMATCH_TYPES } from '../reconciliation/case-vocabulary.ts';
+import { EXTERNAL_SYSTEMS } from '../core/ports/external-result.ts';
+import { CASE_SEVERITIES, MISMATCH_TYPES } from '../core/domain/case-vocabulary.ts';
 import { EVENT_PRODUCER, EVENT_VERSION, ORDER_SUBJECT, producedEventSchema, readEnvelope, readEventSchema, scrubText, text, type ReadEvent } from './envelope.ts';
 
 export const LIFECYCLE_TOPIC = 'fulfillment.lifecycle.events.v1';

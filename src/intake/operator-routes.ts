@@ -3,10 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
-import type { EnginePort } from '../application/services.ts';
-import { caseDetails } from '../reconciliation/case-details.ts';
-import { CASE_STATUSES, CaseNotFound, listCases } from '../reconciliation/case-repository.ts';
-import { decisionRequest, submitDecision } from '../reconciliation/submit-decision.ts';
+import type { EnginePort } from '../core/services.ts';
+import { caseDetails } from '../core/reconciliation/case-details.ts';
+import { CASE_STATUSES, CaseNotFound, listCases } from '../core/reconciliation/case-repository.ts';
+import { decisionRequest, submitDecision } from '../core/reconciliation/submit-decision.ts';
 import { problemType, sendProblem } from './problem.ts';
 
 export interface OperatorDeps {

@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { acceptOrder, type AcceptOrderDeps } from '../application/accept-order.ts';
-import { orderRequestSchema } from '../fulfillment/order.ts';
+import { acceptOrder, type AcceptOrderDeps } from '../core/use-cases/accept-order.ts';
+import { orderRequestSchema } from '../core/domain/order.ts';
 import { problemType, sendProblem } from './problem.ts';
 
 const headerValue = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only');

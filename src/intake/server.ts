@@ -1,8 +1,8 @@
 // The intake HTTP server: order submission, external callbacks. Malformed requests get problem
 // details, never a stack trace.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { AcceptOrderDeps } from '../application/accept-order.ts';
-import type { EnginePort } from '../application/services.ts';
+import type { AcceptOrderDeps } from '../core/use-cases/accept-order.ts';
+import type { EnginePort } from '../core/services.ts';
 import type { Logger } from '../platform/logger.ts';
 import { callbackRoutes } from './callback-routes.ts';
 import { operatorRoutes } from './operator-routes.ts';

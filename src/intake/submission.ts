@@ -4,7 +4,7 @@
 // making a second order. 4xx answers other than 429 are final: trying again cannot change them.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { OrderRequest } from '../fulfillment/order.ts';
+import type { OrderRequest } from '../core/domain/order.ts';
 
 export interface IntakeAnswer {
   readonly status: number;

@@ -4,14 +4,14 @@
 // caller's domain state change are stored in one transaction.
 import type { DatabaseTransactionConnection } from 'slonik';
 import type { z } from 'zod';
-import { openCase } from '../reconciliation/case-repository.ts';
+import { openCase } from '../core/reconciliation/case-repository.ts';
 import { contextLog, unboundFields } from '../platform/log-context.ts';
 import type { Logger } from '../platform/logger.ts';
 import { metrics as processMetrics, type Metrics } from '../platform/metrics.ts';
-import type { ExternalResult, ExternalSystem } from './external-result.ts';
-import type { FailureCategory } from './failure-category.ts';
+import type { ExternalResult, ExternalSystem } from '../core/ports/external-result.ts';
+import type { FailureCategory } from '../core/ports/failure-category.ts';
 import { AttemptLedger, type AttemptRow, type AttemptResultRecord } from './ledger/attempt-ledger.ts';
-import { redact } from './redaction.ts';
+import { redact } from '../platform/redaction.ts';
 import { requestHash } from './request-hash.ts';
 
 export interface ExternalCallSpec<T> {

@@ -1,9 +1,9 @@
 // The outcome-mapping table of the design, written once: what the engine must hear for each
 // outcome of an external call. Services supply only what differs per use case (the variables of a
 // success, the BPMN error code of a rejection).
-import type { EngineAction } from './engine-action.ts';
+import type { EngineAction } from '../core/ports/engine-action.ts';
 import type { CallOutcome } from './external-call.ts';
-import { RETRY_POLICY } from './failure-category.ts';
+import { RETRY_POLICY } from '../core/ports/failure-category.ts';
 
 export interface OutcomePolicy<T> {
   /** e.g. "BILLING activate-subscription for order ord-42": starts every message */

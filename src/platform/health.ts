@@ -1,7 +1,7 @@
 // Health as a list of named checks, each bounded by a short timeout and never throwing: a check
 // that fails, rejects or hangs is reported as failed with a short reason. Liveness and readiness
 // are two such lists (see health-checks.ts for the checks and ops-server.ts for the endpoints).
-import { redactText } from '../integration/redaction.ts';
+import { redactText } from './redaction.ts';
 
 export interface HealthCheck {
   readonly name: string;

@@ -1,9 +1,9 @@
-// pino, JSON lines, with one redaction policy for secrets (src/integration/redaction.ts, the same
+// pino, JSON lines, with one redaction policy for secrets (src/platform/redaction.ts, the same
 // as for ledger snapshots and events): every record's fields, a child logger's bindings and the
 // message text go through it, at any depth, so a secret or card number that reaches a log call by
 // accident (a job's variables, an error's message) is censored or masked before it is written.
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { redactLogValue, redactText } from '../integration/redaction.ts';
+import { redactLogValue, redactText } from './redaction.ts';
 import { loadConfig } from './config.ts';
 
 export type { Logger };

@@ -2,7 +2,7 @@
 // errors it may throw, and one handler that calls one application service.
 import type { z } from 'zod';
 import type { Logger } from '../platform/logger.ts';
-import type { EngineAction } from '../integration/engine-action.ts';
+import type { EngineAction } from '../core/ports/engine-action.ts';
 
 export interface JobInfo {
   readonly key: string;

@@ -90,7 +90,7 @@ test('each decision is counted under its own series; a fail with no retries left
   const m = createMetrics();
   const observer = jobMetrics(m);
   const quiet = createLogger('test', 'silent');
-  const worker = (handle: () => Promise<never> | Promise<import('../integration/engine-action.ts').EngineAction>) =>
+  const worker = (handle: () => Promise<never> | Promise<import('../core/ports/engine-action.ts').EngineAction>) =>
     defineWorker({ type: 't.v1', description: 'x', variables: z.object({}), output: z.object({}), bpmnErrors: ['X'], handle });
   const none: string[] = [];
   await executeJob(worker(async () => ({ kind: 'complete', variables: {} })), jobOf({}, none), {}, quiet, observer);

@@ -3,8 +3,8 @@
 // thing. Nothing a handler does (or fails to do) escapes as an exception.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../platform/logger.ts';
-import type { EngineAction } from '../integration/engine-action.ts';
-import { redact, redactText } from '../integration/redaction.ts';
+import type { EngineAction } from '../core/ports/engine-action.ts';
+import { redact, redactText } from '../platform/redaction.ts';
 import type { AnyWorker, JobInfo } from './define-worker.ts';
 import { isInfrastructureError } from './failure-classification.ts';
 import { isJobDataError } from './job-data-error.ts';

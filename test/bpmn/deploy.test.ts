@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MODELS_DIR, deployModels } from '../../src/deploy/deploy.ts';
+import { MODELS_DIR, deployModels } from '../../tools/deploy/deploy.ts';
 import { ProcessTest, isolateForm, isolateModel } from '../support/process-test.ts';
 
 const suffix = `d${randomUUID().slice(0, 8)}`;

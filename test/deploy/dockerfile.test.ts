@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { OPS_PATHS } from '../../src/platform/ops-endpoints.ts';
-import { FARM_NODE_FLAGS } from '../../src/farm/node-flags.ts';
+import { FARM_NODE_FLAGS } from '../../src/main/farm/node-flags.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const dockerfile = DockerfileParser.parse(readFileSync(path.join(root, 'Dockerfile'), 'utf8'));
@@ -69,7 +69,7 @@ test('the runtime runs as a non-root user, with the farm as its command', () => 
   const userLine = of(runtime, 'USER').at(-1)!.getRange().start.line;
   const cmd = of(runtime, 'CMD').at(-1)!;
   expect(cmd.getRange().start.line).toBeGreaterThan(userLine);
-  expect(JSON.parse(args(cmd))).toEqual(['node', ...FARM_NODE_FLAGS, 'src/farm/cli.ts']);
+  expect(JSON.parse(args(cmd))).toEqual(['node', ...FARM_NODE_FLAGS, 'src/main/farm.ts']);
   expect(existsSync(path.join(root, 'src', 'farm', 'cli.ts'))).toBe(true);
   expect(of(runtime, 'ENTRYPOINT')).toEqual([]);
 });

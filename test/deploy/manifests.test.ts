@@ -13,11 +13,11 @@ import { HorizontalPodAutoscaler, type IHorizontalPodAutoscaler } from 'kubernet
 import { PodDisruptionBudget, type IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount, type IContainer, type IService } from 'kubernetes-models/v1';
 import { workers } from '../../workers/index.ts';
-import { isFarmRole, workersOfRole } from '../../src/farm/roles.ts';
+import { isFarmRole, workersOfRole } from '../../src/main/farm/roles.ts';
 import { configSchema, loadConfig } from '../../src/platform/config.ts';
 import { OPS_PATHS } from '../../src/platform/ops-endpoints.ts';
 import { SECRET_SETTINGS } from '../../src/platform/secret-files.ts';
-import { FARM_NODE_FLAGS } from '../../src/farm/node-flags.ts';
+import { FARM_NODE_FLAGS } from '../../src/main/farm/node-flags.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const deployDir = path.join(root, 'deploy');
@@ -43,7 +43,7 @@ const configMap = ofKind<{ metadata: { name: string }; data: Record<string, stri
 const podLabels = (d: IDeployment) => d.spec?.template.metadata?.labels ?? {};
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) => !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
 const containersOf = (d: IDeployment) => d.spec?.template.spec?.containers ?? [];
-const isFarm = (c: IContainer) => c.command?.join(' ') === 'node src/farm/cli.ts';
+const isFarm = (c: IContainer) => c.command?.join(' ') === 'node src/main/farm.ts';
 
 const modelOf = (doc: Doc): { validate(): void } | undefined => {
   switch (`${doc.apiVersion}/${doc.kind}`) {
@@ -178,7 +178,7 @@ describe.each(deployments.map((d) => [d.metadata.name, d] as const))('Deployment
       expect((pod.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(jobTimeoutMs);
     });
 
-    test('the replica heap settings of src/farm/node-flags.ts, within the memory limit', () => {
+    test('the replica heap settings of src/main/farm/node-flags.ts, within the memory limit', () => {
       for (const c of containers.filter(isFarm)) {
         expect(c.env?.find((e) => e.name === 'NODE_OPTIONS')?.value).toBe(FARM_NODE_FLAGS.join(' '));
         const oldSpaceMb = Number(/--max-old-space-size=(\d+)/.exec(FARM_NODE_FLAGS.join(' '))?.[1]);

@@ -1,9 +1,9 @@
 // The capability gate against the real ledger: a disabled capability stops a step that never
 // called, and lets through one whose call was already made (its follow-up must replay, not refuse).
 import { randomUUID } from 'node:crypto';
-import type { FarmServices } from '../../src/application/services.ts';
-import { gateCapability } from '../../src/application/capability-gate.ts';
-import { BPMN_ERRORS } from '../../src/fulfillment/bpmn-errors.ts';
+import type { FarmServices } from '../../src/core/services.ts';
+import { gateCapability } from '../../src/core/use-cases/capability-gate.ts';
+import { BPMN_ERRORS } from '../../src/core/domain/bpmn-errors.ts';
 import { ExternalCalls } from '../../src/integration/external-call.ts';
 import { AttemptLedger } from '../../src/integration/ledger/attempt-ledger.ts';
 import type { CapabilityDecision } from '../../src/integration/registry/adapter-registry.ts';

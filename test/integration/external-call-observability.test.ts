@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
-import type { ExternalResult } from '../../src/integration/external-result.ts';
+import type { ExternalResult } from '../../src/core/ports/external-result.ts';
 import { ExternalCalls } from '../../src/integration/external-call.ts';
 import { AttemptLedger } from '../../src/integration/ledger/attempt-ledger.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';

@@ -2,7 +2,7 @@
 // for good requests and for every kind of bad one: each answer is checked against its document
 // (status documented, media type, body schema with no undocumented fields, required headers).
 import { randomUUID } from 'node:crypto';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { conformanceProblems, loadBundled, record, type RecordedAnswer } from '../support/http-conformance.ts';
 

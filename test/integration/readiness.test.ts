@@ -2,7 +2,7 @@
 // PostgreSQL is stopped, UP again once it is back. The database is a throwaway cluster of this
 // test; the engine and Kafka checks run against the shared stack.
 import { Camunda8 } from '@camunda8/sdk';
-import { farmOpsEndpoints } from '../../src/farm/ops.ts';
+import { farmOpsEndpoints } from '../../src/main/farm/ops.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import type { HealthReport } from '../../src/platform/health.ts';

@@ -4,7 +4,7 @@
 // the SDK's client, the REST client and the farm's own job streams must all carry the token.
 import { randomUUID } from 'node:crypto';
 import { startEngine, type RunningEngine } from '../../engine/src/start.ts';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { migrate } from '../../src/platform/migrate.ts';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';

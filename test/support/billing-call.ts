@@ -2,7 +2,7 @@
 // ledger and what sits on it: the key and the send vary, the rest is overridden where it matters.
 import { z } from 'zod';
 import type { ExternalCallSpec } from '../../src/integration/external-call.ts';
-import type { ExternalResult } from '../../src/integration/external-result.ts';
+import type { ExternalResult } from '../../src/core/ports/external-result.ts';
 
 export const billingValue = z.object({ ref: z.string() });
 export type BillingValue = z.infer<typeof billingValue>;

@@ -1,11 +1,11 @@
-// A farm replica as its own operating-system process (`node src/farm/cli.ts …`), for tests that
+// A farm replica as its own operating-system process (`node src/main/farm.ts …`), for tests that
 // signal or kill replicas: its JSON log lines are kept in memory, its exit is awaitable.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { eventually } from './process-test.ts';
 import { adapterUrlsFor } from '../../simulators/endpoints.ts';
-import { FARM_NODE_FLAGS } from '../../src/farm/node-flags.ts';
+import { FARM_NODE_FLAGS } from '../../src/main/farm/node-flags.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -59,7 +59,7 @@ export class FarmReplica {
     createInterface({ input: child.stderr! }).on('line', keep);
   }
 
-  /** Starts `node src/farm/cli.ts <args>` with `env` over this process's environment. */
+  /** Starts `node src/main/farm.ts <args>` with `env` over this process's environment. */
   static start(name: string, args: readonly string[], env: Readonly<Record<string, string>>): FarmReplica {
     const child = spawn(process.execPath, [...FARM_NODE_FLAGS, path.join(root, 'src', 'farm', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     return new FarmReplica(name, child);

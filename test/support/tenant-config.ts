@@ -2,7 +2,7 @@
 // by default like the seeded tenant-a (every system at the configured URL with the farm's
 // credential, every capability enabled), with the overrides a test needs.
 import { sql, type CommonQueryMethods } from 'slonik';
-import { EXTERNAL_SYSTEMS, type ExternalSystem } from '../../src/integration/external-result.ts';
+import { EXTERNAL_SYSTEMS, type ExternalSystem } from '../../src/core/ports/external-result.ts';
 import { CAPABILITY_CODES, systemOf, type CapabilityCode } from '../../src/integration/registry/capabilities.ts';
 import type { SystemConfigRow } from '../../src/integration/registry/integration-config-repository.ts';
 

@@ -2,9 +2,9 @@
 // sent, and a job handed to a second worker while the first is still calling. Neither may cause a
 // second side effect.
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
-import { engineOverGateway } from '../../src/farm/engine-port.ts';
-import { retryOrderIncidents } from '../../src/operator/retry-incidents.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
+import { engineOverGateway } from '../../src/adapters/engine/engine-port.ts';
+import { retryOrderIncidents } from '../../src/core/use-cases/retry-incidents.ts';
 
 describe('billing times out after the request was sent', () => {
   let h: FulfillmentHarness;

@@ -2,7 +2,7 @@
 // side effects compensate them, billing fallout waits for a person in Tasklist.
 import { randomUUID } from 'node:crypto';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 
 let h: FulfillmentHarness;
 beforeAll(async () => {

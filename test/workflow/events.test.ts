@@ -9,7 +9,7 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { kafka as kafkaComponent } from '../../stack/components/kafka.ts';
 import { stackSettings } from '../../stack/settings.ts';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { emit } from '../../src/events/emit.ts';
 import { LIFECYCLE_TOPIC } from '../../src/events/event-schemas.ts';
 import { receiveOnce } from '../../src/events/inbox.ts';
@@ -63,7 +63,7 @@ describe('the outbox relay', () => {
     const published = () => db.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from outbox_event where ${ours} and published_at is not null`);
     const total = orders * perOrder;
 
-    const relay = () => spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(root, 'src/events/relay-cli.ts')], { cwd: root, env: { ...process.env, OUTBOX_RELAY_BATCH_SIZE: '10', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    const relay = () => spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(root, 'src/main/relay.ts')], { cwd: root, env: { ...process.env, OUTBOX_RELAY_BATCH_SIZE: '10', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
     const first = relay();
     await eventually('the relay to publish part of the events', async () => ((await published()) >= 20 ? true : undefined), { timeoutMs: 60_000, intervalMs: 20 });
     first.kill('SIGKILL');

@@ -1,7 +1,7 @@
 // An order goes the whole way: CRM, two reservations, two asynchronous provisionings (results by
 // callback), billing, notification. Each external side effect happens exactly once.
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 
 let h: FulfillmentHarness;
 beforeAll(async () => {

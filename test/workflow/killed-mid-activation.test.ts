@@ -7,7 +7,7 @@
 // completes the order. The provider saw one activation.
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { FarmReplica, replicaEnv } from '../support/farm-replica.ts';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { eventually } from '../support/process-test.ts';

@@ -3,8 +3,8 @@
 // retried call), a suspended customer (BPMN error), an ambiguous billing call (incident,
 // reconciliation case opened and resolved).
 import { randomUUID } from 'node:crypto';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
-import { farmOpsEndpoints } from '../../src/farm/ops.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
+import { farmOpsEndpoints } from '../../src/main/farm/ops.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { parseMetricsText, seriesTotal, type Sample } from '../../src/platform/metrics-text.ts';
 import { closeChecks, type OpsEndpoints } from '../../src/platform/ops-endpoints.ts';

@@ -4,7 +4,7 @@
 // resumes or cancels the order. Every case keeps who or what decided.
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { eventually } from '../support/process-test.ts';
 

@@ -1,4 +1,4 @@
-// Three farm replicas, each its own process (`node src/farm/cli.ts`), share one batch of orders.
+// Three farm replicas, each its own process (`node src/main/farm.ts`), share one batch of orders.
 // Mid-run one is drained (SIGTERM) and another killed (SIGKILL, as a node loss would): every order
 // still ends where its scenario says, no external system sees a side effect twice, and the drained
 // replica finishes the jobs it held and exits 0. Jobs the killed replica held time out in the engine
@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
-import type { OrderRequest } from '../../src/fulfillment/order.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
+import type { OrderRequest } from '../../src/core/domain/order.ts';
 import { FarmReplica, replicaEnv } from '../support/farm-replica.ts';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { eventually } from '../support/process-test.ts';

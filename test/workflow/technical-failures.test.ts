@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { eventually } from '../support/process-test.ts';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
-import { engineOverGateway } from '../../src/farm/engine-port.ts';
-import { retryOrderIncidents } from '../../src/operator/retry-incidents.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
+import { engineOverGateway } from '../../src/adapters/engine/engine-port.ts';
+import { retryOrderIncidents } from '../../src/core/use-cases/retry-incidents.ts';
 
 let h: FulfillmentHarness;
 beforeAll(async () => {

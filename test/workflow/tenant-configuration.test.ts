@@ -9,7 +9,7 @@ import path from 'node:path';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { startSimulators } from '../../simulators/server.ts';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { configureTenant, removeTenant, setCapability } from '../support/tenant-config.ts';

@@ -3,7 +3,7 @@
 // cancellation while the order waits.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
-import { sampleOrder } from '../../src/demo/sample-orders.ts';
+import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 
 const AWAIT = 'ReceiveTask_AwaitProvisioningResult';
 

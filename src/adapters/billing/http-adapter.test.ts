@@ -2,7 +2,7 @@ import { CannedHttpServer } from '../../integration/http/testing/canned-http-ser
 import { testClient } from '../../integration/http/testing/test-client.ts';
 import { genericFailureCases } from '../testing/generic-failure-cases.ts';
 import { BillingHttpAdapter } from './http-adapter.ts';
-import type { BillingActivationCommand } from './port.ts';
+import type { BillingActivationCommand } from '../../core/ports/billing.ts';
 
 let server: CannedHttpServer;
 beforeAll(async () => {

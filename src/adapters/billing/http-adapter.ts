@@ -1,6 +1,6 @@
 // BillingPort over the billing HTTP API. Financially sensitive: an unanswered activation is
 // ambiguous (reconcile first), and every conflict is reported, never smoothed over.
-import type { ExternalResult } from '../../integration/external-result.ts';
+import type { ExternalResult } from '../../core/ports/external-result.ts';
 import { failureOf, type HttpSender } from '../../integration/http/system-client.ts';
 import { READ, SIDE_EFFECT, errorBody, readBody } from '../http-response.ts';
 import { BILLING_ERRORS, activationDto, activationListDto, billingErrorDto } from './dto.ts';
@@ -13,7 +13,7 @@ import {
   toInternalInvalidActivation,
   toInternalNotEligible,
 } from './mapper.ts';
-import type { BillingActivation, BillingActivationCommand, BillingPort } from './port.ts';
+import type { BillingActivation, BillingActivationCommand, BillingPort } from '../../core/ports/billing.ts';
 
 export class BillingHttpAdapter implements BillingPort {
   private readonly client: HttpSender;

@@ -1,6 +1,6 @@
 import { activationRecordDto } from './dto.ts';
 import { toExternalActivationPath, toExternalActivationRequest, toInternalActivation, toInternalConflict, toInternalFoundActivation, toInternalNotEligible } from './mapper.ts';
-import type { BillingActivationCommand } from './port.ts';
+import type { BillingActivationCommand } from '../../core/ports/billing.ts';
 
 const command: BillingActivationCommand = {
   tenantId: 't1',

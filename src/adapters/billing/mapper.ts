@@ -2,7 +2,7 @@
 // snapshot is passed as it is: billing never recalculates prices (§14.2).
 import { externalDetail } from '../http-response.ts';
 import { ACTIVATION_ACTIVE, BILLING_ERRORS, type ActivationDto, type ActivationListDto, type ActivationRequestDto, type BillingChargeDto, type BillingErrorDto } from './dto.ts';
-import type { BillingActivation, BillingActivationCommand, BillingCharge } from './port.ts';
+import type { BillingActivation, BillingActivationCommand, BillingCharge } from '../../core/ports/billing.ts';
 
 export function toExternalActivationRequest(cmd: BillingActivationCommand): ActivationRequestDto {
   return {

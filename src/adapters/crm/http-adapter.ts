@@ -1,10 +1,10 @@
 // CrmPort over CRM's HTTP API. A read: an unanswered request is a plain timeout, never ambiguous.
-import type { ExternalResult } from '../../integration/external-result.ts';
+import type { ExternalResult } from '../../core/ports/external-result.ts';
 import { failureOf, type HttpSender } from '../../integration/http/system-client.ts';
 import { READ, errorBody, readBody, type HttpResponse } from '../http-response.ts';
 import { CRM_CUSTOMER_NOT_FOUND, crmAccountDto, crmErrorDto } from './dto.ts';
 import { toExternalAccountPath, toInternalAccountNotFound, toInternalAccountValidation, type AccountVerdict } from './mapper.ts';
-import type { CrmPort, CustomerAccountValidation, CustomerAccountValidationCommand } from './port.ts';
+import type { CrmPort, CustomerAccountValidation, CustomerAccountValidationCommand } from '../../core/ports/crm.ts';
 
 export class CrmHttpAdapter implements CrmPort {
   private readonly client: HttpSender;

@@ -1,7 +1,7 @@
 // Explicit translation between the CRM vocabulary and ours (seed 000 §11, §20).
 import { externalDetail } from '../http-response.ts';
 import type { CrmAccountDto, CrmErrorDto } from './dto.ts';
-import type { CustomerAccountValidation, CustomerAccountValidationCommand } from './port.ts';
+import type { CustomerAccountValidation, CustomerAccountValidationCommand } from '../../core/ports/crm.ts';
 
 /** The CRM lookup a validation command becomes (a read: the path names the account). */
 export function toExternalAccountPath(cmd: CustomerAccountValidationCommand): string {

@@ -2,7 +2,7 @@ import { CannedHttpServer } from '../../integration/http/testing/canned-http-ser
 import { testClient } from '../../integration/http/testing/test-client.ts';
 import { genericFailureCases } from '../testing/generic-failure-cases.ts';
 import { InventoryHttpAdapter } from './http-adapter.ts';
-import type { InventoryReleaseCommand, InventoryReservationCommand } from './port.ts';
+import type { InventoryReleaseCommand, InventoryReservationCommand } from '../../core/ports/inventory.ts';
 
 let server: CannedHttpServer;
 beforeAll(async () => {

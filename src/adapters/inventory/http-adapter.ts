@@ -1,6 +1,6 @@
 // InventoryPort over the inventory HTTP API. Reserve and release change inventory state: an
 // unanswered request is ambiguous. Reservations are idempotent on our Idempotency-Key.
-import type { ExternalResult } from '../../integration/external-result.ts';
+import type { ExternalResult } from '../../core/ports/external-result.ts';
 import { failureOf, type HttpSender } from '../../integration/http/system-client.ts';
 import { READ, SIDE_EFFECT, errorBody, readBody } from '../http-response.ts';
 import { INVENTORY_ERRORS, inventoryErrorDto, releaseDto, reservationDto, reservationListDto } from './dto.ts';
@@ -14,7 +14,7 @@ import {
   toInternalRelease,
   toInternalReservation,
 } from './mapper.ts';
-import type { InventoryPort, InventoryRelease, InventoryReleaseCommand, InventoryReservation, InventoryReservationCommand } from './port.ts';
+import type { InventoryPort, InventoryRelease, InventoryReleaseCommand, InventoryReservation, InventoryReservationCommand } from '../../core/ports/inventory.ts';
 
 export class InventoryHttpAdapter implements InventoryPort {
   private readonly client: HttpSender;

@@ -1,6 +1,6 @@
 import { reservationDto } from './dto.ts';
 import { toExternalReleasePath, toExternalReservationRequest, toInternalHeldReservation, toInternalOutOfStock, toInternalRelease, toInternalReservation } from './mapper.ts';
-import type { InventoryReservationCommand } from './port.ts';
+import type { InventoryReservationCommand } from '../../core/ports/inventory.ts';
 
 const command: InventoryReservationCommand = {
   tenantId: 't1',

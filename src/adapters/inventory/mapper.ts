@@ -1,7 +1,7 @@
 // Explicit translation between the inventory vocabulary and ours (seed 000 §12, §20).
 import { externalDetail } from '../http-response.ts';
 import { RESERVATION_HELD, type InventoryErrorDto, type ReleaseDto, type ReservationDto, type ReservationListDto, type ReservationRequestDto } from './dto.ts';
-import type { InventoryRelease, InventoryReservation, InventoryReservationCommand } from './port.ts';
+import type { InventoryRelease, InventoryReservation, InventoryReservationCommand } from '../../core/ports/inventory.ts';
 
 export function toExternalReservationRequest(cmd: InventoryReservationCommand): ReservationRequestDto {
   return {

@@ -2,7 +2,7 @@ import { CannedHttpServer } from '../../integration/http/testing/canned-http-ser
 import { testClient } from '../../integration/http/testing/test-client.ts';
 import { genericFailureCases } from '../testing/generic-failure-cases.ts';
 import { NotificationHttpAdapter } from './http-adapter.ts';
-import type { NotificationCommand } from './port.ts';
+import type { NotificationCommand } from '../../core/ports/notification.ts';
 
 let server: CannedHttpServer;
 beforeAll(async () => {

@@ -1,11 +1,11 @@
 // NotificationPort over the provider's HTTP API. No idempotency header exists there, so a send
 // that got no answer is ambiguous: the attempt ledger and reconciliation keep it from going twice.
-import type { ExternalResult } from '../../integration/external-result.ts';
+import type { ExternalResult } from '../../core/ports/external-result.ts';
 import { failureOf, type HttpSender } from '../../integration/http/system-client.ts';
 import { READ, SIDE_EFFECT, errorBody, readBody } from '../http-response.ts';
 import { messageAcceptedDto, notificationErrorDto, sentMessageListDto } from './dto.ts';
 import { toExternalMessage, toExternalMessageQuery, toInternalRejectedMessage, toInternalSent, toInternalSentMessages, type SentMessage } from './mapper.ts';
-import type { NotificationCommand, NotificationPort, NotificationSent } from './port.ts';
+import type { NotificationCommand, NotificationPort, NotificationSent } from '../../core/ports/notification.ts';
 
 export class NotificationHttpAdapter implements NotificationPort {
   private readonly client: HttpSender;

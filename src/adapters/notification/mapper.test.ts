@@ -1,6 +1,6 @@
 import { messageAcceptedDto } from './dto.ts';
 import { toExternalMessage, toInternalRejectedMessage, toInternalSent, toInternalSentMessages } from './mapper.ts';
-import type { NotificationCommand } from './port.ts';
+import type { NotificationCommand } from '../../core/ports/notification.ts';
 
 const command: NotificationCommand = {
   templateCode: 'ORDER_CONFIRMATION',

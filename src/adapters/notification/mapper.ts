@@ -1,7 +1,7 @@
 // Explicit translation between the notification provider's vocabulary and ours (seed 000 §16, §20).
 import { externalDetail } from '../http-response.ts';
 import { NOTIFICATION_ERRORS, type MessageAcceptedDto, type MessageRequestDto, type NotificationErrorDto, type SentMessageListDto } from './dto.ts';
-import type { NotificationCommand, NotificationSent } from './port.ts';
+import type { NotificationCommand, NotificationSent } from '../../core/ports/notification.ts';
 
 export type SentMessage = { readonly messageId: string; readonly sentAt: string; readonly reference?: string | undefined };
 

@@ -1,9 +1,9 @@
 // The provider's callback body (POST to our callbackUrl), read into our vocabulary. The intake's
 // callback route uses this so the provider's field names and status codes stay in this folder.
-import { redact } from '../../integration/redaction.ts';
+import { redact } from '../../platform/redaction.ts';
 import { serviceOrderDto } from './dto.ts';
 import { toInternalState } from './mapper.ts';
-import type { ProvisioningState } from './port.ts';
+import type { ProvisioningState } from '../../core/ports/provisioning.ts';
 
 export type ParsedProvisioningCallback =
   | { readonly ok: true; readonly result: ProvisioningState; /** redacted raw body, for the evidence */ readonly snapshot: unknown }

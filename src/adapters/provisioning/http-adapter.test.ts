@@ -2,7 +2,7 @@ import { CannedHttpServer } from '../../integration/http/testing/canned-http-ser
 import { testClient } from '../../integration/http/testing/test-client.ts';
 import { genericFailureCases } from '../testing/generic-failure-cases.ts';
 import { ProvisioningHttpAdapter } from './http-adapter.ts';
-import type { ProvisioningCommand } from './port.ts';
+import type { ProvisioningCommand } from '../../core/ports/provisioning.ts';
 
 let server: CannedHttpServer;
 beforeAll(async () => {

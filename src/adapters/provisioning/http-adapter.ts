@@ -1,6 +1,6 @@
 // ProvisioningPort over the provisioning HTTP API (asynchronous: a submit is accepted, the result
 // arrives by callback or status poll). Idempotent on clientTxnRef = our idempotency key.
-import type { ExternalResult } from '../../integration/external-result.ts';
+import type { ExternalResult } from '../../core/ports/external-result.ts';
 import { failureOf, type HttpSender } from '../../integration/http/system-client.ts';
 import { READ, SIDE_EFFECT, errorBody, readBody } from '../http-response.ts';
 import { PROVISIONING_ERRORS, provisioningErrorDto, serviceOrderAcceptedDto, serviceOrderDto, serviceOrderDuplicateDto, serviceOrderListDto } from './dto.ts';
@@ -14,7 +14,7 @@ import {
   toInternalState,
   toInternalUnknownRequest,
 } from './mapper.ts';
-import type { ProvisioningAccepted, ProvisioningCommand, ProvisioningPort, ProvisioningState } from './port.ts';
+import type { ProvisioningAccepted, ProvisioningCommand, ProvisioningPort, ProvisioningState } from '../../core/ports/provisioning.ts';
 
 export class ProvisioningHttpAdapter implements ProvisioningPort {
   private readonly client: HttpSender;

@@ -1,6 +1,6 @@
 import { serviceOrderDto } from './dto.ts';
 import { toExternalServiceOrder, toInternalAccepted, toInternalConflict, toInternalFoundState, toInternalState } from './mapper.ts';
-import type { ProvisioningCommand } from './port.ts';
+import type { ProvisioningCommand } from '../../core/ports/provisioning.ts';
 
 const command: ProvisioningCommand = {
   tenantId: 't1',

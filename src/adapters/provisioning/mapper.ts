@@ -1,7 +1,7 @@
 // Explicit translation between the provisioning vocabulary and ours (seed 000 §13, §20).
 import { externalDetail } from '../http-response.ts';
 import type { ProvisioningErrorDto, ServiceOrderAcceptedDto, ServiceOrderDto, ServiceOrderListDto, ServiceOrderRequestDto } from './dto.ts';
-import type { ProvisioningAccepted, ProvisioningCommand, ProvisioningState } from './port.ts';
+import type { ProvisioningAccepted, ProvisioningCommand, ProvisioningState } from '../../core/ports/provisioning.ts';
 import { toInternalProvisioningStatus } from './status-mapping.ts';
 
 const ACTIONS = { ACTIVATE: 'ADD', DEACTIVATE: 'DELETE' } as const satisfies Record<ProvisioningCommand['action'], ServiceOrderRequestDto['action']>;

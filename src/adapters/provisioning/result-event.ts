@@ -7,9 +7,9 @@
 // UNKNOWN_REQUIRES_INVESTIGATION (status-mapping.ts). Anything else that breaks the message
 // format is a contract violation, to be parked rather than retried.
 import { z } from 'zod';
-import { redact } from '../../integration/redaction.ts';
+import { redact } from '../../platform/redaction.ts';
 import { toInternalState } from './mapper.ts';
-import type { ProvisioningState } from './port.ts';
+import type { ProvisioningState } from '../../core/ports/provisioning.ts';
 
 export const PROVISIONING_RESULTS_TOPIC = 'provisioning.results.v1';
 export const SERVICE_ORDER_STATUS_CHANGED = 'ServiceOrderStatusChanged';

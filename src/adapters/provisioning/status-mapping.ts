@@ -1,6 +1,6 @@
 // External provisioning statuses → internal ones (seed 000 §13.2). The external codes (ERR2, …)
 // never reach the order aggregate; anything we do not know is flagged for investigation.
-import type { ProvisioningStatus } from './port.ts';
+import type { ProvisioningStatus } from '../../core/ports/provisioning.ts';
 
 // a Map, not an object literal: "constructor" or "toString" must not map to anything
 const STATUS_MAP: ReadonlyMap<string, ProvisioningStatus> = new Map([

@@ -1,6 +1,6 @@
 // Test support: what every adapter operation must do with the answers no contract names (auth,
 // throttling, outages, broken bodies, silence). Registers one jest test per case.
-import type { ExternalResult } from '../../integration/external-result.ts';
+import type { ExternalResult } from '../../core/ports/external-result.ts';
 import type { CannedHttpServer } from '../../integration/http/testing/canned-http-server.ts';
 import { TEST_SECRET } from '../../integration/http/testing/test-client.ts';
 

@@ -4,8 +4,8 @@
 // non-successful ones into the taxonomy (seed 000 §6/§7).
 import { ConsecutiveBreaker, ConstantBackoff, bulkhead, circuitBreaker, handleWhenResult, isBrokenCircuitError, isBulkheadRejectedError, retry, wrap, CircuitState, type IPolicy } from 'cockatiel';
 import got, { type Got } from 'got';
-import type { Exchange, ExternalResult, ExternalSystem } from '../external-result.ts';
-import { redact, redactText } from '../redaction.ts';
+import type { Exchange, ExternalResult, ExternalSystem } from '../../core/ports/external-result.ts';
+import { redact, redactText } from '../../platform/redaction.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { classifyTransportError, type TransportFailure } from './transport-failure.ts';
 

@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
-import type { ExternalSystem } from '../external-result.ts';
-import type { FailureCategory } from '../failure-category.ts';
+import type { ExternalSystem } from '../../core/ports/external-result.ts';
+import type { FailureCategory } from '../../core/ports/failure-category.ts';
 
 export const ATTEMPT_STATUSES = ['STARTED', 'SUCCEEDED', 'PENDING', 'REJECTED', 'CONFLICT', 'FAILED', 'AMBIGUOUS'] as const;
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];

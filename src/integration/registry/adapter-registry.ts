@@ -4,7 +4,7 @@
 // rows are cached for a short while (INTEGRATION_CONFIG_TTL_MS), so a change in the tables takes
 // effect within that time without a restart.
 import type { Config } from '../../platform/config.ts';
-import type { ExternalSystem } from '../external-result.ts';
+import type { ExternalSystem } from '../../core/ports/external-result.ts';
 import { systemOf, type CapabilityCode, type CapabilityDisabledReason } from './capabilities.ts';
 import { IntegrationConfigError, type CapabilityRow, type SystemConfigRow, type TenantIntegration } from './integration-config-repository.ts';
 import { timeoutsOf, type AuthProfile, type RetryProfile, type Timeouts } from './profiles.ts';

@@ -1,6 +1,6 @@
 // The capabilities of the external systems the farm uses (seed 000 §10 capability matrix). Whether a
 // tenant may use one is the adapter registry's answer, never a guess of the use case.
-import type { ExternalSystem } from '../external-result.ts';
+import type { ExternalSystem } from '../../core/ports/external-result.ts';
 
 /** ck_integration_capability_code; contracts/enum-map.yaml CapabilityCode. */
 export const CAPABILITY_CODES = [

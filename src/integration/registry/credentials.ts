@@ -12,7 +12,7 @@
 // restart.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ExternalSystem } from '../external-result.ts';
+import type { ExternalSystem } from '../../core/ports/external-result.ts';
 import type { AuthProfile } from './profiles.ts';
 
 export type CredentialLookup =

@@ -3,7 +3,7 @@
 // silently disabled system: the job fails and the message says what to fix.
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import { EXTERNAL_SYSTEMS, type ExternalSystem } from '../external-result.ts';
+import { EXTERNAL_SYSTEMS, type ExternalSystem } from '../../core/ports/external-result.ts';
 import { CAPABILITY_CODES, type CapabilityCode } from './capabilities.ts';
 import { AUTH_PROFILES, CAPABILITY_PROFILES, RETRY_PROFILES, TIMEOUT_PROFILES, type AuthProfile, type CapabilityProfile, type RetryProfile, type TimeoutProfile } from './profiles.ts';
 

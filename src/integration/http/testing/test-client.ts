@@ -1,5 +1,5 @@
 // Test support: a SystemHttpClient with small timeouts and a known secret, for adapter tests.
-import type { ExternalSystem } from '../../external-result.ts';
+import type { ExternalSystem } from '../../../core/ports/external-result.ts';
 import { SystemHttpClient, type SystemClientOptions } from '../system-client.ts';
 
 /** The credential every test client sends; it must never show up in an exchange snapshot. */

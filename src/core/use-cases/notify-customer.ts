@@ -1,0 +1,42 @@
+// Use case: tell the customer the order is fulfilled. The provider has no idempotency support, so
+// the ledger's key (template, order, recipient, milestone) is what keeps it to one message.
+import { idempotencyKeys } from '../domain/idempotency-keys.ts';
+import type { EngineAction } from '../ports/engine-action.ts';
+import type { JobInfo } from '../../worker-runtime/define-worker.ts';
+import { runExternalStep } from './external-step.ts';
+import { loadOrder } from './order-repository.ts';
+import type { FarmServices } from '../services.ts';
+import { ORDER_CONFIRMATION, notifyCustomerRecord as record } from './step-records.ts';
+
+export async function notifyCustomer(s: FarmServices, job: JobInfo, input: { orderId: string }): Promise<EngineAction> {
+  const { snapshot: order } = await loadOrder(s.db, input.orderId);
+  const command = {
+    templateCode: ORDER_CONFIRMATION.templateCode,
+    recipientId: order.contact.recipientId,
+    email: order.contact.email,
+    // curated template data (seed 000 §16.2), never the order aggregate
+    data: { orderNumber: order.orderId, customerDisplayName: order.contact.displayName, serviceCount: String(order.items.length) },
+    idempotencyKey: idempotencyKeys.notification(ORDER_CONFIRMATION.templateCode, order.orderId, order.contact.recipientId, ORDER_CONFIRMATION.milestone),
+    correlationId: order.correlationId,
+  };
+  const { action } = await runExternalStep(s, job, {
+    order,
+    task: { orderId: order.orderId, taskType: 'NOTIFY_CUSTOMER' },
+    capability: 'NOTIFICATION_SEND_EMAIL',
+    // the tenant sends no confirmations through us: the order completes without one
+    skipped: (reason) => ({ notificationId: null, notificationSkipped: reason }),
+    call: {
+      system: 'NOTIFICATION',
+      operation: 'SEND_ORDER_CONFIRMATION',
+      businessObject: { type: 'ORDER', id: order.orderId },
+      idempotencyKey: command.idempotencyKey,
+      request: command,
+      resultSchema: record.resultSchema,
+      send: () => s.portsFor(order.tenantId).notification.send(command),
+    },
+    policy: () => ({ subject: `NOTIFICATION order confirmation to ${order.contact.recipientId} for order ${order.orderId}`, onSuccess: (v) => ({ notificationId: v.messageId }) }),
+    taskResult: record.taskResult,
+    announce: (v) => record.announce(v),
+  });
+  return action;
+}

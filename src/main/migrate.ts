@@ -1,0 +1,5 @@
+// `npm run migrate`: apply pending migrations and say which ones ran.
+import { migrate } from '../platform/migrate.ts';
+
+const report = await migrate(undefined, () => undefined);
+console.log(report.applied.length ? `applied ${report.applied.length} migration(s): ${report.applied.join(', ')}` : 'database schema is up to date');
