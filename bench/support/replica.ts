@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { createFarmServices } from '../../src/main/services.ts';
 import { zeebeMessagePublisher } from '../../src/adapters/engine/message-publisher.ts';
-import type { MessagePublisher } from '../../src/core/services.ts';
+import type { MessagePublisher } from '../../src/core/ports/message-publisher.ts';
 import { createZeebeClient } from '../../src/platform/zeebe-client.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { gatewayHeaders } from '../../src/platform/gateway-auth.ts';

@@ -4,7 +4,7 @@
 // only delays it until the lease ends.
 import { sql, type DatabasePool, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
-import type { MessagePublisher } from '../core/services.ts';
+import type { MessagePublisher } from '../core/ports/message-publisher.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { InboxStatus } from './inbox.ts';
 import { PROVISIONING_RESULT_RETRY, redeliverProvisioningResult } from '../core/provisioning-results/result-inbox.ts';

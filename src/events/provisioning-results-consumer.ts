@@ -4,7 +4,7 @@
 // message is not held up. Only a failure to record it at all (database away) has it delivered again.
 import type { DatabasePool } from 'slonik';
 import { PROVISIONING_RESULTS_TOPIC, readProvisioningResultEvent } from '../adapters/provisioning/result-event.ts';
-import type { MessagePublisher } from '../core/services.ts';
+import type { MessagePublisher } from '../core/ports/message-publisher.ts';
 import type { Logger } from '../platform/logger.ts';
 import { RetryLater, receiveOnce } from './inbox.ts';
 import type { BusConsumer, ConsumedMessage, MessageBus } from './message-bus.ts';

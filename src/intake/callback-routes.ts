@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DatabasePool } from 'slonik';
 import { parseProvisioningCallback } from '../adapters/provisioning/callback.ts';
 import { deliverProvisioningResult } from '../core/provisioning-results/result-inbox.ts';
-import type { MessagePublisher } from '../core/services.ts';
+import type { MessagePublisher } from '../core/ports/message-publisher.ts';
 import type { Logger } from '../platform/logger.ts';
 import { problemType, sendProblem } from './problem.ts';
 

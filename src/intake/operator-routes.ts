@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
-import type { EnginePort } from '../core/services.ts';
+import type { EnginePort } from '../core/ports/engine.ts';
 import { caseDetails } from '../core/reconciliation/case-details.ts';
 import { CASE_STATUSES, CaseNotFound, listCases } from '../core/reconciliation/case-repository.ts';
 import { decisionRequest, submitDecision } from '../core/reconciliation/submit-decision.ts';

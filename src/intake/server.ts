@@ -2,7 +2,7 @@
 // details, never a stack trace.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AcceptOrderDeps } from '../core/use-cases/accept-order.ts';
-import type { EnginePort } from '../core/services.ts';
+import type { EnginePort } from '../core/ports/engine.ts';
 import type { Logger } from '../platform/logger.ts';
 import { callbackRoutes } from './callback-routes.ts';
 import { operatorRoutes } from './operator-routes.ts';

@@ -3,7 +3,7 @@
 // does not stop the farm: the consumer keeps trying, and the outbox simply fills up.
 import type { DatabasePool } from 'slonik';
 import { PROVISIONING_RESULTS_TOPIC } from '../adapters/provisioning/result-event.ts';
-import type { MessagePublisher } from '../core/services.ts';
+import type { MessagePublisher } from '../core/ports/message-publisher.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { LIFECYCLE_TOPIC, LIFECYCLE_TOPIC_PARTITIONS } from '../events/event-schemas.ts';

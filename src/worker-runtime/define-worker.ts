@@ -2,20 +2,11 @@
 // errors it may throw, and one handler that calls one application service.
 import type { z } from 'zod';
 import type { Logger } from '../platform/logger.ts';
+import type { JobRef } from '../core/ports/job.ts';
 import type { EngineAction } from '../core/ports/engine-action.ts';
 
-export interface JobInfo {
-  readonly key: string;
-  readonly type: string;
-  readonly retries: number;
-  readonly processInstanceKey: string;
-  readonly bpmnProcessId: string;
-  readonly elementId: string;
-  readonly elementInstanceKey: string;
-  readonly tenantId: string;
-  /** epoch ms after which the engine may hand the job to another worker */
-  readonly deadline: number;
-}
+/** The job as the runtime hands it to a handler (the core's JobRef: one shape, owned by the core). */
+export type JobInfo = JobRef;
 
 export interface JobContext<V, H, S> {
   readonly variables: V;

@@ -7,7 +7,7 @@ import type { EngineAction } from '../core/ports/engine-action.ts';
 import { redact, redactText } from '../platform/redaction.ts';
 import type { AnyWorker, JobInfo } from './define-worker.ts';
 import { isInfrastructureError } from './failure-classification.ts';
-import { isJobDataError } from './job-data-error.ts';
+import { isJobDataError } from '../core/domain/job-data-error.ts';
 import { describeIssues } from '../platform/zod-issues.ts';
 import { withLogContext } from '../platform/log-context.ts';
 

@@ -13,7 +13,9 @@ import { acceptOrder } from '../../src/core/use-cases/accept-order.ts';
 import { activateBilling } from '../../src/core/use-cases/activate-billing.ts';
 import { activateService } from '../../src/core/use-cases/activate-service.ts';
 import { reserveInventory } from '../../src/core/use-cases/reserve-inventory.ts';
-import type { FarmServices, MessagePublisher, Ports } from '../../src/core/services.ts';
+import type { FarmServices } from '../../src/core/services.ts';
+import type { MessagePublisher } from '../../src/core/ports/message-publisher.ts';
+import type { SystemPorts } from '../../src/core/ports/systems.ts';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { farmInboxRetryHandlers, retryDueInboxEvents } from '../../src/events/inbox-retries.ts';
 import { deliverProvisioningResult, UNKNOWN_REQUEST_ATTEMPTS } from '../../src/core/provisioning-results/result-inbox.ts';
@@ -57,8 +59,8 @@ type Answer = { externalRequestId?: string };
 type PortMethod = (...args: unknown[]) => Promise<Answer>;
 
 /** Services whose `method` of `system` is `replace(real)`: the rest of the ports as they are. */
-function withPortMethod(system: keyof Ports, method: string, replace: (real: PortMethod) => PortMethod): FarmServices {
-  const swap = (ports: Ports): Ports => {
+function withPortMethod(system: keyof SystemPorts, method: string, replace: (real: PortMethod) => PortMethod): FarmServices {
+  const swap = (ports: SystemPorts): SystemPorts => {
     const port = new Proxy(ports[system] as object, {
       get(target, prop) {
         const value: unknown = Reflect.get(target, prop);
@@ -73,7 +75,7 @@ function withPortMethod(system: keyof Ports, method: string, replace: (real: Por
 }
 
 /** Services whose `method` of `system` sends the request and then never answers: the worker dies there. */
-function diesAfterSending(system: keyof Ports, method: string): { services: FarmServices; sent: Promise<Answer> } {
+function diesAfterSending(system: keyof SystemPorts, method: string): { services: FarmServices; sent: Promise<Answer> } {
   let onSent: (answer: Answer) => void = () => undefined;
   const sent = new Promise<Answer>((resolve) => (onSent = resolve));
   const services = withPortMethod(system, method, (real) => async (...args) => (onSent(await real(...args)), new Promise<Answer>(() => undefined)));
@@ -94,7 +96,7 @@ const taskOf = (orderId: string, taskType: string) =>
 type Step = (services: FarmServices) => Promise<EngineAction>;
 
 /** The chaos run's start: a worker dies in `step` after its request reached the external system. */
-async function dieMidCall(step: Step, system: keyof Ports, method: string): Promise<{ externalRequestId?: string }> {
+async function dieMidCall(step: Step, system: keyof SystemPorts, method: string): Promise<{ externalRequestId?: string }> {
   const dying = diesAfterSending(system, method);
   void step(dying.services);
   return dying.sent;

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import type { FarmServices, MessagePublisher } from '../../src/core/services.ts';
+import type { FarmServices } from '../../src/core/services.ts';
+import type { MessagePublisher } from '../../src/core/ports/message-publisher.ts';
 import { ExternalCalls } from '../../src/integration/external-call.ts';
 import { AttemptLedger } from '../../src/integration/ledger/attempt-ledger.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';

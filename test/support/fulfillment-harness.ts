@@ -8,7 +8,7 @@ import path from 'node:path';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { startSimulators } from '../../simulators/server.ts';
-import type { MessagePublisher } from '../../src/core/services.ts';
+import type { MessagePublisher } from '../../src/core/ports/message-publisher.ts';
 import { createFarmServices } from '../../src/main/services.ts';
 import { engineOverGateway } from '../../src/adapters/engine/engine-port.ts';
 import { zeebeMessagePublisher } from '../../src/adapters/engine/message-publisher.ts';

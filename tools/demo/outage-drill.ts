@@ -5,7 +5,7 @@
 // and they complete.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatabasePool } from 'slonik';
-import type { EnginePort } from '../../src/core/services.ts';
+import type { EnginePort } from '../../src/core/ports/engine.ts';
 import type { OrderRequest } from '../../src/core/domain/order.ts';
 import { DEFAULT_BREAKER } from '../../src/integration/http/system-client.ts';
 import type { EngineSearch } from '../../src/platform/engine-search.ts';

@@ -1,7 +1,7 @@
 // EnginePort over the gateway (job retries, incident resolution) and the REST API (search, user
 // tasks). Incidents are found through the search side, which trails the engine by a moment.
 import type { Zeebe } from '@camunda8/sdk';
-import type { EnginePort, JobResumption } from '../../core/services.ts';
+import type { EnginePort, JobResumption } from '../../core/ports/engine.ts';
 import type { Config } from '../../platform/config.ts';
 import { EngineSearch } from '../../platform/engine-search.ts';
 import { createOrchestrationClient } from '../../platform/orchestration-client.ts';

@@ -1,7 +1,7 @@
 // MessagePublisher over the engine's gRPC API. An ALREADY_EXISTS answer means a message with the
 // same id is still alive in the engine: the publish already happened, which is what we wanted.
 import type { Zeebe } from '@camunda8/sdk';
-import type { MessagePublisher } from '../../core/services.ts';
+import type { MessagePublisher } from '../../core/ports/message-publisher.ts';
 
 export function zeebeMessagePublisher(zeebe: Zeebe.ZeebeGrpcClient): MessagePublisher {
   return {

@@ -2,7 +2,7 @@
 // a per-run suffix, so parallel runs never take each other's work. A farm process started with
 // `--model-suffix` serves such a copy: its job streams and the messages it publishes carry the same
 // suffix. (The process ids need nothing here: the engine starts instances by message.)
-import type { MessagePublisher } from '../../core/services.ts';
+import type { MessagePublisher } from '../../core/ports/message-publisher.ts';
 
 export function suffixedMessages(publisher: MessagePublisher, suffix: string): MessagePublisher {
   return { publish: (msg) => publisher.publish({ ...msg, name: `${msg.name}-${suffix}` }) };

@@ -7,7 +7,7 @@ import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { PROVISIONING_STATUSES, type ProvisioningState } from '../ports/provisioning.ts';
 import { handleProvisioningResult } from '../use-cases/provisioning-result.ts';
-import type { MessagePublisher } from '../services.ts';
+import type { MessagePublisher } from '../ports/message-publisher.ts';
 import { receiveOnce, type InboxStatus } from '../../events/inbox.ts';
 import type { DueInboxEvent } from '../../events/inbox-retries.ts';
 

@@ -1,7 +1,7 @@
 // What the external system actually holds for an attempt whose outcome we do not know, asked by
 // our idempotency key (or reference). The answer uses the ledger's vocabulary, so a repair can
 // store it exactly as a normal answer would have been stored.
-import type { Ports } from '../services.ts';
+import type { SystemPorts } from '../ports/systems.ts';
 import type { OrderSnapshot } from '../domain/order.ts';
 import type { ExternalResult } from '../ports/external-result.ts';
 
@@ -31,7 +31,7 @@ const unknown = (what: string, r: ExternalResult<unknown>): Observation => ({
   summary: `${what} could not be asked: ${r.kind === 'failed' ? `${r.category} ${r.message}` : r.kind === 'rejected' ? `${r.reasonCode} ${r.reasonMessage}` : r.kind}`,
 });
 
-export async function observeExternalState(ports: Ports, attempt: AttemptUnderReview, order: OrderSnapshot | undefined): Promise<Observation> {
+export async function observeExternalState(ports: SystemPorts, attempt: AttemptUnderReview, order: OrderSnapshot | undefined): Promise<Observation> {
   const key = attempt.idempotencyKey;
   switch (`${attempt.system}/${attempt.operation}`) {
     case 'BILLING/ACTIVATE_SUBSCRIPTION': {

@@ -2,7 +2,7 @@
 // what it observes, there is a step record (the fulfillment task the call belongs to), the observed
 // value decodes with that step's result schema (the one the resumed job replays it with), and the
 // ids the success path keeps on the task come out of it.
-import type { Ports } from '../services.ts';
+import type { SystemPorts } from '../ports/systems.ts';
 import { stepRecordOf } from '../use-cases/step-records.ts';
 import type { OrderSnapshot } from '../domain/order.ts';
 import { observeExternalState } from './external-state.ts';
@@ -14,7 +14,7 @@ const ports = {
   billing: { findActivation: () => found({ externalBillingId: 'BIL-1', activatedAt: '2026-12-01T07:00:00Z' }) },
   inventory: { findReservation: () => found({ reservationId: 'RES-1', resources: [{ resourceId: 'msisdn', value: '+15550100' }] }) },
   notification: { findSent: () => found([{ messageId: 'MSG-1', sentAt: '2026-12-01T07:00:00Z', reference: 'our-key' }]) },
-} as unknown as Ports;
+} as unknown as SystemPorts;
 const order = { orderId: 'ord-1', contact: { email: 'buyer@example.com' } } as OrderSnapshot;
 
 test.each([

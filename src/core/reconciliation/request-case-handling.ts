@@ -3,7 +3,7 @@
 // cases whose start did not get through.
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import type { MessagePublisher } from '../services.ts';
+import type { MessagePublisher } from '../ports/message-publisher.ts';
 import { MESSAGES } from '../domain/bpmn-errors.ts';
 import type { SweepScope } from './sweep-scope.ts';
 

@@ -1,7 +1,7 @@
 // The resume step against fakes of the case store and the engine: the reconciler often settles a
 // case before the stopped job's incident exists or is visible, and that must never end the step
 // without the job running again.
-import type { JobResumption } from '../services.ts';
+import type { JobResumption } from '../ports/engine.ts';
 import { RESUME_PATIENCE_MS, resumeAction, resumeFulfillment, type ResumeCases } from './resume-fulfillment.ts';
 
 const CASE = '0b6f1a52-5d8e-4a57-9f5e-3c1f3b8a1d2e';

@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import type { EnginePort } from '../services.ts';
+import type { EnginePort } from '../ports/engine.ts';
 import type { EngineAction } from '../ports/engine-action.ts';
 import { complete } from '../ports/engine-action.ts';
 import { redactText } from '../../platform/redaction.ts';

@@ -1,7 +1,7 @@
 // An operator decision from outside Tasklist (operator API, CLI): it completes the case's decision
 // user task, so the decision is applied by the reconciliation process exactly as a form would.
 import { z } from 'zod';
-import type { EnginePort } from '../services.ts';
+import type { EnginePort } from '../ports/engine.ts';
 import { RECONCILIATION_DECISION_TASK } from '../domain/bpmn-errors.ts';
 import type { DatabasePool } from '../../platform/db.ts';
 import { DECISIONS } from './apply-decision.ts';

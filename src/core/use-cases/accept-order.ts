@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { MESSAGES, PROCESS_ID } from '../domain/bpmn-errors.ts';
 import type { OrderRequest, OrderSnapshot } from '../domain/order.ts';
 import { requestHash } from '../../integration/request-hash.ts';
-import type { MessagePublisher } from '../services.ts';
+import type { MessagePublisher } from '../ports/message-publisher.ts';
 
 export interface AcceptOrderDeps {
   readonly db: DatabasePool;

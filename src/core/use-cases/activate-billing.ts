@@ -3,13 +3,13 @@
 import { BPMN_ERRORS } from '../domain/bpmn-errors.ts';
 import { idempotencyKeys } from '../domain/idempotency-keys.ts';
 import type { EngineAction } from '../ports/engine-action.ts';
-import type { JobInfo } from '../../worker-runtime/define-worker.ts';
+import type { JobRef } from '../ports/job.ts';
 import { runExternalStep } from './external-step.ts';
 import { loadOrder } from './order-repository.ts';
 import type { FarmServices } from '../services.ts';
 import { activateBillingRecord as record } from './step-records.ts';
 
-export async function activateBilling(s: FarmServices, job: JobInfo, input: { orderId: string }): Promise<EngineAction> {
+export async function activateBilling(s: FarmServices, job: JobRef, input: { orderId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
   const sub = order.subscription;
   const command = {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { PROVISIONING_STATUSES } from '../ports/provisioning.ts';
 import { complete, type EngineAction } from '../ports/engine-action.ts';
-import type { JobInfo } from '../../worker-runtime/define-worker.ts';
+import type { JobRef } from '../ports/job.ts';
 import { toEngineAction } from '../../integration/outcome-mapping.ts';
 import { findTask } from './fulfillment-task-repository.ts';
 import { loadOrder } from './order-repository.ts';
@@ -20,7 +20,7 @@ const result = z.object({
   orderItemId: z.string().optional(),
 });
 
-export async function checkProvisioningStatus(s: FarmServices, job: JobInfo, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
+export async function checkProvisioningStatus(s: FarmServices, job: JobRef, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
   const activation = await findTask(s.db, { orderId: order.orderId, orderItemId: input.orderItemId, taskType: 'ACTIVATE_SERVICE' });
   if (!activation?.externalRequestId) return complete({ provisioningPollStatus: 'NOT_SUBMITTED' });

@@ -1,7 +1,7 @@
 // Use case (compensation): undo an item's service activation. Never activated → nothing to undo.
 import { idempotencyKeys } from '../domain/idempotency-keys.ts';
 import { complete, type EngineAction } from '../ports/engine-action.ts';
-import type { JobInfo } from '../../worker-runtime/define-worker.ts';
+import type { JobRef } from '../ports/job.ts';
 import { runExternalStep } from './external-step.ts';
 import { findTask, setTaskStatus } from './fulfillment-task-repository.ts';
 import { loadOrder } from './order-repository.ts';
@@ -10,7 +10,7 @@ import { provisioningCommand } from './provisioning-command.ts';
 import type { FarmServices } from '../services.ts';
 import { deactivateServiceRecord as record } from './step-records.ts';
 
-export async function deactivateService(s: FarmServices, job: JobInfo, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
+export async function deactivateService(s: FarmServices, job: JobRef, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
   const item = orderItem(order, input.orderItemId);
   const activation = await findTask(s.db, { orderId: order.orderId, orderItemId: item.orderItemId, taskType: 'ACTIVATE_SERVICE' });

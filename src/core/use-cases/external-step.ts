@@ -5,7 +5,7 @@ import type { EngineAction } from '../ports/engine-action.ts';
 import type { CallOutcome, ExternalCallSpec } from '../../integration/external-call.ts';
 import { toEngineAction, type OutcomePolicy } from '../../integration/outcome-mapping.ts';
 import type { OrderSnapshot } from '../domain/order.ts';
-import type { JobInfo } from '../../worker-runtime/define-worker.ts';
+import type { JobRef } from '../ports/job.ts';
 import { applyOutcome, ensureTask, type TaskScope } from './fulfillment-task-repository.ts';
 import { requestCaseHandling } from '../reconciliation/request-case-handling.ts';
 import type { FarmServices } from '../services.ts';
@@ -53,9 +53,9 @@ export interface StepResult<T> {
 /** A gated step's result: the call's, or the disabled capability's (no call made). */
 export type GatedStepResult<T> = StepResult<T> | { readonly taskId: string; readonly outcome: undefined; readonly disabled: Disabled; readonly action: EngineAction };
 
-export function runExternalStep<T>(s: FarmServices, job: JobInfo, step: ExternalStep<T> & { readonly capability: null }): Promise<StepResult<T>>;
-export function runExternalStep<T>(s: FarmServices, job: JobInfo, step: ExternalStep<T>): Promise<GatedStepResult<T>>;
-export async function runExternalStep<T>(s: FarmServices, job: JobInfo, step: ExternalStep<T>): Promise<GatedStepResult<T>> {
+export function runExternalStep<T>(s: FarmServices, job: JobRef, step: ExternalStep<T> & { readonly capability: null }): Promise<StepResult<T>>;
+export function runExternalStep<T>(s: FarmServices, job: JobRef, step: ExternalStep<T>): Promise<GatedStepResult<T>>;
+export async function runExternalStep<T>(s: FarmServices, job: JobRef, step: ExternalStep<T>): Promise<GatedStepResult<T>> {
   const taskId = await ensureTask(s.db, step.task);
   const tenantId = step.order.tenantId;
   if (step.capability) {

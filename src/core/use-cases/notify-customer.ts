@@ -2,13 +2,13 @@
 // the ledger's key (template, order, recipient, milestone) is what keeps it to one message.
 import { idempotencyKeys } from '../domain/idempotency-keys.ts';
 import type { EngineAction } from '../ports/engine-action.ts';
-import type { JobInfo } from '../../worker-runtime/define-worker.ts';
+import type { JobRef } from '../ports/job.ts';
 import { runExternalStep } from './external-step.ts';
 import { loadOrder } from './order-repository.ts';
 import type { FarmServices } from '../services.ts';
 import { ORDER_CONFIRMATION, notifyCustomerRecord as record } from './step-records.ts';
 
-export async function notifyCustomer(s: FarmServices, job: JobInfo, input: { orderId: string }): Promise<EngineAction> {
+export async function notifyCustomer(s: FarmServices, job: JobRef, input: { orderId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
   const command = {
     templateCode: ORDER_CONFIRMATION.templateCode,

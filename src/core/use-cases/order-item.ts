@@ -1,4 +1,4 @@
-import { JobDataError } from '../../worker-runtime/job-data-error.ts';
+import { JobDataError } from '../domain/job-data-error.ts';
 import type { OrderItem, OrderSnapshot } from '../domain/order.ts';
 
 export class OrderItemNotFound extends JobDataError {

@@ -2,7 +2,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { emit } from '../../events/emit.ts';
-import { JobDataError } from '../../worker-runtime/job-data-error.ts';
+import { JobDataError } from '../domain/job-data-error.ts';
 import { ORDER_STATUSES, orderSnapshotSchema, type OrderSnapshot, type OrderStatus } from '../domain/order.ts';
 
 export class OrderNotFound extends JobDataError {

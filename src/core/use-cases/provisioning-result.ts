@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ProvisioningStatus } from '../ports/provisioning.ts';
 import { MESSAGES } from '../domain/bpmn-errors.ts';
 import { emit } from '../../events/emit.ts';
-import type { MessagePublisher } from '../services.ts';
+import type { MessagePublisher } from '../ports/message-publisher.ts';
 
 export interface ProvisioningResult {
   readonly providerRequestId: string;

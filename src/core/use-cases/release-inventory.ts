@@ -1,7 +1,7 @@
 // Use case (compensation): give back what an item's reservation held. Nothing reserved → nothing to do.
 import { idempotencyKeys } from '../domain/idempotency-keys.ts';
 import { complete, type EngineAction } from '../ports/engine-action.ts';
-import type { JobInfo } from '../../worker-runtime/define-worker.ts';
+import type { JobRef } from '../ports/job.ts';
 import { runExternalStep } from './external-step.ts';
 import { findTask, setTaskStatus } from './fulfillment-task-repository.ts';
 import { loadOrder } from './order-repository.ts';
@@ -9,7 +9,7 @@ import { orderItem } from './order-item.ts';
 import type { FarmServices } from '../services.ts';
 import { releaseInventoryRecord as record } from './step-records.ts';
 
-export async function releaseInventory(s: FarmServices, job: JobInfo, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
+export async function releaseInventory(s: FarmServices, job: JobRef, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
   const item = orderItem(order, input.orderItemId);
   const reservation = await findTask(s.db, { orderId: order.orderId, orderItemId: item.orderItemId, taskType: 'RESERVE_INVENTORY' });

@@ -2,14 +2,14 @@
 import { BPMN_ERRORS } from '../domain/bpmn-errors.ts';
 import { idempotencyKeys } from '../domain/idempotency-keys.ts';
 import type { EngineAction } from '../ports/engine-action.ts';
-import type { JobInfo } from '../../worker-runtime/define-worker.ts';
+import type { JobRef } from '../ports/job.ts';
 import { runExternalStep } from './external-step.ts';
 import { loadOrder } from './order-repository.ts';
 import { orderItem } from './order-item.ts';
 import type { FarmServices } from '../services.ts';
 import { reserveInventoryRecord as record } from './step-records.ts';
 
-export async function reserveInventory(s: FarmServices, job: JobInfo, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
+export async function reserveInventory(s: FarmServices, job: JobRef, input: { orderId: string; orderItemId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
   const item = orderItem(order, input.orderItemId);
   const command = {

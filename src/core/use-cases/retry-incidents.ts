@@ -4,7 +4,7 @@
 // incidents belong to the reconciler, and a retry by hand could repeat a side effect.
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import type { EnginePort, JobResumption } from '../services.ts';
+import type { EnginePort, JobResumption } from '../ports/engine.ts';
 import type { EngineSearch } from '../../platform/engine-search.ts';
 
 export type RetryIncidentsResult =

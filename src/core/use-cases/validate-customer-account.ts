@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { BPMN_ERRORS } from '../domain/bpmn-errors.ts';
 import { idempotencyKeys } from '../domain/idempotency-keys.ts';
 import type { EngineAction } from '../ports/engine-action.ts';
-import type { JobInfo } from '../../worker-runtime/define-worker.ts';
+import type { JobRef } from '../ports/job.ts';
 import { runExternalStep } from './external-step.ts';
 import { linkProcessInstance, loadOrder, markFulfillmentStarted } from './order-repository.ts';
 import type { FarmServices } from '../services.ts';
 
 const result = z.object({ accountStatus: z.literal('ACTIVE'), billingAccountId: z.string(), eligibilityFlags: z.array(z.string()) });
 
-export async function validateCustomerAccount(s: FarmServices, job: JobInfo, input: { orderId: string }): Promise<EngineAction> {
+export async function validateCustomerAccount(s: FarmServices, job: JobRef, input: { orderId: string }): Promise<EngineAction> {
   const { snapshot: order } = await loadOrder(s.db, input.orderId);
   // The first job of an instance links it to the order (the intake starts it by message).
   await s.db.transaction(async (tx) => {
