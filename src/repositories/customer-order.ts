@@ -1,0 +1,41 @@
+// customer_order: the orders the intake accepted, their immutable snapshot and their status. Every
+// SQL text naming the table is here.
+import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
+import { z } from 'zod';
+import { ORDER_STATUSES, type OrderStatus } from '../core/domain/order.ts';
+
+export const orderRow = z.object({ order_snapshot: z.unknown(), order_status: z.enum(ORDER_STATUSES) });
+export type OrderRow = z.infer<typeof orderRow>;
+
+/** The order's snapshot and status, as a fragment (a CTE of a job's first statement). */
+export const orderSelect = (orderId: string): FragmentSqlToken => sql.fragment`
+  select order_id, tenant_id, correlation_id, order_snapshot, order_status from customer_order where order_id = ${orderId}`;
+
+export async function findOrder(db: CommonQueryMethods, orderId: string): Promise<OrderRow | null> {
+  return db.maybeOne(sql.type(orderRow)`select order_snapshot, order_status from customer_order where order_id = ${orderId}`);
+}
+
+const statusRow = z.object({ order_status: z.enum(ORDER_STATUSES) });
+
+/** Moves the order to a status; terminal statuses are never left (a late job cannot reopen an order). Null: it did not move. */
+export async function updateOrderStatus(db: CommonQueryMethods, orderId: string, status: OrderStatus): Promise<OrderStatus | null> {
+  const row = await db.maybeOne(sql.type(statusRow)`
+    update customer_order set order_status = ${status}, updated_at = now()
+    where order_id = ${orderId} and (order_status not in ('COMPLETED', 'REJECTED', 'CANCELLED') or order_status = ${status})
+    returning order_status`);
+  return row?.order_status ?? null;
+}
+
+/** ACCEPTED → IN_FULFILLMENT as a fragment: returns the order id only when this statement moved it. */
+export const fulfillmentStartedUpdate = (orderId: string): FragmentSqlToken => sql.fragment`
+  update customer_order set order_status = 'IN_FULFILLMENT', updated_at = now() where order_id = ${orderId} and order_status = 'ACCEPTED'
+  returning order_id`;
+
+export async function startFulfillment(db: CommonQueryMethods, orderId: string): Promise<boolean> {
+  const started = await db.maybeOne(sql.unsafe`${fulfillmentStartedUpdate(orderId)}`);
+  return started !== null;
+}
+
+export async function correlationIdOf(db: CommonQueryMethods, orderId: string): Promise<string | null> {
+  return db.maybeOneFirst(sql.type(z.object({ correlation_id: z.string() }))`select correlation_id from customer_order where order_id = ${orderId}`);
+}
