@@ -1,5 +1,6 @@
-// `npm test`: type check, bring the real stack up (unless it already is), run every suite with
-// jest against it, print a one-line tally, and stop what this run started.
+// `npm test`: type check and build dist/ (the compiled processes some suites start), bring the
+// real stack up (unless it already is), run every suite with jest against it, print a one-line
+// tally, and stop what this run started.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -35,6 +36,9 @@ async function main(): Promise<number> {
   step('type check (tsc --noEmit)');
   const tsc = spawnSync(bin('tsc'), ['--noEmit', '-p', root], { stdio: 'inherit' });
   if (tsc.status !== 0) return 1;
+  step('build (tsc -p tsconfig.build.json: src/ and workers/ to dist/)');
+  const build = spawnSync(bin('tsc'), ['-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (build.status !== 0) return 1;
 
   const s = stackSettings();
   let startedHere = false;

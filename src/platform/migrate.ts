@@ -1,10 +1,13 @@
 // Applies the SQL files in migrations/ with node-pg-migrate (advisory-locked, so concurrent farm
 // replicas starting together apply each migration exactly once).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import { loadConfig, type Config } from './config.ts';
 
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '..', '..', 'migrations');
+// src/platform/ when run from the sources, dist/src/platform/ when compiled: the nearest migrations/ above
+const projectDirOf = (dir: string): string => (existsSync(path.join(dir, 'migrations')) || path.dirname(dir) === dir ? dir : projectDirOf(path.dirname(dir)));
+export const MIGRATIONS_DIR = path.join(projectDirOf(path.resolve(import.meta.dirname, '..', '..')), 'migrations');
 
 export interface MigrationReport {
   readonly applied: readonly string[];

@@ -1,7 +1,7 @@
 // The image cannot be built here (no Docker engine), so its must-haves are checked on the text:
 // multi-stage on the official Node 24 images, production dependencies only in the runtime stage,
-// a non-root user, the farm as its command, a health check, and no secret in the file or the
-// build context.
+// compiled JavaScript only (no sources, no tools), a non-root user, the compiled farm as its
+// command, a health check, and no secret in the file or the build context.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
@@ -55,11 +55,14 @@ test('the runtime stage gets its node_modules from a stage that installed produc
   expect(of(runtime, 'RUN').map(args).join('\n')).not.toMatch(/npm (ci|install)/);
 });
 
-test('the build stage type checks before anything reaches the runtime stage', () => {
+test('the build stage type checks, then compiles src/ and workers/ to dist/; the runtime gets dist/ and the migrations only', () => {
   const build = stages.find((s) => s.name === 'build')!;
-  expect(of(build, 'RUN').map(args).join('\n')).toMatch(/tsc --noEmit/);
-  const copiedFromBuild = of(runtime, 'COPY').filter((c) => text(c).includes('--from=build'));
-  expect(copiedFromBuild.map(args)).toEqual(expect.arrayContaining(['/app/src ./src', '/app/workers ./workers', '/app/migrations ./migrations']));
+  const run = of(build, 'RUN').map(args).join('\n');
+  expect(run).toMatch(/tsc --noEmit -p tsconfig\.json[\s\S]*tsc -p tsconfig\.build\.json/);
+  const copiedFromBuild = of(runtime, 'COPY').filter((c) => text(c).includes('--from=build')).map(args);
+  expect(copiedFromBuild).toEqual(expect.arrayContaining(['/app/dist ./dist', '/app/migrations ./migrations']));
+  // no TypeScript sources, tests or dev tools in the image
+  for (const copied of of(runtime, 'COPY').map(args)) expect(copied).not.toMatch(/\/app\/(src|workers|tools|test|bench)\b|^\.\s/);
 });
 
 test('the runtime runs as a non-root user, with the farm as its command', () => {
@@ -69,8 +72,9 @@ test('the runtime runs as a non-root user, with the farm as its command', () => 
   const userLine = of(runtime, 'USER').at(-1)!.getRange().start.line;
   const cmd = of(runtime, 'CMD').at(-1)!;
   expect(cmd.getRange().start.line).toBeGreaterThan(userLine);
-  expect(JSON.parse(args(cmd))).toEqual(['node', ...FARM_NODE_FLAGS, 'src/main/farm.ts']);
-  expect(existsSync(path.join(root, 'src', 'farm', 'cli.ts'))).toBe(true);
+  expect(JSON.parse(args(cmd))).toEqual(['node', ...FARM_NODE_FLAGS, 'dist/src/main/farm.js']);
+  // dist/src/main/farm.js is compiled from src/main/farm.ts
+  expect(existsSync(path.join(root, 'src', 'main', 'farm.ts'))).toBe(true);
   expect(of(runtime, 'ENTRYPOINT')).toEqual([]);
 });
 

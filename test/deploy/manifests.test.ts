@@ -43,7 +43,9 @@ const configMap = ofKind<{ metadata: { name: string }; data: Record<string, stri
 const podLabels = (d: IDeployment) => d.spec?.template.metadata?.labels ?? {};
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) => !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
 const containersOf = (d: IDeployment) => d.spec?.template.spec?.containers ?? [];
-const isFarm = (c: IContainer) => c.command?.join(' ') === 'node src/main/farm.ts';
+const isFarm = (c: IContainer) => c.command?.join(' ') === 'node dist/src/main/farm.js';
+/** the source a compiled entry point (dist/…/x.js, what the image ships) is built from */
+const sourceOf = (script: string) => script.replace(/^dist\//, '').replace(/\.js$/, '.ts');
 
 const modelOf = (doc: Doc): { validate(): void } | undefined => {
   switch (`${doc.apiVersion}/${doc.kind}`) {
@@ -108,7 +110,9 @@ describe.each(deployments.map((d) => [d.metadata.name, d] as const))('Deployment
     for (const c of containers) {
       const script = c.command?.[1] ?? '';
       expect(c.command?.[0]).toBe('node');
-      expect(existsSync(path.join(root, script))).toBe(true);
+      // the image ships compiled JavaScript only
+      expect(script).toMatch(/^dist\/src\/main\/[\w-]+\.js$/);
+      expect(existsSync(path.join(root, sourceOf(script)))).toBe(true);
     }
   });
 

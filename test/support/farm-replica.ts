@@ -1,6 +1,8 @@
-// A farm replica as its own operating-system process (`node src/main/farm.ts …`), for tests that
-// signal or kill replicas: its JSON log lines are kept in memory, its exit is awaitable.
-import { spawn, type ChildProcess } from 'node:child_process';
+// A farm replica as its own operating-system process, compiled as production runs it
+// (`node dist/src/main/farm.js …`, built first when dist/ is stale), for tests that signal or kill
+// replicas: its JSON log lines are kept in memory, its exit is awaitable.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { eventually } from './process-test.ts';
@@ -8,6 +10,18 @@ import { adapterUrlsFor } from '../../simulators/endpoints.ts';
 import { FARM_NODE_FLAGS } from '../../src/main/farm/node-flags.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+/** the compiled farm entry point (tsconfig.build.json) */
+export const COMPILED_FARM = path.join(root, 'dist', 'src', 'main', 'farm.js');
+
+let built = false;
+/** Compiles src/ and workers/ into dist/ unless it is up to date (once per test process). */
+export function ensureBuilt(): void {
+  if (built) return;
+  const build = spawnSync(process.execPath, [path.join(root, 'tools', 'build', 'if-stale.ts')], { cwd: root, encoding: 'utf8' });
+  // type errors still emit JavaScript (the type check is tsc --noEmit's job): only no output at all stops the test
+  if (build.status !== 0 && !existsSync(COMPILED_FARM)) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  built = true;
+}
 
 /**
  * A replica process wired to a harness: its simulators, its intake's callback, fast external
@@ -15,7 +29,8 @@ const root = path.resolve(import.meta.dirname, '..', '..');
  */
 export function replicaEnv(h: { readonly simulatorUrl: string; readonly intakeUrl: string }, env: Readonly<Record<string, string>> = {}): Record<string, string> {
   return {
-    LOG_LEVEL: 'info',
+    // per-job lines (job completed, …) are debug: the tests read them
+    LOG_LEVEL: 'debug',
     ...adapterUrlsFor(h.simulatorUrl),
     PROVISIONING_CALLBACK_URL: `${h.intakeUrl}/callbacks/provisioning`,
     EXTERNAL_CONNECT_TIMEOUT_MS: '1000',
@@ -59,9 +74,10 @@ export class FarmReplica {
     createInterface({ input: child.stderr! }).on('line', keep);
   }
 
-  /** Starts `node src/main/farm.ts <args>` with `env` over this process's environment. */
+  /** Starts `node dist/src/main/farm.js <args>` with `env` over this process's environment. */
   static start(name: string, args: readonly string[], env: Readonly<Record<string, string>>): FarmReplica {
-    const child = spawn(process.execPath, [...FARM_NODE_FLAGS, path.join(root, 'src', 'farm', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    ensureBuilt();
+    const child = spawn(process.execPath, [...FARM_NODE_FLAGS, COMPILED_FARM, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     return new FarmReplica(name, child);
   }
 
