@@ -75,9 +75,9 @@ test('a sample that breaks the payload, an event without samples and an undocume
   const r = await checkAsyncApiEvents(fx.sources, registry({ OrderCancelled: z.object({ orderId: z.string() }) }, [{ ...sample, orderStatus: 'DONE' }]));
   expect(lines(r.findings)).toEqual(
     expect.arrayContaining([
-      expect.stringMatching(/src\/events\/event-schemas\.ts \| SAMPLE_EVENTS\.OrderCompleted\[0\] \| fails the zod schema: orderStatus/),
+      expect.stringMatching(/src\/main\/event-catalogue\.ts \| SAMPLE_EVENTS\.OrderCompleted\[0\] \| fails the zod schema: orderStatus/),
       expect.stringMatching(/order-events\.yaml \| OrderCompleted: SAMPLE_EVENTS\[0\] \| sample fails the AsyncAPI payload: payload\.orderStatus: "DONE" is not one of \["COMPLETED"\]/),
-      expect.stringMatching(/src\/events\/event-schemas\.ts \| EVENT_SCHEMAS\.OrderCancelled \| event OrderCancelled is in no AsyncAPI document/),
+      expect.stringMatching(/src\/main\/event-catalogue\.ts \| EVENT_SCHEMAS\.OrderCancelled \| event OrderCancelled is in no AsyncAPI document/),
     ]),
   );
 });

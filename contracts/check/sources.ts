@@ -30,7 +30,7 @@ export function repositorySources(root: string = REPOSITORY_ROOT, overrides: Par
     migrationsDir: path.join(root, 'migrations'),
     lintConfig: path.join(root, '.bpmnlintrc'),
     workersModule: path.join(root, 'workers', 'index.ts'),
-    eventSchemasModule: path.join(root, 'src', 'events', 'event-schemas.ts'),
+    eventSchemasModule: path.join(root, 'src', 'main', 'event-catalogue.ts'),
     codeDirs: [path.join(root, 'src'), path.join(root, 'workers')],
     ...overrides,
   };

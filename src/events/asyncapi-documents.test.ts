@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { PROVISIONING_RESULTS_TOPIC } from '../adapters/provisioning/result-event.ts';
-import { EVENT_SCHEMAS, EVENT_TYPES, LIFECYCLE_TOPIC } from './event-schemas.ts';
+import { EVENT_SCHEMAS } from '../main/event-catalogue.ts';
+import { EVENT_TYPES, LIFECYCLE_TOPIC } from './event-schemas.ts';
 
 type Node = Record<string, any>;
 const load = (name: string): Node => parse(readFileSync(new URL(`../../contracts/asyncapi/${name}`, import.meta.url), 'utf8')) as Node;

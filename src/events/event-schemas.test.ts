@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SERVICE_ORDER_STATUS_CHANGED } from '../adapters/provisioning/result-event.ts';
+import { EVENT_SCHEMAS, SAMPLE_EVENTS } from '../main/event-catalogue.ts';
 import {
-  EVENT_SCHEMAS,
   EVENT_TYPES,
   LIFECYCLE_EVENT_SCHEMAS,
   LIFECYCLE_TOPIC,
   PRODUCED_EVENT_SCHEMAS,
-  SAMPLE_EVENTS,
   fulfillmentEvent,
   lifecycleRecord,
   readFulfillmentEvent,

@@ -5,7 +5,6 @@
 // (seed 004 §12.1). Payloads carry ids and codes only: no e-mail addresses, credentials or card data.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { SAMPLE_SERVICE_ORDER_STATUS_CHANGED, SERVICE_ORDER_STATUS_CHANGED, serviceOrderStatusChangedMessage } from '../adapters/provisioning/result-event.ts';
 import { EXTERNAL_SYSTEMS } from '../core/ports/external-result.ts';
 import { CASE_SEVERITIES, MISMATCH_TYPES } from '../core/domain/case-vocabulary.ts';
 import { EVENT_PRODUCER, EVENT_VERSION, ORDER_SUBJECT, producedEventSchema, readEnvelope, readEventSchema, scrubText, text, type ReadEvent } from './envelope.ts';
@@ -57,17 +56,6 @@ export type FulfillmentEvent<T extends FulfillmentEventType = FulfillmentEventTy
 /** An event as read: its fields, plus whatever a newer producer added. */
 export type ReadFulfillmentEvent<T extends FulfillmentEventType = FulfillmentEventType> = { [K in T]: z.output<ReadSchemas[K]> }[T];
 export type EventPayload<T extends FulfillmentEventType> = FulfillmentEvent<T>['payload'];
-
-/**
- * Every message documented in contracts/asyncapi, by event type (the AsyncAPI message name) → the
- * zod schema a reader applies to the whole message. The lifecycle events, plus the provisioning
- * system's result message (its own format, read in src/adapters/provisioning/result-event.ts):
- * the contracts check keeps both documents and the code in step.
- */
-export const EVENT_SCHEMAS: Readonly<Record<FulfillmentEventType | typeof SERVICE_ORDER_STATUS_CHANGED, z.ZodType>> = {
-  ...LIFECYCLE_EVENT_SCHEMAS,
-  [SERVICE_ORDER_STATUS_CHANGED]: serviceOrderStatusChangedMessage,
-};
 
 export interface FulfillmentEventInput<T extends FulfillmentEventType> {
   readonly orderId: string;
@@ -154,8 +142,5 @@ const LIFECYCLE_SAMPLES: { readonly [T in FulfillmentEventType]: FulfillmentEven
   ReconciliationCaseResolved: sample('ReconciliationCaseResolved', '0b6f1c9e-3d2a-4e8b-9f71-5c2d8a6e4b0d', { caseId: '9d2e4f6a-1b3c-4d5e-8f7a-6b5c4d3e2f10', resolution: 'REPAIRED: external system had executed the request', decidedBy: 'reconciler' }),
 };
 
-/** Event type → valid example messages (one each), for every schema in EVENT_SCHEMAS. */
-export const SAMPLE_EVENTS: Readonly<Record<keyof typeof EVENT_SCHEMAS, readonly unknown[]>> = {
-  ...(Object.fromEntries(EVENT_TYPES.map((type) => [type, [LIFECYCLE_SAMPLES[type]]])) as unknown as Record<FulfillmentEventType, readonly unknown[]>),
-  [SERVICE_ORDER_STATUS_CHANGED]: [SAMPLE_SERVICE_ORDER_STATUS_CHANGED],
-};
+/** Event type → valid example messages (one each) of the lifecycle events (see src/main/event-catalogue.ts). */
+export const LIFECYCLE_SAMPLE_EVENTS = Object.fromEntries(EVENT_TYPES.map((type) => [type, [LIFECYCLE_SAMPLES[type]]])) as unknown as Readonly<Record<FulfillmentEventType, readonly unknown[]>>;

@@ -1,13 +1,12 @@
 // Retries from the inbox: events that could not be handled yet, kept with their retry input, are
 // handled again once their backoff has passed. Each replica runs this; a claimed row is leased for
 // a while, so two replicas never retry the same event at once, and a replica that dies mid-retry
-// only delays it until the lease ends.
+// only delays it until the lease ends. The handlers are given by the composition root (the
+// core's, by retry input kind): this plumbing knows no event of its own.
 import { sql, type DatabasePool, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
-import type { MessagePublisher } from '../core/ports/message-publisher.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { InboxStatus } from './inbox.ts';
-import { PROVISIONING_RESULT_RETRY, redeliverProvisioningResult } from '../core/provisioning-results/result-inbox.ts';
 
 export interface DueInboxEvent {
   readonly eventId: string;
@@ -72,11 +71,6 @@ export async function retryDueInboxEvents(db: DatabasePool, handlers: Readonly<R
 export interface InboxRetries {
   stop(): Promise<void>;
 }
-
-/** The farm's retry handlers, by retry input kind. */
-export const farmInboxRetryHandlers = (db: DatabasePool, messages: MessagePublisher): Record<string, InboxRetryHandler> => ({
-  [PROVISIONING_RESULT_RETRY]: redeliverProvisioningResult(db, messages),
-});
 
 /** Retries due events every `intervalMs` until stopped (the farm runs this whether or not it consumes Kafka). */
 export function startInboxRetries(deps: { db: DatabasePool; handlers: Readonly<Record<string, InboxRetryHandler>>; log: Logger; intervalMs?: number; scope?: () => RetryScope }): InboxRetries {

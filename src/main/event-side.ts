@@ -2,14 +2,15 @@
 // stand by) and the consumer of the provisioning system's result events. Kafka being away at start
 // does not stop the farm: the consumer keeps trying, and the outbox simply fills up.
 import type { DatabasePool } from 'slonik';
-import { PROVISIONING_RESULTS_TOPIC } from '../adapters/provisioning/result-event.ts';
+import { PROVISIONING_RESULTS_TOPIC, readProvisioningResultEvent } from '../adapters/provisioning/result-event.ts';
+import { deliverProvisioningResultEvent, PROVISIONING_RESULTS_GROUP } from '../core/provisioning-results/inbox-handlers.ts';
 import type { MessagePublisher } from '../core/ports/message-publisher.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { LIFECYCLE_TOPIC, LIFECYCLE_TOPIC_PARTITIONS } from '../events/event-schemas.ts';
 import { kafkajsBus } from '../events/kafkajs-bus.ts';
 import type { BusConsumer, MessageBus } from '../events/message-bus.ts';
-import { startProvisioningResultsConsumer } from '../events/provisioning-results-consumer.ts';
+import { startInboxConsumer } from '../events/inbox-consumer.ts';
 import { startRelay, type Relay } from '../events/relay.ts';
 
 export const TOPICS = [
@@ -33,7 +34,7 @@ export function startEventProcessing(deps: { config: Config; db: DatabasePool; m
   const connect = async () => {
     try {
       await bus.ensureTopics(TOPICS);
-      consumer = await startProvisioningResultsConsumer({ bus, db: deps.db, messages: deps.messages, log, ...(deps.consumerGroup ? { groupId: deps.consumerGroup } : {}) });
+      consumer = await startInboxConsumer({ bus, db: deps.db, log, topic: PROVISIONING_RESULTS_TOPIC, groupId: deps.consumerGroup ?? PROVISIONING_RESULTS_GROUP, describes: 'provisioning result', decode: readProvisioningResultEvent, deliver: deliverProvisioningResultEvent(deps.db, deps.messages) });
       log.info('consuming provisioning results');
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'cannot consume provisioning results yet; trying again in 5 s');

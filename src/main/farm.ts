@@ -12,7 +12,8 @@ import { loadConfig } from '../platform/config.ts';
 import { createDatabasePool } from '../platform/db.ts';
 import { createLogger } from '../platform/logger.ts';
 import { migrate } from '../platform/migrate.ts';
-import { farmInboxRetryHandlers, startInboxRetries } from '../events/inbox-retries.ts';
+import { startInboxRetries } from '../events/inbox-retries.ts';
+import { inboxRetryHandlers } from '../core/provisioning-results/inbox-handlers.ts';
 import { startFarm } from '../worker-runtime/farm.ts';
 import { metrics } from '../platform/metrics.ts';
 import { closeChecks } from '../platform/ops-endpoints.ts';
@@ -61,7 +62,7 @@ const farm = await startFarm({
   jobTimeoutMs: config.FARM_JOB_TIMEOUT_MS,
   ...(suffix === undefined ? {} : { jobTypeSuffix: suffix }),
 });
-const inboxRetries = suffix === undefined ? startInboxRetries({ db, log, handlers: farmInboxRetryHandlers(db, services.messages) }) : undefined;
+const inboxRetries = suffix === undefined ? startInboxRetries({ db, log, handlers: inboxRetryHandlers(db, services.messages) }) : undefined;
 // the Kafka client is loaded only by replicas that run the event side (~15 MB less in the others)
 const events = eventsOn ? (await import('./event-side.ts')).startEventProcessing({ config, db, messages: services.messages, log }) : undefined;
 log.info({ role: values.role ?? (only.length ? 'only' : 'all'), jobTypes: farm.jobTypes, events: eventsOn ? 'on' : 'off', pid: process.pid }, 'farm ready');

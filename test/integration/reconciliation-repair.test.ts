@@ -17,7 +17,8 @@ import type { FarmServices } from '../../src/core/services.ts';
 import type { MessagePublisher } from '../../src/core/ports/message-publisher.ts';
 import type { SystemPorts } from '../../src/core/ports/systems.ts';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
-import { farmInboxRetryHandlers, retryDueInboxEvents } from '../../src/events/inbox-retries.ts';
+import { retryDueInboxEvents } from '../../src/events/inbox-retries.ts';
+import { inboxRetryHandlers } from '../../src/core/provisioning-results/inbox-handlers.ts';
 import { deliverProvisioningResult, UNKNOWN_REQUEST_ATTEMPTS } from '../../src/core/provisioning-results/result-inbox.ts';
 import { createFarmServices } from '../../src/main/services.ts';
 import { MESSAGES } from '../../src/core/domain/bpmn-errors.ts';
@@ -166,7 +167,7 @@ test('a provisioning activation whose worker died mid-call: the repair records t
 
   // both kept results are due now and find the task
   const scope = sql.fragment`subject_id = ${providerRequestId}`;
-  expect(await retryDueInboxEvents(db, farmInboxRetryHandlers(db, s.messages), log, { scope })).toBe(2);
+  expect(await retryDueInboxEvents(db, inboxRetryHandlers(db, s.messages), log, { scope })).toBe(2);
   const inbox = await db.anyFirst(sql.type(z.object({ status: z.string() }))`select status from inbox_event where subject_id = ${providerRequestId}`);
   expect(inbox).toEqual(['PROCESSED', 'PROCESSED']);
   const completed = published.filter((m) => m.name === MESSAGES.provisioningCompleted && m.correlationKey === task.fulfillment_task_id);
@@ -194,7 +195,7 @@ test('a provisioning result that arrives before its submission is stored is due 
   const kept = await db.one(sql.type(z.object({ status: z.string(), due: z.boolean() }))`select status, next_attempt_at <= now() as due from inbox_event where event_id = ${keptEventId}`);
   expect(kept).toEqual({ status: 'FAILED_RETRYABLE', due: true });
   const providerRequestId = (await taskOf(orderId, 'ACTIVATE_SERVICE')).external_request_id ?? '';
-  expect(await retryDueInboxEvents(db, farmInboxRetryHandlers(db, s.messages), log, { scope: sql.fragment`subject_id = ${providerRequestId}` })).toBe(1);
+  expect(await retryDueInboxEvents(db, inboxRetryHandlers(db, s.messages), log, { scope: sql.fragment`subject_id = ${providerRequestId}` })).toBe(1);
   expect(await taskOf(orderId, 'ACTIVATE_SERVICE')).toMatchObject({ status: 'SUCCEEDED' });
 });
 

@@ -20,7 +20,8 @@ import { gatewayHeaders } from '../../src/platform/gateway-auth.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { createLogger, type Logger } from '../../src/platform/logger.ts';
 import { startEventProcessing } from '../../src/main/event-side.ts';
-import { farmInboxRetryHandlers, startInboxRetries } from '../../src/events/inbox-retries.ts';
+import { startInboxRetries } from '../../src/events/inbox-retries.ts';
+import { inboxRetryHandlers } from '../../src/core/provisioning-results/inbox-handlers.ts';
 import { startFarm, type Farm } from '../../src/worker-runtime/farm.ts';
 import { workers } from '../../workers/index.ts';
 import { ProcessTest, eventually, type IsolatedModel } from './process-test.ts';
@@ -124,7 +125,7 @@ export class FulfillmentHarness {
     const retries = startInboxRetries({
       db,
       log,
-      handlers: farmInboxRetryHandlers(db, messages),
+      handlers: inboxRetryHandlers(db, messages),
       scope: () => sql.fragment`subject_id in (select external_request_id from fulfillment_task where order_id = any(${sql.array(h.orderIds, 'text')}))`,
     });
     closers.unshift(() => retries.stop());

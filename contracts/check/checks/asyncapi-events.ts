@@ -5,7 +5,7 @@
 // What it expects once they exist:
 //   contracts/asyncapi/*.yaml   AsyncAPI 2.x or 3.x; each message (components.messages, or under
 //                               channels) is an event type: its `name`, else its key
-//   src/events/event-schemas.ts (ContractSources.eventSchemasModule) exporting
+//   src/main/event-catalogue.ts (ContractSources.eventSchemasModule) exporting
 //     export const EVENT_SCHEMAS: Readonly<Record<string, z.ZodType>>
 //       event type (the AsyncAPI message name) → zod schema of the whole message payload as
 //       produced (envelope included, if the payload has one)

@@ -1,0 +1,66 @@
+// Consumes a topic into the inbox. What a message means is not known here: the composition root
+// hands over a decoder (the message's owner reads its format) and a handler (the core delivers
+// what was read). Unknown event types, unknown fields and malformed messages never stop the
+// consumer: each ends in its inbox status; an event that cannot be delivered yet is retried from the
+// inbox, so the next message is not held up. Only a failure to record it at all (database away) has
+// it delivered again.
+import type { DatabasePool } from 'slonik';
+import type { Logger } from '../platform/logger.ts';
+import { RetryLater, receiveOnce, type InboxStatus } from './inbox.ts';
+import type { BusConsumer, ConsumedMessage, MessageBus } from './message-bus.ts';
+
+/** A message the decoder could not turn into an event to deliver. */
+export type UndeliverableEvent =
+  | { readonly kind: 'unsupported-type'; readonly eventId?: string | undefined; readonly eventType: string }
+  | { readonly kind: 'contract-violation'; readonly eventId?: string | undefined; readonly problem: string };
+
+/** Reads one message value (the UTF-8 text of the record) into an event, or says why it cannot. */
+export type EventDecoder<E> = (value: string) => E | UndeliverableEvent;
+/** Delivers one decoded event through the inbox; returns its inbox status. */
+export type EventHandler<E> = (event: E, source: { readonly sourceTopic: string }) => Promise<InboxStatus | 'duplicate'>;
+
+/** Events without an id of their own are identified by where they were read. */
+export const positionId = (topic: string, partition: number, offset: string) => `${topic}/${partition}/${offset}`;
+
+const undeliverable = (read: { readonly kind: string }): read is UndeliverableEvent => read.kind === 'unsupported-type' || read.kind === 'contract-violation';
+
+export async function receiveMessage<E extends { readonly kind: string }>(db: DatabasePool, decode: EventDecoder<E>, deliver: EventHandler<E>, msg: ConsumedMessage): Promise<string> {
+  const read = decode(msg.value);
+  const sourceTopic = msg.topic;
+  if (!undeliverable(read)) return deliver(read as E, { sourceTopic });
+  const eventId = read.eventId ?? positionId(msg.topic, msg.partition, msg.offset);
+  if (read.kind === 'unsupported-type') {
+    return receiveOnce(db, { eventId, eventType: read.eventType, sourceTopic }, async () => ({ status: 'IGNORED_UNSUPPORTED_TYPE', note: `event type ${read.eventType} is not one this consumer handles` }));
+  }
+  return receiveOnce(db, { eventId, sourceTopic, payload: { raw: msg.value.slice(0, 2_000) } }, async () => ({ status: 'PARKED_CONTRACT_VIOLATION', note: read.problem }));
+}
+
+export interface InboxConsumerOptions<E extends { readonly kind: string }> {
+  readonly bus: MessageBus;
+  readonly db: DatabasePool;
+  readonly log: Logger;
+  readonly topic: string;
+  readonly groupId: string;
+  /** what the events are, for the log: e.g. 'provisioning result' */
+  readonly describes: string;
+  readonly decode: EventDecoder<E>;
+  readonly deliver: EventHandler<E>;
+}
+
+export async function startInboxConsumer<E extends { readonly kind: string }>(o: InboxConsumerOptions<E>): Promise<BusConsumer> {
+  return o.bus.consume({
+    groupId: o.groupId,
+    topics: [o.topic],
+    handle: async (msg) => {
+      try {
+        const status = await receiveMessage(o.db, o.decode, o.deliver, msg);
+        o.log.debug({ topic: msg.topic, offset: msg.offset, inbox: status }, `${o.describes} consumed`);
+      } catch (err) {
+        const retry = err instanceof RetryLater;
+        o.log[retry ? 'info' : 'warn']({ topic: msg.topic, partition: msg.partition, offset: msg.offset, err: (err as Error).message }, `${o.describes} not handled yet; it will be delivered again`);
+        await new Promise((r) => setTimeout(r, 1_000));
+        throw err;
+      }
+    },
+  });
+}
