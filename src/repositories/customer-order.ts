@@ -39,3 +39,28 @@ export async function startFulfillment(db: CommonQueryMethods, orderId: string):
 export async function correlationIdOf(db: CommonQueryMethods, orderId: string): Promise<string | null> {
   return db.maybeOneFirst(sql.type(z.object({ correlation_id: z.string() }))`select correlation_id from customer_order where order_id = ${orderId}`);
 }
+
+export interface AcceptedOrderRow {
+  readonly orderId: string;
+  readonly tenantId: string;
+  readonly customerAccountId: string;
+  readonly correlationId: string;
+  readonly snapshot: unknown;
+}
+
+/**
+ * The insert of an accepted order, as a fragment made only when `gate` (the name of an earlier CTE
+ * of the same statement, e.g. the idempotency key's claim) returned a row. Returns the order id.
+ */
+export const acceptedOrderInsertWhen = (gate: string, o: AcceptedOrderRow): FragmentSqlToken => sql.fragment`
+  insert into customer_order (order_id, tenant_id, customer_account_id, order_status, correlation_id, order_snapshot)
+  select ${o.orderId}, ${o.tenantId}, ${o.customerAccountId}, 'ACCEPTED', ${o.correlationId}, ${sql.jsonb(o.snapshot as never)}
+  where exists (select 1 from ${sql.identifier([gate])})
+  returning order_id`;
+
+const summaryRow = z.object({ order_id: z.string(), order_status: z.enum(ORDER_STATUSES), correlation_id: z.string() });
+
+/** What the order status read shows of the order itself. */
+export async function findOrderSummary(db: CommonQueryMethods, orderId: string): Promise<z.infer<typeof summaryRow> | null> {
+  return db.maybeOne(sql.type(summaryRow)`select order_id, order_status, correlation_id from customer_order where order_id = ${orderId}`);
+}

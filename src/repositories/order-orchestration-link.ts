@@ -1,6 +1,7 @@
 // order_orchestration_link: which process instance serves an order (seed 004 §14.1). Every SQL
 // text naming the table is here.
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
+import { z } from 'zod';
 
 /** Links the process instance that serves the order (idempotent; first link wins), as a fragment. */
 export const linkProcessInstanceUpdate = (orderId: string, processInstanceKey: string, lastActivity: string): FragmentSqlToken => sql.fragment`
@@ -21,4 +22,20 @@ export const orchestrationEndedUpdate = (orderId: string, lastActivity: string):
 
 export async function markOrchestrationEnded(db: CommonQueryMethods, orderId: string, lastActivity: string): Promise<void> {
   await db.query(sql.unsafe`${orchestrationEndedUpdate(orderId, lastActivity)}`);
+}
+
+/**
+ * The link of each order `orders` (the name of an earlier CTE returning `order_id`) inserted, as
+ * a fragment: the process is started by message whose id is the order id.
+ */
+export const orchestrationLinkInsertFor = (orders: string, processKey: string): FragmentSqlToken => sql.fragment`
+  insert into order_orchestration_link (order_id, process_key, start_message_id)
+  select order_id, ${processKey}, order_id from ${sql.identifier([orders])}
+  returning order_id`;
+
+/** The process instance serving the order, once its first job linked it. */
+export async function processInstanceKeyOf(db: CommonQueryMethods, orderId: string): Promise<string | null> {
+  const key = await db.maybeOneFirst(sql.type(z.object({ process_instance_key: z.string().nullable() }))`
+    select process_instance_key from order_orchestration_link where order_id = ${orderId}`);
+  return key ?? null;
 }
