@@ -4,11 +4,17 @@
 // handled yet stays FAILED_RETRYABLE: if it carries its retry input it is retried from here, with
 // backoff (see inbox-retries.ts), so a consumer never holds its partition for it; otherwise the
 // caller has it delivered again.
-import { sql, type DatabasePool } from 'slonik';
-import { z } from 'zod';
+import type { DatabasePool } from 'slonik';
+import {
+  INBOX_STATUSES,
+  markInboxEventFinal,
+  markInboxEventRetryable,
+  receiveInboxEvent,
+  type InboxReceipt,
+  type InboxStatus,
+} from '../repositories/inbox-event.ts';
 
-export const INBOX_STATUSES = ['RECEIVED', 'PROCESSED', 'IGNORED_UNSUPPORTED_TYPE', 'FAILED_RETRYABLE', 'FAILED_PERMANENT', 'PARKED_CONTRACT_VIOLATION'] as const;
-export type InboxStatus = (typeof INBOX_STATUSES)[number];
+export { INBOX_STATUSES, type InboxReceipt, type InboxStatus };
 
 /** What handling an event came to; 'retry-later' leaves it to be delivered again. */
 export type InboxVerdict =
@@ -40,13 +46,16 @@ export const retryDelaySeconds = (attempt: number) => Math.min(60, 2 ** attempt)
  * when it cannot be handled yet and has no retry input (the caller lets it be delivered again).
  */
 export async function receiveOnce(db: DatabasePool, e: InboxEntry, handle: (attempt: number) => Promise<InboxVerdict>): Promise<InboxStatus | 'duplicate'> {
-  const row = await db.one(sql.type(z.object({ status: z.string(), attempts: z.number(), inserted: z.boolean() }))`
-    insert into inbox_event (event_id, event_type, source_topic, subject_id, status, payload)
-    values (${e.eventId}, ${e.eventType ?? null}, ${e.sourceTopic}, ${e.subjectId ?? null}, 'RECEIVED', ${e.payload === undefined ? null : sql.jsonb(e.payload as never)})
-    on conflict (event_id) do update set attempts = inbox_event.attempts
-    returning status, attempts, (xmax = 0) as inserted`);
-  if (!row.inserted && FINAL.includes(row.status as InboxStatus)) return 'duplicate';
-  const attempt = row.attempts + 1;
+  return handleReceived(db, e, await receiveInboxEvent(db, e), handle);
+}
+
+/**
+ * receiveOnce for an event already recorded by the caller (its receipt read in the same statement
+ * as what the handling needs, to save a round trip): runs `handle` unless the event was finished.
+ */
+export async function handleReceived(db: DatabasePool, e: InboxEntry, receipt: InboxReceipt, handle: (attempt: number) => Promise<InboxVerdict>): Promise<InboxStatus | 'duplicate'> {
+  if (!receipt.inserted && FINAL.includes(receipt.status as InboxStatus)) return 'duplicate';
+  const attempt = receipt.attempts + 1;
   let verdict: InboxVerdict;
   try {
     verdict = await handle(attempt);
@@ -54,17 +63,10 @@ export async function receiveOnce(db: DatabasePool, e: InboxEntry, handle: (atte
     verdict = { status: 'retry-later', note: (err as Error).message };
   }
   if (verdict.status === 'retry-later') {
-    const retryInput = e.retryInput === undefined ? null : sql.jsonb(e.retryInput as never);
-    await db.query(sql.unsafe`
-      update inbox_event set status = 'FAILED_RETRYABLE', attempts = ${attempt}, last_error = ${verdict.note.slice(0, 1_000)},
-        retry_input = ${retryInput}, next_attempt_at = case when ${retryInput}::jsonb is null then null else now() + make_interval(secs => ${retryDelaySeconds(attempt)}) end
-      where event_id = ${e.eventId}`);
+    await markInboxEventRetryable(db, e.eventId, { attempt, note: verdict.note, retryInput: e.retryInput, retryDelaySeconds: retryDelaySeconds(attempt) });
     if (e.retryInput === undefined) throw new RetryLater(verdict.note);
     return 'FAILED_RETRYABLE';
   }
-  await db.query(sql.unsafe`
-    update inbox_event set status = ${verdict.status}, attempts = ${attempt}, processed_at = now(), last_error = ${verdict.note?.slice(0, 1_000) ?? null},
-      next_attempt_at = null
-    where event_id = ${e.eventId}`);
+  await markInboxEventFinal(db, e.eventId, { status: verdict.status, attempt, note: verdict.note });
   return verdict.status;
 }

@@ -6,9 +6,12 @@
 import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { PROVISIONING_STATUSES, type ProvisioningState } from '../ports/provisioning.ts';
+import type { Clock } from '../ports/clock.ts';
 import { handleProvisioningResult } from '../use-cases/provisioning-result.ts';
 import type { MessagePublisher } from '../ports/message-publisher.ts';
-import { receiveOnce, type InboxStatus } from '../../events/inbox.ts';
+import { handleReceived, type InboxEntry, type InboxStatus } from '../../events/inbox.ts';
+import { inboxReceipt, rearmKeptInboxEvents, receiveInboxEventFragment } from '../../repositories/inbox-event.ts';
+import { provisioningTaskColumns, provisioningTaskLookup, toProvisioningTask, type ProvisioningTask } from './result-record.ts';
 import type { DueInboxEvent } from '../../events/inbox-retries.ts';
 
 export const UNKNOWN_REQUEST_ATTEMPTS = 5;
@@ -30,10 +33,16 @@ const retryInput = z.object({
   result: z.object({ providerRequestId: z.string(), status: z.enum(PROVISIONING_STATUSES), serviceInstanceId: z.string().optional(), failureReason: z.string().optional() }),
 });
 
-export async function deliverProvisioningResult(db: DatabasePool, messages: MessagePublisher, d: ProvisioningResultDelivery): Promise<InboxStatus | 'duplicate'> {
+/**
+ * Round trips on the success path: the inbox receive with the task lookup (one statement), the
+ * result's record (one), the engine publish, the inbox row marked processed (one).
+ */
+export async function deliverProvisioningResult(db: DatabasePool, messages: MessagePublisher, d: ProvisioningResultDelivery, clock?: Clock): Promise<InboxStatus | 'duplicate'> {
   const retry: z.infer<typeof retryInput> = { kind: PROVISIONING_RESULT_RETRY, channel: d.channel, result: withoutUndefined(d.result) };
-  return receiveOnce(db, { eventId: d.eventId, eventType: d.eventType, sourceTopic: d.sourceTopic, subjectId: d.result.providerRequestId, payload: d.snapshot, retryInput: retry }, async (attempt) => {
-    const handled = await handleProvisioningResult(db, messages, { ...d.result, channel: d.channel, rawSnapshot: d.snapshot });
+  const entry: InboxEntry = { eventId: d.eventId, eventType: d.eventType, sourceTopic: d.sourceTopic, subjectId: d.result.providerRequestId, payload: d.snapshot, retryInput: retry };
+  const { receipt, task } = await receiveWithTask(db, entry, d.result.providerRequestId);
+  return handleReceived(db, entry, receipt, async (attempt) => {
+    const handled = await handleProvisioningResult(db, messages, { ...d.result, channel: d.channel, rawSnapshot: d.snapshot }, { known: { task }, ...(clock ? { clock } : {}) });
     switch (handled.kind) {
       case 'published':
         return { status: 'PROCESSED', note: `${handled.status} delivered to fulfillment task ${handled.fulfillmentTaskId}` };
@@ -45,6 +54,15 @@ export async function deliverProvisioningResult(db: DatabasePool, messages: Mess
           : { status: 'FAILED_PERMANENT', note: `no fulfillment task knows provider request ${d.result.providerRequestId} after ${attempt} deliveries` };
     }
   });
+}
+
+/** Records the delivery in the inbox and finds the task it answers, in one statement. */
+async function receiveWithTask(db: DatabasePool, entry: InboxEntry, providerRequestId: string): Promise<{ receipt: z.infer<typeof inboxReceipt>; task: ProvisioningTask | null }> {
+  const row = await db.one(sql.type(inboxReceipt.extend(provisioningTaskColumns.shape))`
+    with received as (${receiveInboxEventFragment(entry)})
+    select received.status, received.attempts, received.inserted, task.*
+    from received left join (${provisioningTaskLookup(providerRequestId)}) task on true`);
+  return { receipt: { status: row.status, attempts: row.attempts, inserted: row.inserted }, task: toProvisioningTask(row) };
 }
 
 /** Delivers a result kept in the inbox again (see inbox-retries.ts). */
@@ -63,10 +81,7 @@ export function redeliverProvisioningResult(db: DatabasePool, messages: MessageP
  */
 export async function rearmProvisioningResults(db: CommonQueryMethods, system: string, providerRequestId: string | undefined): Promise<number> {
   if (system !== 'PROVISIONING' || !providerRequestId) return 0;
-  const rearmed = await db.query(sql.unsafe`
-    update inbox_event set status = 'FAILED_RETRYABLE', next_attempt_at = now()
-    where subject_id = ${providerRequestId} and status in ('FAILED_RETRYABLE', 'FAILED_PERMANENT') and retry_input->>'kind' = ${PROVISIONING_RESULT_RETRY}`);
-  return rearmed.rowCount;
+  return rearmKeptInboxEvents(db, providerRequestId, PROVISIONING_RESULT_RETRY);
 }
 
 const withoutUndefined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

@@ -2,6 +2,11 @@
 // §9.1): the same key and body get the same answer, the same key with another body a 409. The
 // order, its orchestration link and the key's record commit together; the process is then started
 // by message, whose id (the order id) lets the engine refuse a second instance of the same order.
+//
+// Round trips on the success path: 2. One statement claims the key and, only if it took it,
+// inserts the order and its link; then the start message; then the answer is kept for replays.
+// A used key (replay, conflict, or an earlier try that stopped before its start message) takes
+// the slower path: read the key's record, and the order if its message must go out again.
 import { randomUUID } from 'node:crypto';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
@@ -9,6 +14,9 @@ import { MESSAGES, PROCESS_ID } from '../domain/bpmn-errors.ts';
 import type { OrderRequest, OrderSnapshot } from '../domain/order.ts';
 import { requestHash } from '../../integration/request-hash.ts';
 import type { MessagePublisher } from '../ports/message-publisher.ts';
+import { claimIdempotencyKey, findIdempotencyRecord, storeIdempotentAnswer, type IdempotencyKeyRef } from '../../repositories/idempotency-record.ts';
+import { acceptedOrderInsertWhen, findOrder } from '../../repositories/customer-order.ts';
+import { orchestrationLinkInsertFor } from '../../repositories/order-orchestration-link.ts';
 
 export interface AcceptOrderDeps {
   readonly db: DatabasePool;
@@ -31,57 +39,52 @@ export type AcceptOrderResult =
 /** How long the start message waits in the engine if no instance can take it yet. */
 const START_MESSAGE_TTL_MS = 60 * 60_000;
 
-const record = z.object({ request_hash: z.string(), response_body: z.unknown().nullable(), resource_id: z.string().nullable() });
-
 export async function acceptOrder(deps: AcceptOrderDeps, request: OrderRequest, idempotencyKey: string, correlationId: string = randomUUID()): Promise<AcceptOrderResult> {
-  const scope = `order-intake:${request.tenantId}`;
+  const key: IdempotencyKeyRef = { scope: `order-intake:${request.tenantId}`, idempotencyKey };
   const hash = requestHash(request);
+  const orderId = `ord-${randomUUID()}`;
+  const snapshot: OrderSnapshot = { ...request, orderId, correlationId };
 
-  const stored = await deps.db.transaction(async (tx) => {
-    const existing = await tx.maybeOne(sql.type(record)`
-      select request_hash, response_body, resource_id from idempotency_record where scope = ${scope} and idempotency_key = ${idempotencyKey} for update`);
-    if (existing) return existing;
-    const orderId = `ord-${randomUUID()}`;
-    const snapshot: OrderSnapshot = { ...request, orderId, correlationId };
-    await tx.query(sql.unsafe`
-      insert into idempotency_record (scope, idempotency_key, request_hash, resource_id) values (${scope}, ${idempotencyKey}, ${hash}, ${orderId})`);
-    await tx.query(sql.unsafe`
-      insert into customer_order (order_id, tenant_id, customer_account_id, order_status, correlation_id, order_snapshot)
-      values (${orderId}, ${request.tenantId}, ${request.customerAccountId}, 'ACCEPTED', ${correlationId}, ${sql.jsonb(snapshot as never)})`);
-    await tx.query(sql.unsafe`
-      insert into order_orchestration_link (order_id, process_key, start_message_id) values (${orderId}, ${PROCESS_ID}, ${orderId})`);
-    return { request_hash: hash, response_body: null, resource_id: orderId };
-  });
+  const created = await deps.db.oneFirst(sql.type(z.object({ created: z.boolean() }))`
+    with claimed as (${claimIdempotencyKey({ ...key, requestHash: hash, resourceId: orderId })}),
+      ordered as (${acceptedOrderInsertWhen('claimed', { orderId, tenantId: request.tenantId, customerAccountId: request.customerAccountId, correlationId, snapshot })}),
+      linked as (${orchestrationLinkInsertFor('ordered', PROCESS_ID)})
+    select exists (select 1 from linked) as created`);
+  if (created) return start(deps, key, snapshot);
 
-  if (stored.request_hash !== hash) {
+  const stored = await findIdempotencyRecord(deps.db, key);
+  // the key's record cannot vanish: a concurrent claim made this statement wait, then do nothing
+  if (!stored || stored.requestHash !== hash) {
     return { kind: 'key-reused', message: `Idempotency-Key ${idempotencyKey} was already used for a different order request` };
   }
-  if (stored.response_body) return { kind: 'accepted', order: stored.response_body as AcceptedOrder, replayed: true };
+  if (stored.responseBody) return { kind: 'accepted', order: stored.responseBody as AcceptedOrder, replayed: true };
+  // an earlier request that stopped before the start message went out: (re)publish it
+  const earlier = await findOrder(deps.db, stored.resourceId ?? '');
+  if (!earlier) throw new Error(`idempotency record ${key.scope}/${idempotencyKey} names order ${stored.resourceId}, which does not exist`);
+  return start(deps, key, earlier.order_snapshot as OrderSnapshot);
+}
 
-  // New, or an earlier request that stopped before the start message went out: (re)publish it.
-  const orderId = stored.resource_id ?? '';
-  const order = (await deps.db.one(sql.type(z.object({ correlation_id: z.string(), order_snapshot: z.unknown() }))`
-    select correlation_id, order_snapshot from customer_order where order_id = ${orderId}`)) as { correlation_id: string; order_snapshot: OrderSnapshot };
+/** Publishes the start message, then keeps the answer for replays of the key. */
+async function start(deps: AcceptOrderDeps, key: IdempotencyKeyRef, order: OrderSnapshot): Promise<AcceptOrderResult> {
   try {
     await deps.messages.publish({
       name: MESSAGES.orderAccepted,
-      correlationKey: orderId,
-      messageId: orderId,
+      correlationKey: order.orderId,
+      messageId: order.orderId,
       variables: {
-        orderId,
-        tenantId: order.order_snapshot.tenantId,
-        correlationId: order.correlation_id,
-        orderItemIds: order.order_snapshot.items.map((i) => i.orderItemId),
+        orderId: order.orderId,
+        tenantId: order.tenantId,
+        correlationId: order.correlationId,
+        orderItemIds: order.items.map((i) => i.orderItemId),
         provisioningPollCycle: deps.provisioningPollCycle,
         provisioningSla: deps.provisioningSla,
       },
       timeToLiveMs: START_MESSAGE_TTL_MS,
     });
   } catch (err) {
-    return { kind: 'start-failed', orderId, message: `the order is stored but its fulfillment could not be started yet: ${(err as Error).message}` };
+    return { kind: 'start-failed', orderId: order.orderId, message: `the order is stored but its fulfillment could not be started yet: ${(err as Error).message}` };
   }
-  const accepted: AcceptedOrder = { orderId, status: 'ACCEPTED', correlationId: order.correlation_id };
-  await deps.db.query(sql.unsafe`
-    update idempotency_record set response_status = 202, response_body = ${sql.jsonb(accepted as never)} where scope = ${scope} and idempotency_key = ${idempotencyKey}`);
+  const accepted: AcceptedOrder = { orderId: order.orderId, status: 'ACCEPTED', correlationId: order.correlationId };
+  await storeIdempotentAnswer(deps.db, key, 202, accepted);
   return { kind: 'accepted', order: accepted, replayed: false };
 }

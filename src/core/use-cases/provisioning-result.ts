@@ -2,12 +2,21 @@
 // recorded once on the attempt and the fulfillment task, and handed to the waiting process as the
 // ProvisioningCompleted message. The message id is the task's, so a result delivered twice (or by
 // two channels) reaches the process once.
-import { sql, type DatabasePool } from 'slonik';
-import { z } from 'zod';
+//
+// Round trips: the task lookup (which the inbox may fold into its receive statement), then ONE
+// statement recording the result (task state, attempt result, evidence, outbox event), then the
+// publish. The record comes before the publish so that the process never runs ahead of it; a
+// publish that fails leaves the result to be delivered again (the record is then a repeat).
+import type { DatabasePool } from 'slonik';
 import type { ProvisioningStatus } from '../ports/provisioning.ts';
+import type { Clock } from '../ports/clock.ts';
 import { MESSAGES } from '../domain/bpmn-errors.ts';
-import { emit } from '../../events/emit.ts';
 import type { MessagePublisher } from '../ports/message-publisher.ts';
+import { systemClock } from '../../platform/clock.ts';
+import { fulfillmentEvent, lifecycleRecord } from '../../events/event-schemas.ts';
+import { findProvisioningTask, recordProvisioningResult, type ProvisioningTask } from '../provisioning-results/result-record.ts';
+
+export type { ProvisioningTask };
 
 export interface ProvisioningResult {
   readonly providerRequestId: string;
@@ -27,61 +36,38 @@ export type ResultHandling =
 /** How long a result waits in the engine for its receive task (it may arrive before the task is entered). */
 export const RESULT_MESSAGE_TTL_MS = 60 * 60_000;
 
-const taskRow = z.object({
-  fulfillment_task_id: z.string(),
-  task_type: z.string(),
-  status: z.string(),
-  last_external_call_id: z.string().nullable(),
-  attempt_no: z.number().nullable(),
-  order_id: z.string(),
-  order_item_id: z.string().nullable(),
-  correlation_id: z.string(),
-});
+export interface ResultHandlingOptions {
+  /** the task the result answers, when the caller has already looked it up (null: none knows it) */
+  readonly known?: { readonly task: ProvisioningTask | null };
+  readonly clock?: Clock;
+}
 
-export async function handleProvisioningResult(db: DatabasePool, messages: MessagePublisher, r: ProvisioningResult): Promise<ResultHandling> {
-  const task = await db.maybeOne(sql.type(taskRow)`
-    select t.fulfillment_task_id, t.task_type, t.status, t.last_external_call_id, a.attempt_no, t.order_id, t.order_item_id, o.correlation_id
-    from fulfillment_task t join customer_order o on o.order_id = t.order_id
-    left join external_call_attempt a on a.external_call_id = t.last_external_call_id
-    where t.external_request_id = ${r.providerRequestId} and t.task_type in ('ACTIVATE_SERVICE', 'DEACTIVATE_SERVICE')`);
+export async function handleProvisioningResult(db: DatabasePool, messages: MessagePublisher, r: ProvisioningResult, o: ResultHandlingOptions = {}): Promise<ResultHandling> {
+  const task = o.known ? o.known.task : await findProvisioningTask(db, r.providerRequestId);
   if (!task) return { kind: 'unknown-request' };
-  if (r.status !== 'SUCCEEDED' && r.status !== 'FAILED') return { kind: 'not-final', fulfillmentTaskId: task.fulfillment_task_id };
+  if (r.status !== 'SUCCEEDED' && r.status !== 'FAILED') return { kind: 'not-final', fulfillmentTaskId: task.fulfillmentTaskId };
+  const status = r.status;
 
-  await db.transaction(async (tx) => {
-    // first final result wins; a repeat only adds evidence
-    const moved = await tx.query(sql.unsafe`
-      update fulfillment_task set status = ${r.status}, result = coalesce(result, '{}'::jsonb) || ${sql.jsonb({ serviceInstanceId: r.serviceInstanceId ?? null, failureReason: r.failureReason ?? null })}, updated_at = now()
-      where fulfillment_task_id = ${task.fulfillment_task_id} and status in ('WAITING_EXTERNAL', 'IN_PROGRESS', 'FAILED', 'AMBIGUOUS')`);
-    if (moved.rowCount === 1 && task.task_type === 'ACTIVATE_SERVICE') {
-      const base = { orderId: task.order_id, correlationId: task.correlation_id, causationId: `provisioning-result:${r.providerRequestId}:${r.channel.toLowerCase()}` };
-      const orderItemId = task.order_item_id ?? '';
-      if (r.status === 'SUCCEEDED') await emit(tx, 'ServiceProvisioned', { ...base, payload: { orderItemId, providerRequestId: r.providerRequestId, serviceInstanceId: r.serviceInstanceId ?? '' } });
-      else await emit(tx, 'ServiceProvisioningFailed', { ...base, payload: { orderItemId, providerRequestId: r.providerRequestId, reason: r.failureReason ?? 'provisioning failed' } });
-    }
-    if (task.last_external_call_id) {
-      if (moved.rowCount === 1) {
-        await tx.query(sql.unsafe`
-          update external_call_attempt
-          set status = ${r.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'REJECTED'},
-              failure_category = ${r.status === 'FAILED' ? 'BUSINESS_REJECTED' : null}, failure_reason = ${r.failureReason ?? null},
-              completed_at = now(), updated_at = now()
-          where external_call_id = ${task.last_external_call_id} and status = 'PENDING'`);
-      }
-      await tx.query(sql.unsafe`
-        insert into external_call_evidence (evidence_id, external_call_id, attempt_no, kind, outcome, detail, response_snapshot)
-        values (gen_random_uuid(), ${task.last_external_call_id}, ${task.attempt_no ?? 1}, 'CALLBACK', ${r.status},
-          ${`${r.channel.toLowerCase()}: ${moved.rowCount === 1 ? 'final result' : 'repeated result'}`}, ${sql.jsonb((r.rawSnapshot ?? null) as never)})`);
-    }
-  });
+  // first final result wins; a repeat only adds evidence. The lifecycle event is built up front
+  // and written only if this result moves the task.
+  const base = { orderId: task.orderId, correlationId: task.correlationId, causationId: `provisioning-result:${r.providerRequestId}:${r.channel.toLowerCase()}`, occurredAt: (o.clock ?? systemClock).now() };
+  const orderItemId = task.orderItemId ?? '';
+  const announcement =
+    task.taskType !== 'ACTIVATE_SERVICE'
+      ? undefined
+      : status === 'SUCCEEDED'
+        ? lifecycleRecord(fulfillmentEvent('ServiceProvisioned', { ...base, payload: { orderItemId, providerRequestId: r.providerRequestId, serviceInstanceId: r.serviceInstanceId ?? '' } }))
+        : lifecycleRecord(fulfillmentEvent('ServiceProvisioningFailed', { ...base, payload: { orderItemId, providerRequestId: r.providerRequestId, reason: r.failureReason ?? 'provisioning failed' } }));
+  await recordProvisioningResult(db, task, { ...r, status }, announcement);
 
-  if (task.task_type === 'ACTIVATE_SERVICE') {
+  if (task.taskType === 'ACTIVATE_SERVICE') {
     await messages.publish({
       name: MESSAGES.provisioningCompleted,
-      correlationKey: task.fulfillment_task_id,
-      messageId: `provisioning-result:${task.fulfillment_task_id}`,
-      variables: { provisioningStatus: r.status, serviceInstanceId: r.serviceInstanceId ?? null, provisioningFailureReason: r.failureReason ?? null },
+      correlationKey: task.fulfillmentTaskId,
+      messageId: `provisioning-result:${task.fulfillmentTaskId}`,
+      variables: { provisioningStatus: status, serviceInstanceId: r.serviceInstanceId ?? null, provisioningFailureReason: r.failureReason ?? null },
       timeToLiveMs: RESULT_MESSAGE_TTL_MS,
     });
   }
-  return { kind: 'published', fulfillmentTaskId: task.fulfillment_task_id, status: r.status };
+  return { kind: 'published', fulfillmentTaskId: task.fulfillmentTaskId, status };
 }

@@ -1,0 +1,96 @@
+// inbox_event: one row per consumed event id (see src/events/inbox.ts for what the rows mean).
+// Every SQL text naming the table is here.
+import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
+import { z } from 'zod';
+
+export const INBOX_STATUSES = ['RECEIVED', 'PROCESSED', 'IGNORED_UNSUPPORTED_TYPE', 'FAILED_RETRYABLE', 'FAILED_PERMANENT', 'PARKED_CONTRACT_VIOLATION'] as const;
+export type InboxStatus = (typeof INBOX_STATUSES)[number];
+export type FinalInboxStatus = Exclude<InboxStatus, 'RECEIVED' | 'FAILED_RETRYABLE'>;
+
+export interface InboxEventEntry {
+  readonly eventId: string;
+  readonly eventType?: string | undefined;
+  readonly sourceTopic: string;
+  readonly subjectId?: string | undefined;
+  readonly payload?: unknown;
+}
+
+/** What receiving an event found: its row's status and attempts, and whether this delivery made it. */
+export const inboxReceipt = z.object({ status: z.string(), attempts: z.number(), inserted: z.boolean() });
+export type InboxReceipt = z.infer<typeof inboxReceipt>;
+
+/**
+ * Records the event, or finds its row if an earlier delivery made it. Returns `status, attempts,
+ * inserted`; usable as a CTE, so a lookup the handling needs can share the round trip.
+ */
+export const receiveInboxEventFragment = (e: InboxEventEntry): FragmentSqlToken => sql.fragment`
+  insert into inbox_event (event_id, event_type, source_topic, subject_id, status, payload)
+  values (${e.eventId}, ${e.eventType ?? null}, ${e.sourceTopic}, ${e.subjectId ?? null}, 'RECEIVED', ${e.payload === undefined ? null : sql.jsonb(e.payload as never)})
+  on conflict (event_id) do update set attempts = inbox_event.attempts
+  returning status, attempts, (xmax = 0) as inserted`;
+
+export async function receiveInboxEvent(db: CommonQueryMethods, e: InboxEventEntry): Promise<InboxReceipt> {
+  return db.one(sql.type(inboxReceipt)`${receiveInboxEventFragment(e)}`);
+}
+
+/** Leaves the event to be handled again: from the inbox after `retryDelaySeconds` when it has retry input, else by redelivery. */
+export async function markInboxEventRetryable(
+  db: CommonQueryMethods,
+  eventId: string,
+  o: { readonly attempt: number; readonly note: string; readonly retryInput: unknown; readonly retryDelaySeconds: number },
+): Promise<void> {
+  const retryInput = o.retryInput === undefined ? null : sql.jsonb(o.retryInput as never);
+  await db.query(sql.unsafe`
+    update inbox_event set status = 'FAILED_RETRYABLE', attempts = ${o.attempt}, last_error = ${o.note.slice(0, 1_000)},
+      retry_input = ${retryInput}, next_attempt_at = case when ${retryInput}::jsonb is null then null else now() + make_interval(secs => ${o.retryDelaySeconds}) end
+    where event_id = ${eventId}`);
+}
+
+/** Ends the event's handling with a final status. */
+export async function markInboxEventFinal(db: CommonQueryMethods, eventId: string, o: { readonly status: FinalInboxStatus; readonly attempt: number; readonly note?: string | undefined }): Promise<void> {
+  await db.query(sql.unsafe`
+    update inbox_event set status = ${o.status}, attempts = ${o.attempt}, processed_at = now(), last_error = ${o.note?.slice(0, 1_000) ?? null},
+      next_attempt_at = null
+    where event_id = ${eventId}`);
+}
+
+/** Makes the kept events of a subject with retry input of this kind due again at once, also those given up. */
+export async function rearmKeptInboxEvents(db: CommonQueryMethods, subjectId: string, retryKind: string): Promise<number> {
+  const rearmed = await db.query(sql.unsafe`
+    update inbox_event set status = 'FAILED_RETRYABLE', next_attempt_at = now()
+    where subject_id = ${subjectId} and status in ('FAILED_RETRYABLE', 'FAILED_PERMANENT') and retry_input->>'kind' = ${retryKind}`);
+  return rearmed.rowCount;
+}
+
+const dueRow = z.object({
+  event_id: z.string(),
+  event_type: z.string().nullable(),
+  source_topic: z.string(),
+  attempts: z.number(),
+  payload: z.unknown(),
+  retry_input: z.unknown(),
+});
+
+export interface DueInboxEventRow {
+  readonly eventId: string;
+  readonly eventType: string | null;
+  readonly sourceTopic: string;
+  readonly attempts: number;
+  readonly payload: unknown;
+  readonly retryInput: unknown;
+}
+
+/**
+ * Claims up to `limit` events whose next attempt is due, leasing them for `leaseSeconds` (for
+ * inbox-retries.ts). `scope`, a condition on inbox_event, narrows which events are claimed.
+ */
+export async function claimDueInboxEvents(db: CommonQueryMethods, o: { readonly limit: number; readonly leaseSeconds: number; readonly scope?: FragmentSqlToken | undefined }): Promise<DueInboxEventRow[]> {
+  const rows = await db.any(sql.type(dueRow)`
+    update inbox_event set next_attempt_at = now() + make_interval(secs => ${o.leaseSeconds})
+    where event_id in (
+      select event_id from inbox_event
+      where status = 'FAILED_RETRYABLE' and next_attempt_at <= now() and retry_input is not null and ${o.scope ?? sql.fragment`true`}
+      order by next_attempt_at limit ${o.limit} for update skip locked)
+    returning event_id, event_type, source_topic, attempts, payload, retry_input`);
+  return rows.map((r) => ({ eventId: r.event_id, eventType: r.event_type, sourceTopic: r.source_topic, attempts: r.attempts, payload: r.payload, retryInput: r.retry_input }));
+}
