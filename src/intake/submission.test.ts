@@ -32,3 +32,13 @@ test('gives up with the last answer once the next wait would pass the give-up ti
   const { send } = answers({ ...unavailable, retryAfterSeconds: 5 });
   expect(await submitUntilAccepted(send, { giveUpMs: 1_000 })).toEqual({ kind: 'refused', lastAnswer: 'HTTP 503 stored, not started yet', tries: 1 });
 });
+
+test('the give-up time is measured by the injected clock', async () => {
+  const { send, keys } = answers(unavailable, unavailable);
+  const readings = [0, 119_800];
+  const clock = { now: () => new Date(readings.shift() ?? 200_000) };
+  // the second reading is 0.2 s before the 2-minute default: the next wait (0.5 s) would pass it
+  const r = await submitUntilAccepted(send, { idempotencyKey: 'k-2', clock });
+  expect(r).toEqual({ kind: 'refused', lastAnswer: 'HTTP 503 stored, not started yet', tries: 1 });
+  expect(keys).toEqual(['k-2']);
+});

@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrderRequest } from '../core/domain/order.ts';
+import type { Clock } from '../core/ports/clock.ts';
+import { systemClock } from '../platform/clock.ts';
 
 export interface IntakeAnswer {
   readonly status: number;
@@ -23,13 +25,16 @@ export interface SubmitOptions {
   readonly idempotencyKey?: string;
   /** told of each try that has to be repeated */
   readonly onRetry?: (lastAnswer: string, tries: number) => void;
+  /** what the give-up deadline is measured by (default: the wall clock) */
+  readonly clock?: Clock;
 }
 
 const final = (status: number) => status >= 400 && status < 500 && status !== 429;
 
 export async function submitUntilAccepted(send: (idempotencyKey: string) => Promise<IntakeAnswer>, o: SubmitOptions = {}): Promise<Submission> {
   const key = o.idempotencyKey ?? randomUUID();
-  const deadline = Date.now() + (o.giveUpMs ?? 120_000);
+  const clock = o.clock ?? systemClock;
+  const deadline = clock.now().getTime() + (o.giveUpMs ?? 120_000);
   let last = '';
   for (let tries = 1; ; tries++) {
     let wait = Math.min(5_000, 500 * tries);
@@ -42,7 +47,7 @@ export async function submitUntilAccepted(send: (idempotencyKey: string) => Prom
     } catch (err) {
       last = (err as Error).message;
     }
-    if (Date.now() + wait > deadline) return { kind: 'refused', lastAnswer: last, tries };
+    if (clock.now().getTime() + wait > deadline) return { kind: 'refused', lastAnswer: last, tries };
     o.onRetry?.(last, tries);
     await sleep(wait);
   }
