@@ -1,7 +1,7 @@
 import { CannedHttpServer } from '../integration/http/testing/canned-http-server.ts';
 import { AdapterRegistry } from '../integration/registry/adapter-registry.ts';
 import { CredentialStore } from '../integration/registry/credentials.ts';
-import type { SystemConfigRow, TenantIntegration } from '../integration/registry/integration-config-repository.ts';
+import type { SystemConfigRow, TenantIntegration } from '../integration/registry/tenant-integration.ts';
 import { loadConfig } from '../platform/config.ts';
 import { sharedCredentials } from './auth-headers.ts';
 import { createSystemClients } from './system-clients.ts';

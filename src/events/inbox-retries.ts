@@ -3,19 +3,13 @@
 // a while, so two replicas never retry the same event at once, and a replica that dies mid-retry
 // only delays it until the lease ends. The handlers are given by the composition root (the
 // core's, by retry input kind): this plumbing knows no event of its own.
-import { sql, type DatabasePool, type FragmentSqlToken } from 'slonik';
-import { z } from 'zod';
+import type { DatabasePool, FragmentSqlToken } from 'slonik';
+import { claimDueInboxEvents as claimDue, type DueInboxEventRow } from '../repositories/inbox-event.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { InboxStatus } from './inbox.ts';
 
-export interface DueInboxEvent {
-  readonly eventId: string;
-  readonly eventType: string | null;
-  readonly sourceTopic: string;
-  readonly attempts: number;
-  readonly payload: unknown;
-  readonly retryInput: unknown;
-}
+/** An inbox event due for another try, with what handling it needs again. */
+export type DueInboxEvent = DueInboxEventRow;
 
 /** Handles one kind of retry input (`retry_input.kind`) again. */
 export type InboxRetryHandler = (row: DueInboxEvent) => Promise<InboxStatus | 'duplicate'>;
@@ -23,29 +17,11 @@ export type InboxRetryHandler = (row: DueInboxEvent) => Promise<InboxStatus | 'd
 const LEASE_SECONDS = 30;
 const BATCH = 50;
 
-const dueRow = z.object({
-  event_id: z.string(),
-  event_type: z.string().nullable(),
-  source_topic: z.string(),
-  attempts: z.number(),
-  payload: z.unknown(),
-  retry_input: z.unknown(),
-});
-
 /** Which inbox events a runner retries: all of them, or those a condition on inbox_event selects. */
 export type RetryScope = FragmentSqlToken | undefined;
 
 /** Claims up to `limit` events whose next attempt is due, leasing them for LEASE_SECONDS. */
-export async function claimDueInboxEvents(db: DatabasePool, limit: number, scope?: RetryScope): Promise<DueInboxEvent[]> {
-  const rows = await db.any(sql.type(dueRow)`
-    update inbox_event set next_attempt_at = now() + make_interval(secs => ${LEASE_SECONDS})
-    where event_id in (
-      select event_id from inbox_event
-      where status = 'FAILED_RETRYABLE' and next_attempt_at <= now() and retry_input is not null and ${scope ?? sql.fragment`true`}
-      order by next_attempt_at limit ${limit} for update skip locked)
-    returning event_id, event_type, source_topic, attempts, payload, retry_input`);
-  return rows.map((r) => ({ eventId: r.event_id, eventType: r.event_type, sourceTopic: r.source_topic, attempts: r.attempts, payload: r.payload, retryInput: r.retry_input }));
-}
+export const claimDueInboxEvents = (db: DatabasePool, limit: number, scope?: RetryScope): Promise<DueInboxEvent[]> => claimDue(db, { limit, leaseSeconds: LEASE_SECONDS, scope });
 
 /** Claims due events once and hands each to the handler for its kind; returns how many were retried. */
 export async function retryDueInboxEvents(db: DatabasePool, handlers: Readonly<Record<string, InboxRetryHandler>>, log: Logger, o: { limit?: number; scope?: RetryScope } = {}): Promise<number> {

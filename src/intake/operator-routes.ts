@@ -5,7 +5,7 @@ import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { EnginePort } from '../core/ports/engine.ts';
 import { caseDetails } from '../core/reconciliation/case-details.ts';
-import { CASE_STATUSES, CaseNotFound, listCases } from '../core/reconciliation/case-repository.ts';
+import { CASE_STATUSES, CaseNotFound, listCases } from '../core/reconciliation/cases.ts';
 import { decisionRequest, submitDecision } from '../core/reconciliation/submit-decision.ts';
 import { problemType, sendProblem } from './problem.ts';
 

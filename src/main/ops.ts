@@ -5,13 +5,13 @@
 //   retry --order <orderId>                                                   retry its jobs in incidents
 import { parseArgs } from 'node:util';
 import { engineOverGateway } from '../adapters/engine/engine-port.ts';
-import { createZeebeClient } from '../platform/zeebe-client.ts';
+import { openGateway } from './gateway.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createDatabasePool } from '../platform/db.ts';
 import { EngineSearch } from '../platform/engine-search.ts';
 import { textTable } from '../platform/text-table.ts';
 import { caseDetails } from '../core/reconciliation/case-details.ts';
-import { CASE_STATUSES, CaseNotFound, listCases, type CaseStatus } from '../core/reconciliation/case-repository.ts';
+import { CASE_STATUSES, CaseNotFound, listCases, type CaseStatus } from '../core/reconciliation/cases.ts';
 import { decisionRequest, submitDecision } from '../core/reconciliation/submit-decision.ts';
 import { retryOrderIncidents } from '../core/use-cases/retry-incidents.ts';
 
@@ -50,18 +50,18 @@ async function run(): Promise<number> {
     case 'decide': {
       if (!id) throw new Error('decide <caseId> --decision … --by …');
       const d = decisionRequest.parse({ decision: values.decision, decidedBy: values.by, note: values.note, externalReference: values.reference });
-      const zeebe = createZeebeClient(config);
+      const zeebe = openGateway(config);
       try {
         const r = await submitDecision(db, engineOverGateway(config, zeebe), id, d);
         console.log(r.kind === 'submitted' ? `decision ${d.decision} by ${d.decidedBy} submitted (user task ${r.userTaskKey}); the reconciliation process applies it` : `not submitted: ${r.reason}`);
         return r.kind === 'submitted' ? 0 : 1;
       } finally {
-        await zeebe.close();
+        zeebe.close();
       }
     }
     case 'retry': {
       if (!values.order) throw new Error('retry --order <orderId>');
-      const zeebe = createZeebeClient(config);
+      const zeebe = openGateway(config);
       try {
         const r = await retryOrderIncidents(db, engineOverGateway(config, zeebe), new EngineSearch(config), values.order);
         if (r.kind === 'refused') {
@@ -71,7 +71,7 @@ async function run(): Promise<number> {
         console.log(textTable(['element', 'job', 'result'], r.jobs.map((j) => [j.elementId, j.jobKey, j.result])));
         return r.jobs.every((j) => j.result === 'resumed') ? 0 : 1;
       } finally {
-        await zeebe.close();
+        zeebe.close();
       }
     }
     default:

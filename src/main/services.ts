@@ -1,6 +1,6 @@
 // Builds the application services of one farm process: database pool, attempt ledger, adapters,
-// engine client. Everything a worker needs is created here, once.
-import type { Zeebe } from '@camunda8/sdk';
+// engine port and message publisher over the process's gateway channel. Everything a worker needs
+// is created here, once (src/main/compose.ts calls it).
 import { sharedCredentials } from '../adapters/auth-headers.ts';
 import { createAdapters } from '../adapters/index.ts';
 import { createTenantAdapters, type TenantAdapters } from '../adapters/tenant-adapters.ts';
@@ -9,14 +9,14 @@ import { ExternalCalls } from '../integration/external-call.ts';
 import { AttemptLedger } from '../integration/ledger/attempt-ledger.ts';
 import { AdapterRegistry } from '../integration/registry/adapter-registry.ts';
 import { CredentialStore } from '../integration/registry/credentials.ts';
-import { loadTenantIntegration } from '../integration/registry/integration-config-repository.ts';
+import { loadTenantIntegration } from '../integration/registry/tenant-integration.ts';
 import { leaseMsFor, timeoutsOf } from '../integration/registry/profiles.ts';
 import type { Config } from '../platform/config.ts';
 import type { DatabasePool } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
 import { metrics } from '../platform/metrics.ts';
-import { engineOverGateway } from '../adapters/engine/engine-port.ts';
-import { zeebeMessagePublisher } from '../adapters/engine/message-publisher.ts';
+import { engineOverGateway, type EngineCommands } from '../adapters/engine/engine-port.ts';
+import { zeebeMessagePublisher, type MessageCommands } from '../adapters/engine/message-publisher.ts';
 
 /** A STARTED attempt older than one call's whole budget (connect + response, twice for the immediate retry, plus margin) was abandoned. */
 export const callLeaseMs = (config: Config) => leaseMsFor(timeoutsOf('STANDARD', config));
@@ -28,7 +28,8 @@ export const callLeaseMs = (config: Config) => leaseMsFor(timeoutsOf('STANDARD',
 export function createFarmServices(
   config: Config,
   db: DatabasePool,
-  zeebe: Zeebe.ZeebeGrpcClient,
+  /** the process's gateway channel (src/main/compose.ts), or the SDK client some tests hold */
+  zeebe: EngineCommands & MessageCommands,
   log: Logger,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): FarmServices & { adapters: ReturnType<typeof createAdapters>; tenantAdapters: TenantAdapters } {

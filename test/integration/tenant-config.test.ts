@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'slonik';
 import { AdapterRegistry } from '../../src/integration/registry/adapter-registry.ts';
 import { CAPABILITY_CODES, systemOf } from '../../src/integration/registry/capabilities.ts';
-import { loadTenantIntegration } from '../../src/integration/registry/integration-config-repository.ts';
+import { loadTenantIntegration } from '../../src/integration/registry/tenant-integration.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { configureTenant, removeTenant } from '../support/tenant-config.ts';

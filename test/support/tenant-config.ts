@@ -4,7 +4,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { EXTERNAL_SYSTEMS, type ExternalSystem } from '../../src/core/ports/external-result.ts';
 import { CAPABILITY_CODES, systemOf, type CapabilityCode } from '../../src/integration/registry/capabilities.ts';
-import type { SystemConfigRow } from '../../src/integration/registry/integration-config-repository.ts';
+import type { SystemConfigRow } from '../../src/integration/registry/tenant-integration.ts';
 
 export interface TenantSetup {
   readonly systems?: Partial<Record<ExternalSystem, Partial<Omit<SystemConfigRow, 'system'>>>>;

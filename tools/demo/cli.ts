@@ -8,8 +8,6 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { sql } from 'slonik';
-import { z } from 'zod';
 import { up } from '../../stack/cli.ts';
 import { stackComponents } from '../../stack/components/index.ts';
 import { stackSettings } from '../../stack/settings.ts';
@@ -26,6 +24,7 @@ import { textTable } from '../../src/platform/text-table.ts';
 import { awaitReady, logSays, startChild, stopChildren, type Child } from './child-processes.ts';
 import { describeExpectation, describeOutcome, meets, observe, settled, type Observed } from './outcomes.ts';
 import { demoScenarios } from './scenarios.ts';
+import { caseCountsOfOrders } from '../../src/repositories/reconciliation-case.ts';
 import { scrapeReplicas, seriesRows, type ReplicaScrape } from './metrics-summary.ts';
 import { notificationOutage, OUTAGE_ELEMENT } from './outage-drill.ts';
 import { intakeSender, submitUntilAccepted } from '../../src/intake/submission.ts';
@@ -120,14 +119,10 @@ try {
   });
   console.log(`\n${textTable(['check', 'scenario', 'order', 'outcome', 'expected', 'what happens'], rows.map((r) => r.cells))}\n`);
 
-  const ids = sql.array(submitted.map((o) => o.orderId), 'text');
-  const totals = await db.one(sql.type(z.object({ completed: z.number(), rejected: z.number(), fallout: z.number(), cancelled: z.number(), open_cases: z.number(), resolved_cases: z.number() }))`
-    select count(*) filter (where order_status = 'COMPLETED')::int as completed, count(*) filter (where order_status = 'REJECTED')::int as rejected,
-           count(*) filter (where order_status = 'FALLOUT')::int as fallout, count(*) filter (where order_status = 'CANCELLED')::int as cancelled,
-           (select count(*)::int from reconciliation_case where status in ('OPEN', 'MANUAL_REVIEW') and order_id = any(${ids})) as open_cases,
-           (select count(*)::int from reconciliation_case where status in ('RESOLVED', 'CLOSED') and order_id = any(${ids})) as resolved_cases
-    from customer_order where order_id = any(${ids})`);
   const values_ = [...observed.values()];
+  const withStatus = (status: string) => values_.filter((o) => o.status === status).length;
+  const cases = await caseCountsOfOrders(db, submitted.map((o) => o.orderId));
+  const totals = { completed: withStatus('COMPLETED'), rejected: withStatus('REJECTED'), fallout: withStatus('FALLOUT'), cancelled: withStatus('CANCELLED'), open_cases: cases.undecided, resolved_cases: cases.settled };
   console.log(
     textTable(
       ['completed', 'rejected', 'fallout', 'cancelled', 'incidents', 'open reconciliation cases', 'cases reconciled', 'user tasks waiting'],

@@ -1,8 +1,10 @@
 // Where each demo order stands: its status in the database, and, while it is not finished, whether
 // the engine holds it in an incident or a user task (a person's turn).
-import { sql, type DatabasePool } from 'slonik';
-import { z } from 'zod';
+import type { DatabasePool } from 'slonik';
 import type { EngineSearch } from '../../src/platform/engine-search.ts';
+import { findOrder } from '../../src/repositories/customer-order.ts';
+import { processInstanceKeyOf } from '../../src/repositories/order-orchestration-link.ts';
+import { caseCountsOfOrders } from '../../src/repositories/reconciliation-case.ts';
 import type { Expectation } from './scenarios.ts';
 
 export interface Observed {
@@ -18,17 +20,13 @@ export interface Observed {
 const TERMINAL = new Set(['COMPLETED', 'REJECTED', 'FALLOUT', 'CANCELLED']);
 
 export async function observe(db: DatabasePool, search: EngineSearch, orderId: string): Promise<Observed> {
-  const row = await db.one(sql.type(z.object({ order_status: z.string(), process_instance_key: z.string().nullable(), open_cases: z.number(), reconciling: z.number() }))`
-    select o.order_status, l.process_instance_key,
-      (select count(*)::int from reconciliation_case c where c.order_id = o.order_id and c.status in ('OPEN', 'MANUAL_REVIEW')) as open_cases,
-      (select count(*)::int from reconciliation_case c where c.order_id = o.order_id and (c.status = 'OPEN' or (c.status = 'RESOLVED'
-         and not exists (select 1 from reconciliation_case_event e where e.reconciliation_case_id = c.reconciliation_case_id and e.action = 'RESUMED')))) as reconciling
-    from customer_order o left join order_orchestration_link l on l.order_id = o.order_id where o.order_id = ${orderId}`);
-  const base = { status: row.order_status, processInstanceKey: row.process_instance_key ?? undefined, openCases: row.open_cases, reconciling: row.reconciling };
-  if (TERMINAL.has(row.order_status) || !row.process_instance_key) return base;
+  const [order, processInstanceKey, cases] = await Promise.all([findOrder(db, orderId), processInstanceKeyOf(db, orderId), caseCountsOfOrders(db, [orderId])]);
+  if (!order) throw new Error(`demo order ${orderId} is not in the database`);
+  const base = { status: order.order_status, processInstanceKey: processInstanceKey ?? undefined, openCases: cases.undecided, reconciling: cases.reconciling };
+  if (TERMINAL.has(order.order_status) || !processInstanceKey) return base;
   const [incidents, tasks] = await Promise.all([
-    search.incidents({ processInstanceKey: row.process_instance_key, state: 'ACTIVE' }).catch(() => []),
-    search.userTasks({ processInstanceKey: row.process_instance_key, state: 'CREATED' }).catch(() => []),
+    search.incidents({ processInstanceKey, state: 'ACTIVE' }).catch(() => []),
+    search.userTasks({ processInstanceKey, state: 'CREATED' }).catch(() => []),
   ]);
   const incident = incidents[0];
   const task = tasks[0];

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { FarmServices } from '../services.ts';
 import { MESSAGES } from '../domain/bpmn-errors.ts';
 import { AttemptLedger } from '../../integration/ledger/attempt-ledger.ts';
-import { appendCaseEvent, loadCase, setCaseStatus } from './case-repository.ts';
+import { appendCaseEvent, loadCase, setCaseStatus } from './cases.ts';
 import { recordRepair } from './record-repair.ts';
 
 export const DECISIONS = ['ACCEPT_EXTERNAL_STATE', 'RETRY', 'CANCEL_ORDER'] as const;

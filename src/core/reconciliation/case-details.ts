@@ -2,7 +2,7 @@
 // evidence, and the history of observations and decisions.
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import { caseHistory, loadCase, type CaseEventRow, type CaseRow } from './case-repository.ts';
+import { caseHistory, loadCase, type CaseEventRow, type CaseRow } from './cases.ts';
 
 const attemptRow = z.object({
   external_call_id: z.string(),

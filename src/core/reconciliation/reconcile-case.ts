@@ -8,7 +8,8 @@ import type { FarmServices } from '../services.ts';
 import { loadOrder } from '../use-cases/order-repository.ts';
 import { handleProvisioningResult } from '../use-cases/provisioning-result.ts';
 import { AttemptLedger } from '../../integration/ledger/attempt-ledger.ts';
-import { RECONCILER, appendCaseEvent, loadCase, setCaseStatus, type CaseRow } from './case-repository.ts';
+import { RECONCILER, appendCaseEvent, loadCase, setCaseStatus, type CaseRow } from './cases.ts';
+import { linkHandlerProcess, setCheckCount } from '../../repositories/reconciliation-case.ts';
 import { observeExternalState, type Observation } from './external-state.ts';
 import { recordRepair } from './record-repair.ts';
 import { repairRule } from './repair-policy.ts';
@@ -34,8 +35,7 @@ const attemptRow = z.object({
 
 export async function checkCase(s: FarmServices, caseId: string, handlerProcessInstanceKey: string): Promise<CheckResult> {
   const c = await loadCase(s.db, caseId);
-  await s.db.query(sql.unsafe`
-    update reconciliation_case set handler_process_instance_key = coalesce(handler_process_instance_key, ${handlerProcessInstanceKey}) where reconciliation_case_id = ${caseId}`);
+  await linkHandlerProcess(s.db, caseId, handlerProcessInstanceKey);
   const expectedSummary = summarizeExpected(c);
   // A case decided meanwhile (e.g. by an operator) is reported as it stands.
   if (c.status !== 'OPEN') return { reconciliationOutcome: outcomeOfClosed(c), reconciliationChecks: c.check_count, expectedSummary, observedSummary: c.resolution ?? c.status };
@@ -55,7 +55,7 @@ export async function checkCase(s: FarmServices, caseId: string, handlerProcessI
 
   const observation = await observeExternalState(s.portsFor(attempt.tenant_id), { system: attempt.system_code, operation: attempt.operation_code, idempotencyKey: attempt.idempotency_key, businessObjectId: attempt.business_object_id }, order);
   const checks = c.check_count + 1;
-  await s.db.query(sql.unsafe`update reconciliation_case set check_count = ${checks}, updated_at = now() where reconciliation_case_id = ${caseId}`);
+  await setCheckCount(s.db, caseId, checks);
   await appendCaseEvent(s.db, caseId, { action: 'OBSERVED', actor: RECONCILER, observedState: { kind: observation.kind, summary: observation.summary }, note: `check ${checks} of ${s.config.RECONCILIATION_MAX_CHECKS}` });
 
   switch (observation.kind) {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { applyOutcome, findTask } from '../use-cases/fulfillment-task-repository.ts';
 import { stepRecordOf, type StepRecord } from '../use-cases/step-records.ts';
 import { emit } from '../../events/emit.ts';
+import { correlationIdOf } from '../../repositories/customer-order.ts';
 import { rearmProvisioningResults } from '../provisioning-results/result-inbox.ts';
 import type { CallOutcome } from '../../integration/external-call.ts';
 import type { AttemptLedger } from '../../integration/ledger/attempt-ledger.ts';
@@ -63,7 +64,8 @@ export async function recordRepair(
   const orderId = orderOf(call, record);
   if (found.status === 'SUCCEEDED' && value !== undefined && record?.announce && orderId) {
     const a = record.announce(value, { orderItemId: itemOf(call, record), businessObjectId: call.businessObjectId });
-    const correlationId = await tx.oneFirst(sql.type(z.object({ correlation_id: z.string() }))`select correlation_id from customer_order where order_id = ${orderId}`);
+    const correlationId = await correlationIdOf(tx, orderId);
+    if (correlationId === null) throw new Error(`order ${orderId} of reconciliation case ${call.caseId} does not exist`);
     await emit(tx, a.type, { orderId, correlationId, causationId: `case:${call.caseId}`, payload: a.payload as never });
   }
 

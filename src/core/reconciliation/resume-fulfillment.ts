@@ -10,13 +10,13 @@
 // raises an incident of its own. RESUMED is recorded only once the engine resolved the incident
 // or confirmed it is no longer open.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sql, type CommonQueryMethods } from 'slonik';
-import { z } from 'zod';
+import type { CommonQueryMethods } from 'slonik';
+import { caseResumeState } from '../../repositories/reconciliation-case.ts';
 import type { EnginePort } from '../ports/engine.ts';
 import type { EngineAction } from '../ports/engine-action.ts';
 import { complete } from '../ports/engine-action.ts';
 import { redactText } from '../../platform/redaction.ts';
-import { RECONCILER, appendCaseEvent } from './case-repository.ts';
+import { RECONCILER, appendCaseEvent } from './cases.ts';
 
 /** How long one run of the step looks for the incident before handing its job back. */
 export const RESUME_HOLD_MS = 30_000;
@@ -95,12 +95,7 @@ export function resumeAction(outcome: ResumeOutcome, job: { readonly retries: nu
 export function resumeCasesIn(db: CommonQueryMethods): ResumeCases {
   return {
     load: async (caseId) => {
-      const row = await db.one(sql.type(z.object({ job_key: z.string().nullable(), process_instance_key: z.string().nullable(), resumed: z.boolean(), settled_for_ms: z.number() }))`
-        select c.job_key, c.process_instance_key,
-          exists (select 1 from reconciliation_case_event e where e.reconciliation_case_id = c.reconciliation_case_id and e.action = 'RESUMED') as resumed,
-          (extract(epoch from now() - coalesce(c.resolved_at, c.detected_at)) * 1000)::float8 as settled_for_ms
-        from reconciliation_case c where c.reconciliation_case_id = ${caseId}`);
-      return { jobKey: row.job_key, processInstanceKey: row.process_instance_key, resumed: row.resumed, settledForMs: row.settled_for_ms };
+      return caseResumeState(db, caseId);
     },
     recordResumed: (caseId, note) => appendCaseEvent(db, caseId, { action: 'RESUMED', actor: RECONCILER, note }),
   };

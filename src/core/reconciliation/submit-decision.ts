@@ -5,7 +5,7 @@ import type { EnginePort } from '../ports/engine.ts';
 import { RECONCILIATION_DECISION_TASK } from '../domain/bpmn-errors.ts';
 import type { DatabasePool } from '../../platform/db.ts';
 import { DECISIONS } from './apply-decision.ts';
-import { loadCase } from './case-repository.ts';
+import { loadCase } from './cases.ts';
 
 export const decisionRequest = z.object({
   decision: z.enum(DECISIONS),

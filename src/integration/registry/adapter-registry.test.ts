@@ -1,6 +1,6 @@
 import { loadConfig } from '../../platform/config.ts';
 import { AdapterRegistry } from './adapter-registry.ts';
-import type { CapabilityRow, SystemConfigRow, TenantIntegration } from './integration-config-repository.ts';
+import type { CapabilityRow, SystemConfigRow, TenantIntegration } from './tenant-integration.ts';
 
 const config = loadConfig({ BILLING_URL: 'http://billing.local/billing', EXTERNAL_CONNECT_TIMEOUT_MS: '1000', EXTERNAL_RESPONSE_TIMEOUT_MS: '4000' });
 

@@ -6,7 +6,7 @@
 import type { Config } from '../../platform/config.ts';
 import type { ExternalSystem } from '../../core/ports/external-result.ts';
 import { systemOf, type CapabilityCode, type CapabilityDisabledReason } from './capabilities.ts';
-import { IntegrationConfigError, type CapabilityRow, type SystemConfigRow, type TenantIntegration } from './integration-config-repository.ts';
+import { IntegrationConfigError, type CapabilityRow, type SystemConfigRow, type TenantIntegration } from './tenant-integration.ts';
 import { timeoutsOf, type AuthProfile, type RetryProfile, type Timeouts } from './profiles.ts';
 
 export interface SystemBinding {

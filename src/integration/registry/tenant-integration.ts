@@ -1,8 +1,9 @@
-// Reads a tenant's rows of the adapter registry (integration_system_config, integration_capability).
-// A row this farm version cannot read (a profile it does not know) is an error naming the row, not a
+// A tenant's rows of the adapter registry (integration_system_config, integration_capability, read
+// by src/repositories/integration-config.ts), in the registry's vocabulary. A row this farm version cannot read (a profile it does not know) is an error naming the row, not a
 // silently disabled system: the job fails and the message says what to fix.
-import { sql, type CommonQueryMethods } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { capabilityRowsOf, systemConfigRowsOf } from '../../repositories/integration-config.ts';
 import { EXTERNAL_SYSTEMS, type ExternalSystem } from '../../core/ports/external-result.ts';
 import { CAPABILITY_CODES, type CapabilityCode } from './capabilities.ts';
 import { AUTH_PROFILES, CAPABILITY_PROFILES, RETRY_PROFILES, TIMEOUT_PROFILES, type AuthProfile, type CapabilityProfile, type RetryProfile, type TimeoutProfile } from './profiles.ts';
@@ -44,7 +45,7 @@ const systemRow = z.object({
 });
 const capabilityRow = z.object({ system_code: z.enum(EXTERNAL_SYSTEMS), capability_code: z.enum(CAPABILITY_CODES), enabled: z.boolean(), config: z.record(z.string(), z.unknown()) });
 
-function parse<T>(schema: z.ZodType<T>, row: Record<string, unknown>, where: string): T {
+function parse<T>(schema: z.ZodType<T>, row: Readonly<Record<string, unknown>>, where: string): T {
   const r = schema.safeParse(row);
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -52,11 +53,8 @@ function parse<T>(schema: z.ZodType<T>, row: Record<string, unknown>, where: str
 }
 
 export async function loadTenantIntegration(db: CommonQueryMethods, tenantId: string): Promise<TenantIntegration> {
-  const systems = await db.any(sql.type(z.record(z.string(), z.unknown()))`
-    select system_code, enabled, base_url, auth_profile, timeout_profile, retry_profile, capability_profile
-    from integration_system_config where tenant_id = ${tenantId}`);
-  const capabilities = await db.any(sql.type(z.record(z.string(), z.unknown()))`
-    select system_code, capability_code, enabled, config from integration_capability where tenant_id = ${tenantId}`);
+  const systems = await systemConfigRowsOf(db, tenantId);
+  const capabilities = await capabilityRowsOf(db, tenantId);
   return {
     systems: systems.map((row) => {
       const r = parse(systemRow, row, `integration_system_config (${tenantId}, ${String(row.system_code)})`);
