@@ -1,39 +1,53 @@
-// `npm run bench:throughput [-- --orders N --rounds N --items N --concurrency N --parallel N --profile]`
+// `npm run bench:throughput [-- --rounds N --round-s S --open N --concurrency N --allow-fsync-off --profile]`
 // The fulfillment model run by bare SDK workers that complete each job at once, and by the farm
-// with the simulators at zero latency, in alternating rounds on the same stack in one run:
-// completed instances/s and jobs/s of each, and the ratio farm/bare (target ≥ 0.9).
+// (one replica with its event side, simulators at zero latency), in time-boxed rounds that
+// alternate bare, farm, bare, farm... in one run on the same stack. Each round keeps `--open`
+// orders in the system and counts the orders and jobs completed in its window. Figures: instances/s
+// and jobs/s per side and farm/bare per pair of rounds (target ≥ 0.9), each the median of the
+// rounds with min and max; CPU ms per job of the replicas, PostgreSQL, the engine, Kafka and the
+// bench process; the replicas' event-loop delay.
 import { parseArgs } from 'node:util';
 import { startBenchSetup } from './support/bench-setup.ts';
-import { ordinaryOrders, startBareInstances, submitToIntake } from './support/load.ts';
-import { measureLoad, type LoadResult } from './support/measure.ts';
+import { requireFsync } from './support/fsync.ts';
+import { ordinaryOrder, startBareInstances } from './support/load.ts';
 import { say } from './support/progress.ts';
 import { Replica } from './support/replicas.ts';
 import { reportProfile } from './support/cpu-profile.ts';
 import { machineInfo, printTable, printTargets, target, writeResult } from './support/report.ts';
-import { median, round } from './support/stats.ts';
+import { timeBoxedRound, type RoundResult } from './support/rounds.ts';
+import { fmtSpread, spread } from './support/stats.ts';
+import type { Party } from './support/window.ts';
 
 const { values } = parseArgs({
   options: {
-    orders: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '3' },
-    warmup: { type: 'string', default: '20' },
+    'round-s': { type: 'string', default: '20' },
+    'fill-s': { type: 'string', default: '5' },
+    'warmup-s': { type: 'string', default: '10' },
+    open: { type: 'string', default: '64' },
     items: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '32' },
     parallel: { type: 'string', default: '16' },
-    'round-timeout-s': { type: 'string', default: '300' },
+    'drain-timeout-s': { type: 'string', default: '60' },
+    'allow-fsync-off': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
   },
 });
-const n = Number(values.orders);
 const rounds = Number(values.rounds);
+const roundS = Number(values['round-s']);
+const fillS = Number(values['fill-s']);
+const warmupS = Number(values['warmup-s']);
+const open = Number(values.open);
 const items = Number(values.items);
 const concurrency = Number(values.concurrency);
 const parallel = Number(values.parallel);
-const timeoutMs = Number(values['round-timeout-s']) * 1000;
 const startedAt = new Date().toISOString();
+const PARTIES: readonly Party[] = ['replicas', 'postgres', 'engine', 'kafka', 'bench'];
+type Side = 'bare' | 'farm';
 
-say(`throughput: ${rounds} rounds × ${n} orders (${items} item(s) each) per side, bare and farm alternating; ${concurrency} jobs at once per replica`);
+say(`throughput: ${rounds} rounds of ${roundS} s per side (after ${fillS} s to fill), bare and farm alternating; ${open} orders open, ${concurrency} jobs at once per replica`);
 const setup = await startBenchSetup('throughput', { completionDelayMs: 0 });
+const durability = await requireFsync(values['allow-fsync-off']);
 const h = setup.harness;
 const bareSuffix = await setup.deployCopy(`${h.suffix}b`);
 const replicas: Replica[] = [];
@@ -42,64 +56,80 @@ try {
   replicas.push(farm);
   const bare = await Replica.start({ name: 'bare', mode: 'bare', suffix: bareSuffix, concurrency, env: setup.replicaEnv, logDir: setup.logDir });
   replicas.push(bare);
-  say(`replicas up (farm pid ${farm.pid}, bare pid ${bare.pid}); logs in ${setup.logDir}`);
+  say(`replicas up (farm pid ${farm.pid} with its event side, bare pid ${bare.pid}); logs in ${setup.logDir}`);
 
-  const run = (side: 'bare' | 'farm', count: number, label: string): Promise<LoadResult> => {
-    const orders = ordinaryOrders(count, items);
-    return measureLoad({
+  const run = (side: Side, label: string, durationS: number) =>
+    timeBoxedRound({
       label,
       replicas: [side === 'farm' ? farm : bare],
-      orders: count,
-      timeoutMs,
-      submit: () => (side === 'farm' ? submitToIntake(h, orders, parallel) : startBareInstances(h.pt.zeebe, h.config, bareSuffix, orders, parallel)),
+      open,
+      parallel,
+      warmupS: fillS,
+      durationS,
+      drainTimeoutS: Number(values['drain-timeout-s']),
+      submit: () => (side === 'farm' ? h.submitOrder(ordinaryOrder(items)) : startBareInstances(h.pt.zeebe, h.config, bareSuffix, [ordinaryOrder(items)], 1)),
     });
-  };
 
-  if (Number(values.warmup) > 0) {
-    await run('bare', Number(values.warmup), 'warm-up bare');
-    await run('farm', Number(values.warmup), 'warm-up farm');
+  if (warmupS > 0) {
+    await run('bare', 'warm-up bare', warmupS);
+    await run('farm', 'warm-up farm', warmupS);
   }
-  const results: { round: number; side: 'bare' | 'farm'; result: LoadResult }[] = [];
+  const results: { round: number; side: Side; result: RoundResult<undefined> }[] = [];
   for (let r = 1; r <= rounds; r++) {
-    for (const side of ['bare', 'farm'] as const) results.push({ round: r, side, result: await run(side, n, `round ${r}/${rounds} ${side}`) });
+    for (const side of ['bare', 'farm'] as const) results.push({ round: r, side, result: await run(side, `round ${r}/${rounds} ${side}`, roundS) });
   }
 
-  const of = (side: 'bare' | 'farm') => results.filter((x) => x.side === side).map((x) => x.result);
-  const summary = (side: 'bare' | 'farm') => ({
-    ordersPerSecond: median(of(side).map((x) => x.ordersPerSecond)),
-    jobsPerSecond: median(of(side).map((x) => x.jobsPerSecond)),
-    complete: of(side).every((x) => x.complete),
+  const of = (side: Side) => results.filter((x) => x.side === side).map((x) => x.result);
+  const ratios = Array.from({ length: rounds }, (_, i) => (of('farm')[i]?.ordersPerSecond ?? Number.NaN) / (of('bare')[i]?.ordersPerSecond ?? Number.NaN));
+  const jobRatios = Array.from({ length: rounds }, (_, i) => (of('farm')[i]?.jobsPerSecond ?? Number.NaN) / (of('bare')[i]?.jobsPerSecond ?? Number.NaN));
+  const summary = (side: Side) => ({
+    ordersPerSecond: spread(of(side).map((x) => x.ordersPerSecond)),
+    jobsPerSecond: spread(of(side).map((x) => x.jobsPerSecond)),
+    cpuMsPerJob: Object.fromEntries(PARTIES.map((p) => [p, spread(of(side).map((x) => x.cpuMsPerJob[p]))])) as Record<Party, ReturnType<typeof spread>>,
+    eventLoopMs: {
+      p50: spread(of(side).map((x) => x.eventLoop[0]?.p50 ?? Number.NaN)),
+      p99: spread(of(side).map((x) => x.eventLoop[0]?.p99 ?? Number.NaN)),
+      max: spread(of(side).map((x) => x.eventLoop[0]?.max ?? Number.NaN)),
+    },
+    allDrained: of(side).every((x) => x.drained),
   });
   const bareS = summary('bare');
   const farmS = summary('farm');
-  const ratio = farmS.ordersPerSecond / bareS.ordersPerSecond;
-  const jobsRatio = farmS.jobsPerSecond / bareS.jobsPerSecond;
+  const ratio = spread(ratios);
+  const fsyncNote = durability.valid ? '' : ' — fsync OFF: trial only';
 
   printTable(
-    'rounds',
-    ['round', 'side', 'orders finished', 'seconds', 'instances/s', 'jobs/s'],
-    results.map((x) => [String(x.round), x.side, `${x.result.finished}/${x.result.orders}${x.result.complete ? '' : ' (timeout)'}`, x.result.seconds, x.result.ordersPerSecond, x.result.jobsPerSecond]),
+    `rounds${fsyncNote}`,
+    ['round', 'side', 'orders', 'window s', 'instances/s', 'jobs/s', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'loop delay p50/p99/max ms'],
+    results.map((x) => [String(x.round), x.side, `${x.result.orders}${x.result.drained ? '' : ' (drain timed out)'}`, x.result.seconds, x.result.ordersPerSecond, x.result.jobsPerSecond, ...PARTIES.map((p) => x.result.cpuMsPerJob[p]), loopText(x.result)]),
   );
-  printTable('median of the rounds', ['side', 'instances/s', 'jobs/s'], [
-    ['bare', bareS.ordersPerSecond, bareS.jobsPerSecond],
-    ['farm', farmS.ordersPerSecond, farmS.jobsPerSecond],
-    ['farm/bare', ratio, jobsRatio],
+  printTable(`median (min–max) of ${rounds} rounds per side${fsyncNote}`, ['', 'bare', 'farm', 'farm/bare (per pair of rounds)'], [
+    ['instances/s', fmtSpread(bareS.ordersPerSecond), fmtSpread(farmS.ordersPerSecond), fmtSpread(ratio)],
+    ['jobs/s', fmtSpread(bareS.jobsPerSecond), fmtSpread(farmS.jobsPerSecond), fmtSpread(spread(jobRatios))],
+    ...PARTIES.map((p) => [`CPU ms per job: ${p}`, fmtSpread(bareS.cpuMsPerJob[p]), fmtSpread(farmS.cpuMsPerJob[p]), '']),
+    ['replica event-loop delay p50 ms', fmtSpread(bareS.eventLoopMs.p50), fmtSpread(farmS.eventLoopMs.p50), ''],
+    ['replica event-loop delay p99 ms', fmtSpread(bareS.eventLoopMs.p99), fmtSpread(farmS.eventLoopMs.p99), ''],
+    ['replica event-loop delay max ms', fmtSpread(bareS.eventLoopMs.max), fmtSpread(farmS.eventLoopMs.max), ''],
   ]);
   await farm.stop();
   const profile = farm.profileFile ? reportProfile('farm replica CPU (whole run, start-up and warm-up included)', farm.profileFile) : undefined;
-  const targets = [target('farm/bare throughput (instances/s)', ratio, '>=', 0.9)];
-  printTargets(targets);
+  const targets = [target(`farm/bare throughput (instances/s), median of ${rounds} pairs (min ${ratio.min}, max ${ratio.max})`, ratio.median, '>=', 0.9)];
+  printTargets(targets, fsyncNote);
   const file = writeResult('throughput', {
     startedAt,
     finishedAt: new Date().toISOString(),
-    parameters: { ordersPerRound: n, rounds, warmup: Number(values.warmup), itemsPerOrder: items, concurrencyPerReplica: concurrency, submitParallel: parallel, simulatorLatencyMs: 0 },
+    valid: durability.valid,
+    postgres: durability,
+    parameters: { rounds, roundSeconds: roundS, fillSeconds: fillS, warmupSeconds: warmupS, ordersOpen: open, itemsPerOrder: items, concurrencyPerReplica: concurrency, submitParallel: parallel, simulatorLatencyMs: 0, replicaRuns: 'compiled JavaScript (bench/.build, tsc)', farmEventSide: 'on' },
     sides: {
       bare: 'bare SDK workers (job streams of src/worker-runtime/job-stream.ts, completeJob at once; the provisioning result message published by the worker); instances started with the intake start message published directly',
-      farm: 'one farm replica (child process: worker runtime, ledger, adapters, simulators at zero latency in the bench process); orders through the intake (stored, then the start message); provisioning result by HTTP callback to the intake',
+      farm: 'one farm replica (child process, compiled: worker runtime, ledger, adapters, event side — outbox relay and provisioning results consumer); simulators at zero latency, intake and provisioning callback in the bench process',
     },
+    method:
+      'time-boxed rounds: the bench keeps `ordersOpen` orders submitted and not finished, fills the pipeline for fillSeconds, then counts the orders and jobs the replica completed in a window of roundSeconds; it then stops submitting and waits for the open orders before the next round. CPU per job: the replica process.cpuUsage() delta, PostgreSQL / engine / Kafka from /proc (utime+stime of the server process tree), the bench process (intake, callback, simulators, load) by process.cpuUsage(), each ÷ jobs completed in the window. Event-loop delay: monitorEventLoopDelay (10 ms sampling, the lateness beyond it) of the replica over the window.',
     machine: await machineInfo(),
     rounds: results.map((x) => ({ round: x.round, side: x.side, ...x.result })),
-    median: { bare: bareS, farm: farmS, ratio: round(ratio, 3), jobsRatio: round(jobsRatio, 3) },
+    median: { bare: bareS, farm: farmS, ratio, jobsRatio: spread(jobRatios) },
     farmCpuProfile: profile,
     targets,
   });
@@ -109,3 +139,8 @@ try {
   await setup.close();
 }
 process.exit(0);
+
+function loopText(r: RoundResult<undefined>): string {
+  const l = r.eventLoop[0];
+  return l ? `${l.p50.toFixed(2)} / ${l.p99.toFixed(2)} / ${l.max.toFixed(1)}` : '–';
+}

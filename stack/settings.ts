@@ -27,6 +27,8 @@ export interface StackSettings {
     readonly engineGrpc: number;
   };
   readonly heap: { readonly kafka: string };
+  /** PostgreSQL syncs its WAL to disk (STACK_POSTGRES_FSYNC=on): off by default for fast tests, on for benches. */
+  readonly postgresFsync: boolean;
 }
 
 const num = (name: string, fallback: number): number => {
@@ -91,5 +93,6 @@ export function stackSettings(env: NodeJS.ProcessEnv = process.env): StackSettin
     heap: {
       kafka: env.STACK_KAFKA_HEAP ?? '512m',
     },
+    postgresFsync: env.STACK_POSTGRES_FSYNC === 'on',
   };
 }

@@ -10,6 +10,8 @@ import { migrate } from '../../src/platform/migrate.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { FulfillmentHarness, MODEL } from '../../test/support/fulfillment-harness.ts';
 import { adapterUrlsFor } from '../../simulators/endpoints.ts';
+import { PROVISIONING_RESULTS_TOPIC } from '../../src/adapters/provisioning/result-event.ts';
+import { startGroupAtEnd } from './consumer-group.ts';
 
 export interface BenchSetupOptions {
   /** provisioning's ACK → DONE delay (the harness's simulators) */
@@ -42,6 +44,8 @@ export async function startBenchSetup(bench: string, opts: BenchSetupOptions): P
     env: EXTERNAL_TIMEOUTS,
     simulator: { completionDelayMs: opts.completionDelayMs, ...(opts.kafka ? { kafkaBrokers: loadConfig().KAFKA_BROKERS } : {}) },
   });
+  // the replicas' event side consumes in the group `bench-<suffix>` (replica.ts), from the topic's end
+  await startGroupAtEnd(loadConfig().KAFKA_BROKERS, `bench-${harness.suffix}`, PROVISIONING_RESULTS_TOPIC);
   const sims = harness.simulatorUrl;
   const replicaEnv = {
     ...adapterUrlsFor(sims),

@@ -31,6 +31,8 @@ export function submitToIntake(h: FulfillmentHarness, orders: readonly OrderRequ
 
 export const ordinaryOrders = (n: number, items: number): OrderRequest[] => Array.from({ length: n }, () => sampleOrder({ items }));
 
+export const ordinaryOrder = (items: number): OrderRequest => sampleOrder({ items });
+
 /** Starts bare instances of the model copy `suffix` with the intake's start message. */
 export async function startBareInstances(zeebe: Zeebe.ZeebeGrpcClient, config: Config, suffix: string, orders: readonly OrderRequest[], parallel: number): Promise<void> {
   await inParallel(orders, parallel, async (o) => {

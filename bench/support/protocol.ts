@@ -32,6 +32,17 @@ export type ReplicaMessage =
       readonly heapUsed: number;
     }
   | {
+      readonly kind: 'window';
+      readonly pid: number;
+      readonly finished: number;
+      readonly jobs: JobCounts;
+      /** process.cpuUsage() since the replica started (microseconds) */
+      readonly cpuUserUs: number;
+      readonly cpuSystemUs: number;
+      /** the event loop's delay since the previous window (then reset): ms beyond the sampling interval */
+      readonly eventLoop: EventLoopDelay;
+    }
+  | {
       readonly kind: 'samples';
       readonly samples: readonly JobSample[];
       /** job type → the statement's first words → times the jobs of the type sent it */
@@ -39,7 +50,16 @@ export type ReplicaMessage =
       readonly queriesOutsideJobs: number;
     };
 
-export type ParentMessage = { readonly kind: 'samples' };
+export type ParentMessage = { readonly kind: 'samples' } | { readonly kind: 'window' };
+
+/** perf_hooks.monitorEventLoopDelay over a window, in ms (the lateness of a 10 ms timer). */
+export interface EventLoopDelay {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly mean: number;
+  readonly samples: number;
+}
 
 /** The last job of a fulfilled order: its completion is the order's completion, for both sides. */
 export const FINAL_JOB_TYPE = 'order.record-status.v1';

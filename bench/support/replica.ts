@@ -1,8 +1,13 @@
 // One replica for the benchmarks, run as a child process of a bench: either a farm replica (the
 // real runtime, workers, services and adapters) or the bare baseline, serving the job types of one
-// isolated model copy (`--suffix`). It tells its parent over IPC when it is ready and, twice a
-// second, what it has done and how much memory it holds; with --observe it also measures where
-// each job's time goes (job-probe.ts). SIGTERM drains and exits; SIGKILL is what chaos sends.
+// isolated model copy (`--suffix`). A farm replica runs the event side too (outbox relay and the
+// provisioning results consumer, in a consumer group of the run's own), as production replicas do;
+// `--events off` leaves it out. It tells its parent over IPC when it is ready and, four times a
+// second and soon after each finished order, what it has done and how much memory it holds; asked
+// for a window, its CPU time and event-loop delay; with --observe it also measures where each
+// job's time goes (job-probe.ts). SIGTERM drains and exits; SIGKILL is what chaos sends.
+// Benches run it compiled (build-replica.ts), never type-stripped.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createFarmServices } from '../../src/main/services.ts';
 import { zeebeMessagePublisher } from '../../src/adapters/engine/message-publisher.ts';
@@ -25,7 +30,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     'job-timeout-ms': { type: 'string', default: '60000' },
     observe: { type: 'boolean', default: false },
-    events: { type: 'boolean', default: false },
+    events: { type: 'string', default: 'on' },
   },
 });
 const suffix = values.suffix;
@@ -45,13 +50,23 @@ const zeebe = createZeebeClient(config);
 const jobs: JobCounts = {};
 let finished = 0;
 let lastFinishedAt = 0;
+let reportSoon: NodeJS.Timeout | undefined;
 const onDone = (type: string, outcome: string) => {
   countJob(jobs, type, outcome);
   if (type === FINAL_JOB_TYPE && outcome === 'complete') {
     finished++;
     lastFinishedAt = Date.now();
+    // a bench keeping N orders open learns of a finished one within ~20 ms, at one message per 20 ms at most
+    reportSoon ??= setTimeout(() => {
+      reportSoon = undefined;
+      report();
+    }, 20);
   }
 };
+// sampled every 10 ms; what it records is the interval plus the lateness, so the interval is taken off
+const LOOP_RESOLUTION_MS = 10;
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+loopDelay.enable();
 
 let stop: () => Promise<void>;
 let jobTypes: readonly string[];
@@ -86,7 +101,7 @@ if (values.mode === 'bare') {
     observer: probe ? probe.observer(onDone) : { activated: () => undefined, decided: (type, outcome) => onDone(type, outcomeKind(outcome)) },
   });
   // the event side as every farm replica runs it, in a consumer group of this bench run's own
-  const events = values.events ? (await import('../../src/main/event-side.ts')).startEventProcessing({ config, db, messages, log, consumerGroup: `bench-${suffix}` }) : undefined;
+  const events = values.events !== 'off' ? (await import('../../src/main/event-side.ts')).startEventProcessing({ config, db, messages, log, consumerGroup: `bench-${suffix}` }) : undefined;
   jobTypes = farm.jobTypes;
   stop = async () => {
     await farm.drain(5_000);
@@ -97,12 +112,19 @@ if (values.mode === 'bare') {
 
 process.on('message', (m: ParentMessage) => {
   if (m.kind === 'samples') send({ kind: 'samples', ...(probe?.take() ?? { samples: [], statements: {}, queriesOutsideJobs: 0 }) });
+  if (m.kind === 'window') {
+    const cpu = process.cpuUsage();
+    const beyond = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
+    const eventLoop = { p50: beyond(loopDelay.percentile(50)), p99: beyond(loopDelay.percentile(99)), max: beyond(loopDelay.max), mean: beyond(loopDelay.mean), samples: loopDelay.count };
+    loopDelay.reset();
+    send({ kind: 'window', pid: process.pid, finished, jobs, cpuUserUs: cpu.user, cpuSystemUs: cpu.system, eventLoop });
+  }
 });
-const report = () => {
+function report() {
   const mem = process.memoryUsage();
   send({ kind: 'stats', pid: process.pid, jobs, finished, lastFinishedAt, rss: mem.rss, heapUsed: mem.heapUsed });
-};
-setInterval(report, 500).unref();
+}
+setInterval(report, 250).unref();
 send({ kind: 'ready', pid: process.pid, jobTypes });
 log.info({ mode: values.mode, suffix, concurrency, jobTypes: jobTypes.length }, 'bench replica ready');
 

@@ -1,11 +1,13 @@
-// The bench's side of its replicas (replica.ts, child processes): start one and wait until its job
-// streams are open, follow what it reports, ask it for its job samples, stop it (SIGTERM: drain) or
-// kill it (SIGKILL: chaos), and start it again under the same name.
+// The bench's side of its replicas (replica.ts compiled to JavaScript, child processes): start one
+// and wait until its job streams are open, follow what it reports, ask it for a measurement window
+// or its job samples, read its peak RSS, stop it (SIGTERM: drain) or kill it (SIGKILL: chaos), and
+// start it again under the same name.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { totalJobs, type JobCounts, type ReplicaMessage } from './protocol.ts';
 import { FARM_NODE_FLAGS } from '../../src/main/farm/node-flags.ts';
+import { buildReplica } from './build-replica.ts';
 
 export interface ReplicaSpec {
   readonly name: string;
@@ -14,6 +16,7 @@ export interface ReplicaSpec {
   readonly concurrency: number;
   readonly jobTimeoutMs?: number;
   readonly observe?: boolean;
+  /** the event side (outbox relay, provisioning results consumer): on unless false, as in production */
   readonly events?: boolean;
   /** write a V8 CPU profile to <logDir>/<name>.cpuprofile when the replica exits (see cpu-profile.ts) */
   readonly profile?: boolean;
@@ -23,8 +26,8 @@ export interface ReplicaSpec {
 }
 
 type Stats = Extract<ReplicaMessage, { kind: 'stats' }>;
+export type WindowReading = Omit<Extract<ReplicaMessage, { kind: 'window' }>, 'kind'>;
 const root = path.resolve(import.meta.dirname, '..', '..');
-const script = path.join(root, 'bench', 'support', 'replica.ts');
 
 export class Replica {
   readonly spec: ReplicaSpec;
@@ -36,17 +39,22 @@ export class Replica {
   private readonly rss: number[] = [];
   private readonly exited: Promise<number | null>;
   private waiting: ((m: Extract<ReplicaMessage, { kind: 'samples' }>) => void) | undefined;
+  private windowWaiters: ((m: WindowReading) => void)[] = [];
 
   private constructor(spec: ReplicaSpec, child: ChildProcess) {
     this.spec = spec;
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    // a send to a replica that just died fails here, and the waiting call rejects (see answer)
+    child.on('error', () => undefined);
     child.on('message', (m: ReplicaMessage) => {
       if (m.kind === 'stats') {
         this.stats = m;
         this.peak = Math.max(this.peak, m.rss);
         this.peakHeap = Math.max(this.peakHeap, m.heapUsed);
         this.rss.push(m.rss);
+      } else if (m.kind === 'window') {
+        this.windowWaiters.shift()?.(m);
       } else if (m.kind === 'samples') {
         this.waiting?.(m);
         this.waiting = undefined;
@@ -61,9 +69,9 @@ export class Replica {
     const out = openSync(logFile, 'a');
     const args = [`--mode=${spec.mode}`, `--suffix=${spec.suffix}`, `--concurrency=${spec.concurrency}`, `--job-timeout-ms=${spec.jobTimeoutMs ?? 60_000}`];
     if (spec.observe) args.push('--observe');
-    if (spec.events) args.push('--events');
+    if (spec.mode === 'farm') args.push(`--events=${spec.events === false ? 'off' : 'on'}`);
     const node = ['--disable-warning=TimeoutNegativeWarning', ...(spec.mode === 'farm' ? FARM_NODE_FLAGS : []), ...(spec.profile ? ['--cpu-prof', `--cpu-prof-dir=${spec.logDir}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [])];
-    const child = spawn(process.execPath, [...node, script, ...args], {
+    const child = spawn(process.execPath, [...node, buildReplica(), ...args], {
       cwd: root,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', out, out, 'ipc'],
@@ -120,7 +128,32 @@ export class Replica {
   async samples(): Promise<Omit<Extract<ReplicaMessage, { kind: 'samples' }>, 'kind'>> {
     const reply = new Promise<Extract<ReplicaMessage, { kind: 'samples' }>>((resolve) => (this.waiting = resolve));
     this.child.send({ kind: 'samples' });
-    return reply;
+    return this.answer(reply);
+  }
+
+  /** Its finished orders, jobs, CPU time so far and event-loop delay since the previous window. */
+  async window(): Promise<WindowReading> {
+    const reply = new Promise<WindowReading>((resolve) => this.windowWaiters.push(resolve));
+    this.child.send({ kind: 'window' });
+    return this.answer(reply);
+  }
+
+  /** The reply, or an error when the replica exits first (a crashed replica must not hang the bench). */
+  private answer<T>(reply: Promise<T>): Promise<T> {
+    const gone = this.exited.then((code) => {
+      throw new Error(`replica ${this.spec.name} exited (code ${code}); see ${path.join(this.spec.logDir, `${this.spec.name}.log`)}`);
+    });
+    return Promise.race([reply, gone]);
+  }
+
+  /** Peak resident set size of the process so far (VmHWM from /proc), in bytes; NaN when unreadable. */
+  peakRss(): number {
+    try {
+      const line = readFileSync(`/proc/${this.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+      return line ? Number(line.replace(/\D+/g, '')) * 1024 : Number.NaN;
+    } catch {
+      return Number.NaN;
+    }
   }
 
   /** SIGTERM: the replica drains its running jobs and exits; SIGKILL after graceMs. */

@@ -1,5 +1,7 @@
-// How a bench ends: its figures as a table, each target of issue 8 with met / missed, and the whole
-// run (parameters, machine, stack versions, figures, targets) as JSON under bench/results/.
+// How a bench ends: its figures as a table, each target of issue 12 with met / missed, and the whole
+// run (parameters, machine, engine and its commit, stack versions, PostgreSQL durability, figures,
+// targets) as JSON under bench/results/.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,9 +29,9 @@ export function printTable(title: string, header: readonly string[], rows: reado
   console.log(`\n${title}\n${textTable(header, rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c))))}`);
 }
 
-export function printTargets(targets: readonly Target[]): void {
+export function printTargets(targets: readonly Target[], note = ''): void {
   printTable(
-    'targets (issue 8)',
+    `targets (issue 12)${note}`,
     ['target', 'expected', 'measured', 'result'],
     targets.map((t) => [t.name, t.expected, `${fmt(t.value)}${t.unit ? ` ${t.unit}` : ''}`, t.met ? 'met' : 'MISSED']),
   );
@@ -56,15 +58,44 @@ export function hostInfo(): HostInfo {
   };
 }
 
+/** The engine the farm ran on: the project's own (engine/), at the commit that last changed it. */
+export interface EngineInfo {
+  readonly engine: string;
+  /** last commit touching engine/ */
+  readonly commit: string;
+  /** the checkout's HEAD, and whether engine/, src/, workers/ or bench/ had uncommitted changes */
+  readonly head: string;
+  readonly uncommittedChanges: boolean;
+}
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const git = (...args: string[]) => {
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+};
+
+export function engineInfo(): EngineInfo {
+  return {
+    engine: "the project's engine (engine/, gRPC gateway + REST v2), run by the stack",
+    commit: git('log', '-1', '--format=%H %s', '--', 'engine'),
+    head: git('rev-parse', 'HEAD'),
+    uncommittedChanges: git('status', '--porcelain', '--', 'engine', 'src', 'workers', 'bench') !== '',
+  };
+}
+
 export interface MachineInfo extends HostInfo {
   readonly stack: Readonly<Record<string, string>>;
+  readonly engine: EngineInfo;
 }
 
 export async function machineInfo(): Promise<MachineInfo> {
   const s = stackSettings();
   const stack: Record<string, string> = {};
   for (const c of stackComponents) stack[c.name] = await c.version(s).catch((e: Error) => `unavailable (${e.message})`);
-  return { ...hostInfo(), stack };
+  return { ...hostInfo(), stack, engine: engineInfo() };
 }
 
 export const RESULTS_DIR = path.resolve(import.meta.dirname, '..', 'results');

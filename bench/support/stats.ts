@@ -41,3 +41,19 @@ export const round = (v: number, digits = 2): number => (Number.isFinite(v) ? Nu
 export const fmt = (v: number | undefined, digits = 2): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 
 export const mb = (bytes: number): number => bytes / (1024 * 1024);
+
+/** A figure over rounds: the median, with the lowest and highest round. */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly rounds: number;
+}
+
+export function spread(values: readonly number[], digits = 3): Spread {
+  const finite = values.filter((v) => Number.isFinite(v));
+  return { median: round(median(finite), digits), min: round(finite.length ? Math.min(...finite) : Number.NaN, digits), max: round(finite.length ? Math.max(...finite) : Number.NaN, digits), rounds: finite.length };
+}
+
+/** "1.23 (1.10–1.40)": median (min–max) */
+export const fmtSpread = (s: Spread, digits = 2): string => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;

@@ -34,6 +34,9 @@ async function ensureDatabase(s: StackSettings, name: string): Promise<void> {
   if (rows.length === 0) await query(adminUrl(s), `create database "${name.replaceAll('"', '""')}"`);
 }
 
+/** fsync off (the default) is for fast tests only; full-page writes go with it, as a crash-safe server needs both. */
+const durability = (s: StackSettings): string[] => (s.postgresFsync ? ['-c', 'fsync=on', '-c', 'full_page_writes=on'] : ['-c', 'fsync=off', '-c', 'full_page_writes=off']);
+
 export const postgres: Component = {
   name: 'postgres',
   async fetch() {
@@ -62,7 +65,7 @@ export const postgres: Component = {
       }
       startDetached({
         command: path.join(bin, 'postgres'),
-        args: ['-D', p.data, '-p', String(s.ports.postgres), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${p.run}`, '-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'full_page_writes=off'],
+        args: ['-D', p.data, '-p', String(s.ports.postgres), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${p.run}`, '-c', 'max_connections=300', ...durability(s)],
         cwd: p.dir,
         logFile: p.log,
         pidFile: p.pid,
