@@ -12,7 +12,7 @@ export default farmWorker({
   handle: async ({ services, job, variables, log }) => {
     // looks for the incident while holding the job, but never past the job's deadline
     const holdMs = Math.max(0, Math.min(RESUME_HOLD_MS, job.deadline - Date.now() - 5_000));
-    const outcome = await resumeFulfillment({ cases: resumeCasesIn(services.db), engine: services.engine }, variables.caseId, { holdMs });
+    const outcome = await resumeFulfillment({ cases: resumeCasesIn(services.db), engine: services.engine, clock: services.clock }, variables.caseId, { holdMs });
     if (outcome.kind === 'nothing-to-resume') log.info({ why: outcome.why }, 'nothing to resume');
     return resumeAction(outcome, job);
   },

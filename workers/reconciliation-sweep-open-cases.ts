@@ -17,8 +17,8 @@ export default farmWorker({
       return { kind: 'fail', retries: 0, backoffMs: 0, message: `sweep job of process ${scope.sweepProcessId}: no fulfillment process is known for it, so no case is its own` };
     }
     let started = 0;
-    for (const id of await casesWaitingForHandling(services.db, scope)) {
-      if (await requestCaseHandling(services.db, services.messages, id, services.config.RECONCILIATION_RECHECK_DELAY)) started++;
+    for (const id of await casesWaitingForHandling(services.db, scope, undefined, services.clock)) {
+      if (await requestCaseHandling(services.db, services.messages, id, services.config.RECONCILIATION_RECHECK_DELAY, services.clock)) started++;
     }
     return complete({ casesStarted: started });
   },

@@ -1,5 +1,6 @@
 // What the use cases need, built once per process by the composition root (src/main/services.ts).
 import type { DatabasePool } from 'slonik';
+import type { Clock } from './ports/clock.ts';
 import type { EnginePort } from './ports/engine.ts';
 import type { MessagePublisher } from './ports/message-publisher.ts';
 import type { SystemPorts } from './ports/systems.ts';
@@ -21,4 +22,6 @@ export interface FarmServices {
   readonly log: Logger;
   /** how long one external call may take before its attempt counts as abandoned (standard timeouts; see callLeaseMs in external-step.ts) */
   readonly callLeaseMs: number;
+  /** the time decisions are taken by (case deadlines, sweep windows); systemClock in production */
+  readonly clock: Clock;
 }

@@ -5,9 +5,11 @@
 // A relay killed between publishing and marking publishes those rows again on restart: consumers
 // deduplicate by event id (the inbox).
 import pg from 'pg';
-import { sql, type DatabasePool } from 'slonik';
-import { z } from 'zod';
+import type { DatabasePool } from 'slonik';
+import { systemClock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Clock } from '../core/ports/clock.ts';
+import { checkRelayConnection, listenForOutboxRows, markOutboxPublished, prunePublishedOutbox, recordOutboxPublishFailure, takeRelayLock, unpublishedOutboxRows } from '../repositories/outbox-event.ts';
 import type { BusProducer, MessageBus } from './message-bus.ts';
 
 /** Arbitrary but fixed: the advisory lock only relays take. */
@@ -23,6 +25,8 @@ export interface RelayOptions {
   readonly batchSize?: number;
   /** published rows older than this are deleted */
   readonly retentionMs?: number;
+  /** when pruning is due; systemClock unless a test drives it */
+  readonly clock?: Clock;
 }
 
 export interface Relay {
@@ -31,8 +35,6 @@ export interface Relay {
   isLeader(): boolean;
   stop(): Promise<void>;
 }
-
-const row = z.object({ outbox_seq: z.string().or(z.number()).transform(String), topic: z.string(), message_key: z.string(), envelope: z.unknown(), event_type: z.string() });
 
 export function startRelay(o: RelayOptions): Relay {
   const pollMs = o.pollIntervalMs ?? 2_000;
@@ -45,6 +47,7 @@ export function startRelay(o: RelayOptions): Relay {
   let client: pg.Client | undefined;
   let producer: BusProducer | undefined;
   let lastPrune = 0;
+  const clock = o.clock ?? systemClock;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -63,14 +66,13 @@ export function startRelay(o: RelayOptions): Relay {
     client = new pg.Client({ connectionString: o.databaseUrl, application_name: 'outbox-relay' });
     client.on('error', () => undefined); // a dropped connection ends leadership; the loop notices
     await client.connect();
-    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [RELAY_LOCK]);
-    if (!rows[0]?.locked) {
+    if (!(await takeRelayLock(client, RELAY_LOCK))) {
       await client.end().catch(() => undefined);
       client = undefined;
       return false;
     }
     client.on('notification', () => wake?.());
-    await client.query('listen outbox_event');
+    await listenForOutboxRows(client);
     await o.bus.ensureTopics(o.topics);
     producer = await o.bus.producer();
     o.log.info('outbox relay is the publisher');
@@ -86,25 +88,24 @@ export function startRelay(o: RelayOptions): Relay {
   }
 
   async function publishBatch(): Promise<number> {
-    const rows = await o.db.any(sql.type(row)`
-      select outbox_seq, topic, message_key, envelope, event_type from outbox_event
-      where published_at is null order by outbox_seq limit ${batchSize}`);
+    const rows = await unpublishedOutboxRows(o.db, batchSize);
     if (rows.length === 0) return 0;
     // Kafka keeps order within one partition per send; topics are sent in the rows' order.
     for (const topic of [...new Set(rows.map((r) => r.topic))]) {
       const msgs = rows.filter((r) => r.topic === topic).map((r) => ({ key: r.message_key, value: JSON.stringify(r.envelope), headers: { eventType: r.event_type } }));
       await producer?.send(topic, msgs);
     }
-    await o.db.query(sql.unsafe`update outbox_event set published_at = now(), publish_attempts = publish_attempts + 1, last_error = null where outbox_seq = any(${sql.array(rows.map((r) => r.outbox_seq), 'int8')})`);
+    await markOutboxPublished(o.db, rows.map((r) => r.outbox_seq));
     published += rows.length;
     return rows.length;
   }
 
   async function prune(): Promise<void> {
-    if (Date.now() - lastPrune < 60_000) return;
-    lastPrune = Date.now();
-    const res = await o.db.query(sql.unsafe`delete from outbox_event where published_at < now() - make_interval(secs => ${retentionMs / 1000})`);
-    if (res.rowCount) o.log.info({ pruned: res.rowCount }, 'pruned published outbox events');
+    const now = clock.now().getTime();
+    if (now - lastPrune < 60_000) return;
+    lastPrune = now;
+    const pruned = await prunePublishedOutbox(o.db, retentionMs);
+    if (pruned) o.log.info({ pruned }, 'pruned published outbox events');
   }
 
   const loop = (async () => {
@@ -119,15 +120,13 @@ export function startRelay(o: RelayOptions): Relay {
           }
         }
         // a leader whose lock connection died is no leader any more
-        await client?.query('select 1');
+        if (client) await checkRelayConnection(client);
         while (!stopped && (await publishBatch()) > 0) backoff = 500;
         await prune();
         await sleep(pollMs);
       } catch (err) {
         o.log.warn({ err: (err as Error).message, backoffMs: backoff }, 'outbox relay could not publish; rows stay in the outbox and are retried');
-        await o.db.query(sql.unsafe`
-          update outbox_event set publish_attempts = publish_attempts + 1, last_error = ${String((err as Error).message).slice(0, 500)}
-          where outbox_seq = (select min(outbox_seq) from outbox_event where published_at is null)`).catch(() => undefined);
+        await recordOutboxPublishFailure(o.db, String((err as Error).message)).catch(() => undefined);
         await resign();
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 30_000);

@@ -14,6 +14,7 @@ import { leaseMsFor, timeoutsOf } from '../integration/registry/profiles.ts';
 import type { Config } from '../platform/config.ts';
 import type { DatabasePool } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
+import { systemClock } from '../platform/clock.ts';
 import { metrics } from '../platform/metrics.ts';
 import { engineOverGateway, type EngineCommands } from '../adapters/engine/engine-port.ts';
 import { zeebeMessagePublisher, type MessageCommands } from '../adapters/engine/message-publisher.ts';
@@ -52,5 +53,6 @@ export function createFarmServices(
     config,
     log,
     callLeaseMs: callLeaseMs(config),
+    clock: systemClock,
   };
 }

@@ -1,7 +1,9 @@
 // outbox_event: an event is a row written in the same transaction (or statement) as the state
 // change it announces, so the two commit together or not at all; the relay publishes it afterwards.
-// Every SQL text of the farm's writes to the table is here (the relay's reads stay in src/events/relay.ts for now).
+// Every SQL text naming the table is here: the farm's writes, and the relay's reads and marks.
+import type pg from 'pg';
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
+import { z } from 'zod';
 
 export interface OutboxEvent {
   readonly topic: string;
@@ -26,4 +28,50 @@ export const outboxInsertWhen = (gate: string, e: OutboxEvent): FragmentSqlToken
 
 export async function appendToOutbox(db: CommonQueryMethods, e: OutboxEvent): Promise<void> {
   await db.query(sql.unsafe`${outboxInsert(e)}`);
+}
+
+// ---- the relay (src/events/relay.ts) ----
+
+const unpublishedRow = z.object({ outbox_seq: z.string().or(z.number()).transform(String), topic: z.string(), message_key: z.string(), envelope: z.unknown(), event_type: z.string() });
+export type UnpublishedOutboxRow = z.infer<typeof unpublishedRow>;
+
+/** The oldest rows not yet published, in commit order. */
+export async function unpublishedOutboxRows(db: CommonQueryMethods, limit: number): Promise<readonly UnpublishedOutboxRow[]> {
+  return db.any(sql.type(unpublishedRow)`
+    select outbox_seq, topic, message_key, envelope, event_type from outbox_event
+    where published_at is null order by outbox_seq limit ${limit}`);
+}
+
+export async function markOutboxPublished(db: CommonQueryMethods, outboxSeqs: readonly string[]): Promise<void> {
+  await db.query(sql.unsafe`update outbox_event set published_at = now(), publish_attempts = publish_attempts + 1, last_error = null where outbox_seq = any(${sql.array([...outboxSeqs], 'int8')})`);
+}
+
+/** Deletes rows published longer ago than `retentionMs`; returns how many. */
+export async function prunePublishedOutbox(db: CommonQueryMethods, retentionMs: number): Promise<number> {
+  return (await db.query(sql.unsafe`delete from outbox_event where published_at < now() - make_interval(secs => ${retentionMs / 1000})`)).rowCount;
+}
+
+/** Notes a failed publication on the oldest unpublished row (what an operator sees first). */
+export async function recordOutboxPublishFailure(db: CommonQueryMethods, error: string): Promise<void> {
+  await db.query(sql.unsafe`
+    update outbox_event set publish_attempts = publish_attempts + 1, last_error = ${error.slice(0, 500)}
+    where outbox_seq = (select min(outbox_seq) from outbox_event where published_at is null)`);
+}
+
+/**
+ * The relay's own connection (plain pg, for LISTEN): takes the advisory lock that makes one relay
+ * the publisher, and listens for new rows (a trigger notifies channel outbox_event).
+ */
+export async function takeRelayLock(client: pg.Client, lock: number): Promise<boolean> {
+  const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [lock]);
+  return rows[0]?.locked === true;
+}
+
+export async function listenForOutboxRows(client: pg.Client): Promise<void> {
+  await client.query('listen outbox_event');
+}
+
+/** Fails when the relay's connection (and with it the lock) is gone. */
+export async function checkRelayConnection(client: pg.Client): Promise<void> {
+  await client.query('select 1');
 }

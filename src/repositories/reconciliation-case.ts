@@ -111,22 +111,23 @@ export async function setCheckCount(db: CommonQueryMethods, id: string, checks: 
   await db.query(sql.unsafe`update reconciliation_case set check_count = ${checks}, updated_at = now() where reconciliation_case_id = ${id}`);
 }
 
-export async function markHandlerRequested(db: CommonQueryMethods, id: string): Promise<void> {
-  await db.query(sql.unsafe`update reconciliation_case set handler_requested_at = now() where reconciliation_case_id = ${id}`);
+/** Records when the start of the case's reconciliation process was requested (by the core's clock, as the sweep compares it). */
+export async function markHandlerRequested(db: CommonQueryMethods, id: string, at: Date): Promise<void> {
+  await db.query(sql.unsafe`update reconciliation_case set handler_requested_at = ${at.toISOString()}::timestamptz where reconciliation_case_id = ${id}`);
 }
 
 /**
- * Open ambiguous cases with no reconciliation process yet (none linked, none requested in the last
- * two minutes) among those opened by `fulfillmentProcessId` (and, for production, by no process).
+ * Open ambiguous cases with no reconciliation process yet (none linked, none requested in the two
+ * minutes before `now`) among those opened by `fulfillmentProcessId` (and, for production, by no process).
  */
-export async function casesWaitingForHandler(db: CommonQueryMethods, o: { readonly fulfillmentProcessId: string; readonly includeUnscoped: boolean; readonly limit: number }): Promise<readonly string[]> {
+export async function casesWaitingForHandler(db: CommonQueryMethods, o: { readonly fulfillmentProcessId: string; readonly includeUnscoped: boolean; readonly limit: number; readonly now: Date }): Promise<readonly string[]> {
   const ownCases = o.includeUnscoped
     ? sql.fragment`(bpmn_process_id = ${o.fulfillmentProcessId} or bpmn_process_id is null)`
     : sql.fragment`bpmn_process_id = ${o.fulfillmentProcessId}`;
   return db.anyFirst(sql.type(caseId)`
     select reconciliation_case_id from reconciliation_case
     where status = 'OPEN' and mismatch_type = 'AMBIGUOUS_OUTCOME' and handler_process_instance_key is null
-      and (handler_requested_at is null or handler_requested_at < now() - interval '2 minutes')
+      and (handler_requested_at is null or handler_requested_at < ${o.now.toISOString()}::timestamptz - interval '2 minutes')
       and ${ownCases}
     order by detected_at limit ${o.limit}`);
 }

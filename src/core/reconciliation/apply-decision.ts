@@ -26,8 +26,8 @@ export class DecisionRefused extends Error {
 }
 
 /** What a normal answer would have stored, rebuilt from what the operator confirmed. */
-function confirmedResult(system: string, operation: string, ref: string): { status: 'SUCCEEDED' | 'PENDING'; value: unknown; externalRequestId?: string; externalReferenceId?: string } {
-  const now = new Date().toISOString();
+function confirmedResult(system: string, operation: string, ref: string, at: Date): { status: 'SUCCEEDED' | 'PENDING'; value: unknown; externalRequestId?: string; externalReferenceId?: string } {
+  const now = at.toISOString();
   switch (`${system}/${operation}`) {
     case 'BILLING/ACTIVATE_SUBSCRIPTION':
       return { status: 'SUCCEEDED', value: { externalBillingId: ref, activatedAt: now }, externalReferenceId: ref };
@@ -63,7 +63,7 @@ export async function applyDecision(s: FarmServices, d: OperatorDecision): Promi
     case 'ACCEPT_EXTERNAL_STATE': {
       if (!c.external_call_id || !attempt) throw new DecisionRefused('the case has no attempt whose state could be accepted');
       if (!d.externalReference) throw new DecisionRefused('ACCEPT_EXTERNAL_STATE needs the external reference of what the external system did');
-      const found = confirmedResult(attempt.system_code, attempt.operation_code, d.externalReference);
+      const found = confirmedResult(attempt.system_code, attempt.operation_code, d.externalReference, s.clock.now());
       await s.db.transaction(async (tx) => {
         // recorded as the reconciler's repair is: the task gets the reference the operator confirmed
         await recordRepair(

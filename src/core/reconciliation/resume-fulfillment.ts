@@ -12,6 +12,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommonQueryMethods } from 'slonik';
 import { caseResumeState } from '../../repositories/reconciliation-case.ts';
+import { systemClock } from '../../platform/clock.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { EnginePort } from '../ports/engine.ts';
 import type { EngineAction } from '../ports/engine-action.ts';
 import { complete } from '../ports/engine-action.ts';
@@ -36,7 +38,7 @@ export type ResumeOutcome =
   | { readonly kind: 'waiting'; readonly why: string; readonly settledForMs: number };
 
 export async function resumeFulfillment(
-  deps: { readonly cases: ResumeCases; readonly engine: Pick<EnginePort, 'resumeFailedJob'> },
+  deps: { readonly cases: ResumeCases; readonly engine: Pick<EnginePort, 'resumeFailedJob'>; readonly clock?: Clock },
   caseId: string,
   opts: { readonly holdMs?: number; readonly pollMs?: number } = {},
 ): Promise<ResumeOutcome> {
@@ -45,7 +47,8 @@ export async function resumeFulfillment(
   if (c.resumed) return { kind: 'resumed', note: 'already recorded' };
   if (!c.jobKey || !c.processInstanceKey) return { kind: 'nothing-to-resume', why: 'the case names no stopped job' };
   const { jobKey, processInstanceKey } = c;
-  const started = Date.now();
+  const clock = deps.clock ?? systemClock;
+  const started = clock.now().getTime();
   const pollMs = opts.pollMs ?? 1_000;
   for (;;) {
     let r: Awaited<ReturnType<EnginePort['resumeFailedJob']>> | Error;
@@ -66,7 +69,7 @@ export async function resumeFulfillment(
     if (r === 'instance-ended') return { kind: 'nothing-to-resume', why: `process instance ${processInstanceKey} has ended` };
     if (r === 'job-gone') return { kind: 'nothing-to-resume', why: `the engine knows job ${jobKey} no more (it completed, or its task was left)` };
     const why = r === 'no-incident' ? `no open incident of job ${jobKey} in process instance ${processInstanceKey} is visible yet` : `the engine could not be asked about job ${jobKey}: ${redactText(r.message)}`;
-    const waited = Date.now() - started;
+    const waited = clock.now().getTime() - started;
     if (waited + pollMs > (opts.holdMs ?? RESUME_HOLD_MS)) return { kind: 'waiting', why, settledForMs: c.settledForMs + waited };
     await sleep(pollMs);
   }
