@@ -1,0 +1,46 @@
+// external_call_evidence: one row per try of an attempt (and per replay, refusal or review): what
+// was sent, what came back. Every SQL text naming the table is here.
+import { randomUUID } from 'node:crypto';
+import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
+import { z } from 'zod';
+
+/** What produced an evidence row (ck_evidence_kind; contracts/enum-map.yaml EvidenceKind). */
+export const EVIDENCE_KINDS = ['CALL', 'REPLAY', 'REFUSED', 'CALLBACK', 'RECONCILIATION', 'OPERATOR'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+export interface EvidenceRecord {
+  readonly externalCallId: string;
+  readonly attemptNo: number;
+  readonly kind: EvidenceKind;
+  readonly outcome: string;
+  readonly failureCategory?: string | undefined;
+  readonly detail?: string | undefined;
+  readonly requestSnapshot?: unknown;
+  readonly responseSnapshot?: unknown;
+  readonly httpStatus?: number | undefined;
+  readonly latencyMs?: number | undefined;
+  readonly jobKey?: string | undefined;
+}
+
+const json = (v: unknown) => sql.jsonb((v ?? null) as never);
+
+/** The insert of one evidence row, as a fragment (alone, or as a CTE of a bigger statement). */
+export const evidenceInsert = (evidenceId: string, e: EvidenceRecord): FragmentSqlToken => sql.fragment`
+  insert into external_call_evidence (evidence_id, external_call_id, attempt_no, kind, outcome, failure_category, detail,
+    request_snapshot, response_snapshot, http_status, latency_ms, job_key)
+  values (${evidenceId}, ${e.externalCallId}, ${e.attemptNo}, ${e.kind}, ${e.outcome}, ${e.failureCategory ?? null}, ${e.detail ?? null},
+    ${json(e.requestSnapshot)}, ${json(e.responseSnapshot)}, ${e.httpStatus ?? null}, ${e.latencyMs ?? null}, ${e.jobKey ?? null})`;
+
+export async function insertEvidence(db: CommonQueryMethods, e: EvidenceRecord): Promise<string> {
+  const evidenceId = randomUUID();
+  await db.query(sql.unsafe`${evidenceInsert(evidenceId, e)}`);
+  return evidenceId;
+}
+
+/** Evidence of the try that produced the attempt's current state (what a replay points to). */
+export async function latestEvidenceId(db: CommonQueryMethods, externalCallId: string): Promise<string | undefined> {
+  const id = await db.maybeOneFirst(sql.type(z.object({ evidence_id: z.string() }))`
+    select evidence_id from external_call_evidence where external_call_id = ${externalCallId} and kind <> 'REFUSED'
+    order by recorded_at desc limit 1`);
+  return id ?? undefined;
+}
