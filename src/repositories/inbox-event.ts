@@ -1,5 +1,11 @@
-// inbox_event: one row per consumed event id (see src/events/inbox.ts for what the rows mean).
-// Every SQL text naming the table is here.
+// inbox_event: one row per consumed event id. An event delivered again (redelivery, a duplicate
+// from the producer, the same result by two channels) finds its row and changes nothing; one that
+// can never be handled ends PARKED / IGNORED / FAILED_PERMANENT with the reason. One that cannot be
+// handled yet stays FAILED_RETRYABLE: if it carries its retry input it is retried from here, with
+// backoff (src/events/inbox-retries.ts), so a consumer never holds its partition for it; otherwise
+// the caller has it delivered again. Every SQL text naming the table is here, and with it the
+// receive-once protocol over the rows (handleReceivedInboxEvent), which both the events plumbing
+// and the core (provisioning results) follow.
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 
@@ -28,6 +34,54 @@ export const receiveInboxEventFragment = (e: InboxEventEntry): FragmentSqlToken 
   values (${e.eventId}, ${e.eventType ?? null}, ${e.sourceTopic}, ${e.subjectId ?? null}, 'RECEIVED', ${e.payload === undefined ? null : sql.jsonb(e.payload as never)})
   on conflict (event_id) do update set attempts = inbox_event.attempts
   returning status, attempts, (xmax = 0) as inserted`;
+
+/** What handling an event came to; 'retry-later' leaves it to be delivered again. */
+export type InboxVerdict =
+  | { readonly status: FinalInboxStatus; readonly note?: string | undefined }
+  | { readonly status: 'retry-later'; readonly note: string };
+
+export interface InboxEntry extends InboxEventEntry {
+  /** What handling needs to run again; with it, a retry-later verdict is retried from the inbox. */
+  readonly retryInput?: unknown;
+}
+
+export class RetryLater extends Error {
+  override readonly name = 'RetryLater';
+}
+
+const FINAL: readonly InboxStatus[] = ['PROCESSED', 'IGNORED_UNSUPPORTED_TYPE', 'FAILED_PERMANENT', 'PARKED_CONTRACT_VIOLATION'];
+
+/** Seconds until the next retry from the inbox: 2, 4, 8, … capped at a minute. */
+export const retryDelaySeconds = (attempt: number) => Math.min(60, 2 ** attempt);
+
+/**
+ * Runs `handle` for an event whose receipt the caller read (receiveInboxEvent, or its fragment
+ * folded into a statement that also reads what the handling needs), unless an earlier delivery
+ * finished it. Returns the final status; FAILED_RETRYABLE when the event will be retried from the
+ * inbox. Throws RetryLater when it cannot be handled yet and has no retry input.
+ */
+export async function handleReceivedInboxEvent(
+  db: CommonQueryMethods,
+  e: InboxEntry,
+  receipt: InboxReceipt,
+  handle: (attempt: number) => Promise<InboxVerdict>,
+): Promise<InboxStatus | 'duplicate'> {
+  if (!receipt.inserted && FINAL.includes(receipt.status as InboxStatus)) return 'duplicate';
+  const attempt = receipt.attempts + 1;
+  let verdict: InboxVerdict;
+  try {
+    verdict = await handle(attempt);
+  } catch (err) {
+    verdict = { status: 'retry-later', note: (err as Error).message };
+  }
+  if (verdict.status === 'retry-later') {
+    await markInboxEventRetryable(db, e.eventId, { attempt, note: verdict.note, retryInput: e.retryInput, retryDelaySeconds: retryDelaySeconds(attempt) });
+    if (e.retryInput === undefined) throw new RetryLater(verdict.note);
+    return 'FAILED_RETRYABLE';
+  }
+  await markInboxEventFinal(db, e.eventId, { status: verdict.status, attempt, note: verdict.note });
+  return verdict.status;
+}
 
 export async function receiveInboxEvent(db: CommonQueryMethods, e: InboxEventEntry): Promise<InboxReceipt> {
   return db.one(sql.type(inboxReceipt)`${receiveInboxEventFragment(e)}`);
@@ -94,3 +148,9 @@ export async function claimDueInboxEvents(db: CommonQueryMethods, o: { readonly 
     returning event_id, event_type, source_topic, attempts, payload, retry_input`);
   return rows.map((r) => ({ eventId: r.event_id, eventType: r.event_type, sourceTopic: r.source_topic, attempts: r.attempts, payload: r.payload, retryInput: r.retry_input }));
 }
+
+/** rearmKeptInboxEvents as a CTE of a bigger statement, made only when CTE `gate` returned a row. */
+export const rearmKeptInboxEventsWhen = (gate: string, subjectId: string, retryKind: string): FragmentSqlToken => sql.fragment`
+  update inbox_event set status = 'FAILED_RETRYABLE', next_attempt_at = now()
+  where subject_id = ${subjectId} and status in ('FAILED_RETRYABLE', 'FAILED_PERMANENT') and retry_input->>'kind' = ${retryKind}
+    and exists (select 1 from ${sql.identifier([gate])})`;

@@ -9,10 +9,16 @@ import { PROVISIONING_STATUSES, type ProvisioningState } from '../ports/provisio
 import type { Clock } from '../ports/clock.ts';
 import { handleProvisioningResult } from '../use-cases/provisioning-result.ts';
 import type { MessagePublisher } from '../ports/message-publisher.ts';
-import { handleReceived, type InboxEntry, type InboxStatus } from '../../events/inbox.ts';
-import { inboxReceipt, rearmKeptInboxEvents, receiveInboxEventFragment } from '../../repositories/inbox-event.ts';
+import {
+  handleReceivedInboxEvent,
+  inboxReceipt,
+  rearmKeptInboxEvents,
+  receiveInboxEventFragment,
+  type DueInboxEventRow,
+  type InboxEntry,
+  type InboxStatus,
+} from '../../repositories/inbox-event.ts';
 import { provisioningTaskColumns, provisioningTaskLookup, toProvisioningTask, type ProvisioningTask } from './result-record.ts';
-import type { DueInboxEvent } from '../../events/inbox-retries.ts';
 
 export const UNKNOWN_REQUEST_ATTEMPTS = 5;
 
@@ -41,7 +47,7 @@ export async function deliverProvisioningResult(db: DatabasePool, messages: Mess
   const retry: z.infer<typeof retryInput> = { kind: PROVISIONING_RESULT_RETRY, channel: d.channel, result: withoutUndefined(d.result) };
   const entry: InboxEntry = { eventId: d.eventId, eventType: d.eventType, sourceTopic: d.sourceTopic, subjectId: d.result.providerRequestId, payload: d.snapshot, retryInput: retry };
   const { receipt, task } = await receiveWithTask(db, entry, d.result.providerRequestId);
-  return handleReceived(db, entry, receipt, async (attempt) => {
+  return handleReceivedInboxEvent(db, entry, receipt, async (attempt) => {
     const handled = await handleProvisioningResult(db, messages, { ...d.result, channel: d.channel, rawSnapshot: d.snapshot }, { known: { task }, ...(clock ? { clock } : {}) });
     switch (handled.kind) {
       case 'published':
@@ -67,7 +73,7 @@ async function receiveWithTask(db: DatabasePool, entry: InboxEntry, providerRequ
 
 /** Delivers a result kept in the inbox again (see inbox-retries.ts). */
 export function redeliverProvisioningResult(db: DatabasePool, messages: MessagePublisher) {
-  return async (row: DueInboxEvent): Promise<InboxStatus | 'duplicate'> => {
+  return async (row: DueInboxEventRow): Promise<InboxStatus | 'duplicate'> => {
     const input = retryInput.parse(row.retryInput);
     return deliverProvisioningResult(db, messages, { eventId: row.eventId, eventType: row.eventType ?? 'unknown', sourceTopic: row.sourceTopic, channel: input.channel, result: input.result, snapshot: row.payload });
   };
