@@ -1,8 +1,8 @@
 // POST /orders (Idempotency-Key required) and GET /orders/:orderId.
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'slonik';
 import { z } from 'zod';
 import { acceptOrder, type AcceptOrderDeps } from '../core/use-cases/accept-order.ts';
+import { readOrder } from '../core/use-cases/read-order.ts';
 import { orderRequestSchema } from '../core/domain/order.ts';
 import { problemType, sendProblem } from './problem.ts';
 
@@ -41,18 +41,8 @@ export function orderRoutes(app: FastifyInstance, deps: AcceptOrderDeps): void {
   });
 
   app.get<{ Params: { orderId: string } }>('/orders/:orderId', async (req, reply) => {
-    const order = await deps.db.maybeOne(sql.type(z.object({ order_id: z.string(), order_status: z.string(), correlation_id: z.string(), process_instance_key: z.string().nullable() }))`
-      select o.order_id, o.order_status, o.correlation_id, l.process_instance_key
-      from customer_order o left join order_orchestration_link l on l.order_id = o.order_id where o.order_id = ${req.params.orderId}`);
+    const order = await readOrder(deps.db, req.params.orderId);
     if (!order) return sendProblem(reply, { type: problemType('order-not-found'), title: 'Order not found', status: 404, detail: `no order ${req.params.orderId}` });
-    const tasks = await deps.db.any(sql.type(z.object({ task_type: z.string(), order_item_id: z.string().nullable(), status: z.string() }))`
-      select task_type, order_item_id, status from fulfillment_task where order_id = ${order.order_id} order by created_at`);
-    return reply.send({
-      orderId: order.order_id,
-      status: order.order_status,
-      correlationId: order.correlation_id,
-      processInstanceKey: order.process_instance_key,
-      tasks: tasks.map((t) => ({ taskType: t.task_type, orderItemId: t.order_item_id, status: t.status })),
-    });
+    return reply.send(order);
   });
 }
