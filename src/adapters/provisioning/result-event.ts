@@ -9,7 +9,9 @@
 import { z } from 'zod';
 import { redact } from '../../platform/redaction.ts';
 import { toInternalState } from './mapper.ts';
-import type { ProvisioningState } from '../../core/ports/provisioning.ts';
+import type { ProvisioningResultDecoder, ProvisioningResultEvent } from '../../core/ports/provisioning-result-events.ts';
+
+export type { ProvisioningResultEvent } from '../../core/ports/provisioning-result-events.ts';
 
 export const PROVISIONING_RESULTS_TOPIC = 'provisioning.results.v1';
 export const SERVICE_ORDER_STATUS_CHANGED = 'ServiceOrderStatusChanged';
@@ -34,21 +36,8 @@ export const serviceOrderStatusChangedMessage = z.looseObject({
 });
 export type ServiceOrderStatusChangedMessage = z.output<typeof serviceOrderStatusChangedMessage>;
 
-export type ProvisioningResultEvent =
-  | {
-      readonly kind: 'result';
-      readonly eventId: string;
-      /** when the provider says the status changed */
-      readonly occurredAt: string;
-      readonly result: ProvisioningState;
-      /** the message, redacted, for the inbox record and the evidence */
-      readonly snapshot: unknown;
-    }
-  | { readonly kind: 'unsupported-type'; readonly eventId?: string | undefined; readonly eventType: string }
-  | { readonly kind: 'contract-violation'; readonly eventId?: string | undefined; readonly problem: string };
-
-/** One message value of provisioning.results.v1 (the UTF-8 text of the Kafka record). */
-export function readProvisioningResultEvent(value: string): ProvisioningResultEvent {
+/** One message value of provisioning.results.v1 (the UTF-8 text of the Kafka record): the core's decoder port. */
+export const readProvisioningResultEvent: ProvisioningResultDecoder = (value: string): ProvisioningResultEvent => {
   let json: unknown;
   try {
     json = JSON.parse(value);
@@ -74,7 +63,7 @@ export function readProvisioningResultEvent(value: string): ProvisioningResultEv
     result: toInternalState({ provTxnRef: m.provTxnRef, clientTxnRef: m.clientTxnRef, orderRef: m.orderRef, itemRef: m.itemRef, status: m.status, svcInstanceId: m.svcInstanceId, errCd: m.errCd, errMsg: m.errMsg }),
     snapshot: redact(message),
   };
-}
+};
 
 /** A valid message, for the contracts check and tests. */
 export const SAMPLE_SERVICE_ORDER_STATUS_CHANGED: ServiceOrderStatusChangedMessage = {

@@ -3,24 +3,16 @@
 // handler for results kept in the inbox. The plumbing knows neither; the core knows no Kafka.
 import type { DatabasePool } from 'slonik';
 import type { MessagePublisher } from '../ports/message-publisher.ts';
-import { deliverProvisioningResult, PROVISIONING_RESULT_RETRY, redeliverProvisioningResult, type ProvisioningResultDelivery } from './result-inbox.ts';
+import type { ProvisioningResultEvent } from '../ports/provisioning-result-events.ts';
+import { deliverProvisioningResult, PROVISIONING_RESULT_RETRY, redeliverProvisioningResult } from './result-inbox.ts';
 
 /** The consumer group of the farm's provisioning-result consumer. */
 export const PROVISIONING_RESULTS_GROUP = 'fulfillment-farm.provisioning-results';
 
-/** A result event as the provider's decoder reads it (src/adapters/provisioning/result-event.ts). */
-export interface ProvisioningResultEvent {
-  readonly kind: 'result';
-  readonly eventId: string;
-  readonly result: ProvisioningResultDelivery['result'];
-  /** the message, redacted, for the inbox record and the evidence */
-  readonly snapshot: unknown;
-}
-
 /** Delivers a result event read from the provider's topic to the waiting order, through the inbox. */
 export const deliverProvisioningResultEvent =
   (db: DatabasePool, messages: MessagePublisher) =>
-  (event: ProvisioningResultEvent, source: { readonly sourceTopic: string }) =>
+  (event: Extract<ProvisioningResultEvent, { kind: 'result' }>, source: { readonly sourceTopic: string }) =>
     deliverProvisioningResult(db, messages, { eventId: event.eventId, eventType: 'ServiceOrderStatusChanged', sourceTopic: source.sourceTopic, channel: 'EVENT', result: event.result, snapshot: event.snapshot });
 
 /** The farm's inbox retry handlers, by retry input kind (see src/events/inbox-retries.ts). */
