@@ -16,6 +16,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Zeebe gateway gRPC address; the scheme decides TLS (grpc:// plain, grpcs:// TLS). */
   ZEEBE_GRPC_ADDRESS: z.string().regex(/^grpcs?:\/\/[^:]+:\d+$/, 'expected grpc://host:port').default('grpc://127.0.0.1:26500'),
+  /** Deadline of one gRPC command (complete, fail, publish, …) to the gateway: a hung engine never holds a job forever. */
+  ZEEBE_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   /** Orchestration cluster REST API (v2) base URL. */
   ZEEBE_REST_ADDRESS: url.default('http://127.0.0.1:8080'),
   /**

@@ -1,7 +1,7 @@
 // The checks behind /health/live and /health/ready: the event loop (live), and the engine, the
 // database and Kafka (ready). Each answers within the timeout given by checkHealth.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Zeebe } from '@camunda8/sdk';
+import type { GatewayCommands } from './gateway-client.ts';
 import type { Admin, Kafka } from 'kafkajs';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
@@ -37,7 +37,7 @@ export function databaseCheck(db: DatabasePool): HealthCheck {
 }
 
 /** The engine's gateway answers a topology request with at least one broker. */
-export function engineCheck(zeebe: Pick<Zeebe.ZeebeGrpcClient, 'topology'>): HealthCheck {
+export function engineCheck(zeebe: Pick<GatewayCommands, 'topology'>): HealthCheck {
   return {
     name: 'engine',
     async probe() {

@@ -149,11 +149,12 @@ async function tellEngine(job: JobHandle, action: EngineAction, log: Logger): Pr
     switch (action.kind) {
       case 'complete':
         await job.complete(action.variables as never);
-        log.info({ decision: 'complete' }, 'job completed');
+        // per-job lines are debug: at info a busy replica would spend its time writing them
+        log.debug({ decision: 'complete' }, 'job completed');
         return;
       case 'bpmn-error':
         await job.error({ errorCode: action.errorCode, errorMessage: clip(action.message), variables: action.variables as never });
-        log.info({ decision: 'bpmn-error', errorCode: action.errorCode }, clip(action.message));
+        log.debug({ decision: 'bpmn-error', errorCode: action.errorCode }, clip(action.message));
         return;
       case 'fail': {
         const heldMs = action.retries > 0 ? await holdForBackoff(job, action.backoffMs) : 0;

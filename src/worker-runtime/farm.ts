@@ -2,19 +2,27 @@
 // per process, and a drain on shutdown: stop taking jobs, let running ones finish within the grace
 // period, then close. Replicas are just more farm processes.
 import { hostname } from 'node:os';
-import type { Zeebe } from '@camunda8/sdk';
+import { connectGatewayAt, type GatewayCommands, type GatewayConnection } from '../platform/gateway-client.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AnyWorker } from './define-worker.ts';
 import { executeJob, LOG_CONTEXT_VARIABLES, type JobHandle, type JobObserver } from './execute-job.ts';
 import { jobMetrics } from './job-metrics.ts';
-import { activateJobsNow, connectGateway, openJobStream, type ActivatedJob, type JobStream } from './job-stream.ts';
+import { activateJobsNow, openJobStream, type ActivatedJob, type JobStream } from './job-stream.ts';
 import { Semaphore } from './semaphore.ts';
 
+/** The engine commands that answer a job. */
+export type JobCommands = Pick<GatewayCommands, 'completeJob' | 'failJob' | 'throwError'>;
+
 export interface FarmOptions<S> {
-  /** engine commands (complete, fail, throw error) go through the SDK client */
-  readonly zeebe: Zeebe.ZeebeGrpcClient;
-  /** grpc://host:port or grpcs://host:port of the gateway, for the job streams */
-  readonly gatewayAddress: string;
+  /**
+   * The process's one gateway channel: job streams, polls and the job commands go over it. Its
+   * owner closes it. Without it the farm opens its own at `gatewayAddress` and closes it on drain.
+   */
+  readonly gateway?: GatewayConnection;
+  /** grpc://host:port or grpcs://host:port of the gateway, when no `gateway` is given */
+  readonly gatewayAddress?: string;
+  /** answers jobs through these commands instead of the gateway channel's (e.g. a bench timing them) */
+  readonly zeebe?: JobCommands;
   readonly workers: readonly AnyWorker<S>[];
   readonly services: S;
   readonly log: Logger;
@@ -28,8 +36,10 @@ export interface FarmOptions<S> {
   readonly tenantIds?: readonly string[];
   /** backup poll interval per job type */
   readonly pollIntervalMs?: number;
-  /** auth headers for every call of the farm's gateway channel (streams and polls), when the cluster needs them (src/platform/gateway-auth.ts) */
-  readonly gatewayMetadata?: () => Promise<Record<string, string>>;
+  /** auth headers for every call of a channel the farm opens itself, when the cluster needs them (src/platform/gateway-auth.ts) */
+  readonly gatewayMetadata?: (() => Promise<Record<string, string>>) | undefined;
+  /** deadline of one job command on a channel the farm opens itself (default 10 s) */
+  readonly commandTimeoutMs?: number;
   /**
    * Appended to every job type served (tests run an isolated copy of a model whose job types carry
    * the same suffix, so parallel test runs never take each other's jobs).
@@ -64,7 +74,9 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
   let draining = false;
   let accepted = 0;
   const name = opts.workerName ?? `farm-${hostname()}-${process.pid}`;
-  const gateway = connectGateway(opts.gatewayAddress.replace(/^grpcs?:\/\//, ''), { tls: opts.gatewayAddress.startsWith('grpcs://'), metadata: opts.gatewayMetadata });
+  const own = opts.gateway === undefined;
+  const gateway = opts.gateway ?? connectGatewayAt(requireAddress(opts.gatewayAddress), { metadata: opts.gatewayMetadata, ...(opts.commandTimeoutMs ? { commandTimeoutMs: opts.commandTimeoutMs } : {}) });
+  const commands: JobCommands = opts.zeebe ?? gateway;
   const tenantIds = opts.tenantIds ?? ['<default>'];
   const observer = opts.observer ?? jobMetrics();
   const streams: JobStream[] = [];
@@ -75,7 +87,7 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
     const timeoutMs = worker.timeoutMs ?? opts.jobTimeoutMs;
     const fetchVariables = variableNames(worker);
     const onJob = (raw: ActivatedJob) => {
-      const job = handleOf(raw, opts.zeebe);
+      const job = handleOf(raw, commands);
       if (draining) {
         // Shutting down: hand the job straight back so another replica takes it now.
         void job.fail({ errorMessage: `farm ${name} is shutting down; job handed back`, retries: raw.retries, retryBackOff: 0 }).catch(() => undefined);
@@ -124,14 +136,19 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
         await Promise.race([Promise.allSettled([...running.keys()]), new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
         clearTimeout(timer);
       }
-      gateway.close();
+      if (own) gateway.close();
       return running.size === 0 ? { kind: 'drained' } : { kind: 'timed-out', left: [...running.values()] };
     },
   };
 }
 
-/** The runtime's view of a gateway job: its data, and the three engine commands through the SDK. */
-function handleOf(raw: ActivatedJob, zeebe: Zeebe.ZeebeGrpcClient): JobHandle {
+function requireAddress(address: string | undefined): string {
+  if (address === undefined) throw new Error('startFarm needs a gateway or a gatewayAddress');
+  return address;
+}
+
+/** The runtime's view of a gateway job: its data, and the three engine commands that answer it. */
+function handleOf(raw: ActivatedJob, zeebe: JobCommands): JobHandle {
   return {
     key: raw.key,
     type: raw.type,
@@ -144,7 +161,7 @@ function handleOf(raw: ActivatedJob, zeebe: Zeebe.ZeebeGrpcClient): JobHandle {
     deadline: raw.deadline,
     variables: parseJson(raw.variables),
     customHeaders: parseJson(raw.customHeaders),
-    complete: (variables) => zeebe.completeJob({ jobKey: raw.key, variables: (variables ?? {}) as never }),
+    complete: (variables) => zeebe.completeJob({ jobKey: raw.key, variables: variables ?? {} }),
     fail: (conf) => zeebe.failJob({ jobKey: raw.key, errorMessage: conf.errorMessage, retries: conf.retries ?? Math.max(0, raw.retries - 1), retryBackOff: conf.retryBackOff ?? 0 }),
     error: (conf) => zeebe.throwError({ jobKey: raw.key, errorCode: conf.errorCode, errorMessage: conf.errorMessage ?? '', variables: conf.variables }),
   };

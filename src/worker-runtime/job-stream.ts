@@ -2,10 +2,8 @@
 // gRPC stream (StreamActivatedJobs); when the stream breaks (gateway restart, network) it is
 // reopened with backoff, followed by a catch-up poll, and a slow backup poll runs all along for jobs
 // a stream can miss. (The SDK's streamJobs neither reconnects nor lets a closed stream end quietly.)
-import path from 'node:path';
-import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type { GatewayConnection } from '../platform/gateway-client.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /** A job as the gateway sends it (int64 fields as strings; variables and headers as JSON text). */
@@ -26,48 +24,8 @@ export interface ActivatedJob {
   readonly tenantId: string;
 }
 
-export interface GatewayConnection {
-  readonly client: grpc.Client & Record<string, (...args: unknown[]) => unknown>;
-  close(): void;
-}
-
-/**
- * Opens a gRPC channel to the gateway with the proto file the SDK ships. `metadata` (e.g. an OAuth
- * bearer token) goes with every call of the channel, streams and polls alike, through an
- * interceptor: call credentials would need TLS, and a local engine with OAuth on speaks plain gRPC.
- */
-export function connectGateway(address: string, opts: { readonly tls: boolean; readonly metadata?: (() => Promise<Record<string, string>>) | undefined }): GatewayConnection {
-  const require = createRequire(import.meta.url);
-  const sdkDir = path.dirname(require.resolve('@camunda8/sdk/package.json'));
-  const definition = protoLoader.loadSync(path.join(sdkDir, 'dist', 'proto', 'zeebe.proto'), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-  const proto = grpc.loadPackageDefinition(definition) as unknown as { gateway_protocol: { Gateway: new (address: string, creds: grpc.ChannelCredentials, options: object) => GatewayConnection['client'] } };
-  const client = new proto.gateway_protocol.Gateway(address, opts.tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure(), {
-    'grpc.keepalive_time_ms': 30_000,
-    'grpc.keepalive_timeout_ms': 10_000,
-    'grpc.initial_reconnect_backoff_ms': 500,
-    'grpc.max_reconnect_backoff_ms': 10_000,
-    ...(opts.metadata ? { interceptors: [withMetadata(opts.metadata)] } : {}),
-  });
-  return { client, close: () => client.close() };
-}
-
-/** An interceptor that adds the provider's headers to each call before it starts. */
-function withMetadata(provide: () => Promise<Record<string, string>>): grpc.Interceptor {
-  return (options, nextCall) =>
-    new grpc.InterceptingCall(nextCall(options), {
-      start(metadata, listener, next) {
-        provide().then(
-          (headers) => {
-            for (const [name, value] of Object.entries(headers)) metadata.set(name, value);
-            next(metadata, listener);
-          },
-          // without a token the call goes out bare: the gateway's UNAUTHENTICATED then reaches the
-          // caller like any refusal, and the stream's reconnect or the next poll asks again
-          () => next(metadata, listener),
-        );
-      },
-    });
-}
+// the channel (streams, polls and commands share it) is the platform's gateway client
+export { connectGateway, type GatewayConnection } from '../platform/gateway-client.ts';
 
 export interface JobStreamOptions {
   readonly gateway: GatewayConnection;

@@ -1,6 +1,7 @@
 // The demo's own processes (simulators, intake, farm replicas): started with their output in log
-// files, awaited until ready, and stopped with SIGTERM (the farm drains) when the demo ends.
-import { spawn, type ChildProcess } from 'node:child_process';
+// files, awaited until ready, and stopped with SIGTERM (the farm drains) when the demo ends. The
+// farm's processes (src/main/*.ts) run compiled from dist/, as production runs them.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,11 +14,23 @@ export interface Child {
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
+let built = false;
+/** `src/main/farm.ts` runs as `dist/src/main/farm.js` (built first when stale); dev tools (simulators) run as they are. */
+function runnable(script: string): string {
+  if (!/^(src|workers)\/.*\.ts$/.test(script)) return script;
+  if (!built) {
+    const build = spawnSync(process.execPath, [path.join(root, 'tools', 'build', 'if-stale.ts')], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build failed');
+    built = true;
+  }
+  return path.join('dist', script.replace(/\.ts$/, '.js'));
+}
+
 export function startChild(name: string, script: string, logDir: string, env: NodeJS.ProcessEnv = {}, nodeFlags: readonly string[] = []): Child {
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...nodeFlags, path.join(root, script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...nodeFlags, path.join(root, runnable(script))], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
   return { name, process: child, logFile };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_JOB_RETRIES, declaredRetries } from './declared-retries.ts';
 
-const model = readFileSync(path.resolve(import.meta.dirname, '..', '..', 'bpmn', 'order-fulfillment.bpmn'), 'utf8');
+const model = readFileSync(path.resolve(import.meta.dirname, '..', '..', '..', 'bpmn', 'order-fulfillment.bpmn'), 'utf8');
 const task = (attrs: string) => `<bpmn:process id="p"><bpmn:serviceTask id="Task_A" name="A"><bpmn:extensionElements><zeebe:taskDefinition type="a.v1"${attrs} /></bpmn:extensionElements></bpmn:serviceTask><bpmn:serviceTask id="Task_B"><bpmn:extensionElements><zeebe:taskDefinition type="b.v1" retries="7" /></bpmn:extensionElements></bpmn:serviceTask></bpmn:process>`;
 
 test('reads the retries the fulfillment model declares for its tasks, also inside subprocesses', () => {

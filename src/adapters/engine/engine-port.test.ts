@@ -6,7 +6,7 @@ import type { IncidentView, ProcessInstanceView } from '../../platform/engine-se
 import { loadConfig } from '../../platform/config.ts';
 import { engineOverGateway, type EngineCommands, type EngineReads } from './engine-port.ts';
 
-const model = readFileSync(path.resolve(import.meta.dirname, '..', '..', 'bpmn', 'order-fulfillment.bpmn'), 'utf8');
+const model = readFileSync(path.resolve(import.meta.dirname, '..', '..', '..', 'bpmn', 'order-fulfillment.bpmn'), 'utf8');
 const PI = '2251799813690001';
 const JOB = '2251799813690077';
 

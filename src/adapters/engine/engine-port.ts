@@ -1,8 +1,8 @@
 // EnginePort over the gateway (job retries, incident resolution) and the REST API (search, user
 // tasks). Incidents are found through the search side, which trails the engine by a moment.
-import type { Zeebe } from '@camunda8/sdk';
 import type { EnginePort, JobResumption } from '../../core/ports/engine.ts';
 import type { Config } from '../../platform/config.ts';
+import type { GatewayCommands } from '../../platform/gateway-client.ts';
 import { EngineSearch } from '../../platform/engine-search.ts';
 import { createOrchestrationClient } from '../../platform/orchestration-client.ts';
 import { completeUserTask } from '../../platform/user-task-client.ts';
@@ -11,7 +11,7 @@ import { DEFAULT_JOB_RETRIES, declaredRetries } from './declared-retries.ts';
 /** The engine's read side this port uses (EngineSearch; a fake in unit tests). */
 export type EngineReads = Pick<EngineSearch, 'incidents' | 'processInstance' | 'processDefinitionXml' | 'userTasks'>;
 /** The gateway commands this port uses. */
-export type EngineCommands = Pick<Zeebe.ZeebeGrpcClient, 'updateJobRetries' | 'resolveIncident'>;
+export type EngineCommands = Pick<GatewayCommands, 'updateJobRetries' | 'resolveIncident'>;
 
 /** gRPC NOT_FOUND: the engine has no such job or open incident (any more). */
 const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 5;

@@ -1,7 +1,7 @@
 // The farm replica's operations endpoints: its metrics, live = the event loop turns, ready = not
 // draining and the engine, the database and (when this replica runs the event side) Kafka answer.
-import type { Zeebe } from '@camunda8/sdk';
 import type { Config } from '../../platform/config.ts';
+import type { GatewayCommands } from '../../platform/gateway-client.ts';
 import type { DatabasePool } from '../../platform/db.ts';
 import type { HealthCheck } from '../../platform/health.ts';
 import { databaseCheck, engineCheck, eventLoopCheck, kafkaCheck } from '../../platform/health-checks.ts';
@@ -13,7 +13,7 @@ import { startOpsServer, type OpsServer } from '../../platform/ops-server.ts';
 export interface FarmOpsDeps {
   readonly config: Config;
   readonly db: DatabasePool;
-  readonly zeebe: Pick<Zeebe.ZeebeGrpcClient, 'topology'>;
+  readonly zeebe: Pick<GatewayCommands, 'topology'>;
   /** whether this replica relays the outbox / consumes provisioning results (then Kafka must answer) */
   readonly kafka: boolean;
   readonly draining: () => boolean;
