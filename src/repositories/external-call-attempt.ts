@@ -249,3 +249,8 @@ export async function markAttemptAmbiguous(db: CommonQueryMethods, externalCallI
 export async function attemptNoOf(db: CommonQueryMethods, externalCallId: string): Promise<number> {
   return db.oneFirst(sql.type(z.object({ attempt_no: z.number() }))`select attempt_no from external_call_attempt where external_call_id = ${externalCallId}`);
 }
+
+/** The attempt of an external call id (what a reconciliation case or an operator looks at). */
+export async function findAttempt(db: CommonQueryMethods, externalCallId: string): Promise<AttemptRow | null> {
+  return db.maybeOne(sql.type(attemptRow)`select ${attemptColumns} from external_call_attempt where external_call_id = ${externalCallId}`);
+}

@@ -44,3 +44,23 @@ export async function latestEvidenceId(db: CommonQueryMethods, externalCallId: s
     order by recorded_at desc limit 1`);
   return id ?? undefined;
 }
+
+export const evidenceSummaryRow = z.object({
+  evidence_id: z.string(),
+  attempt_no: z.number(),
+  kind: z.string(),
+  outcome: z.string(),
+  failure_category: z.string().nullable(),
+  detail: z.string().nullable(),
+  http_status: z.number().nullable(),
+  latency_ms: z.number().nullable(),
+  recorded_at: z.unknown(),
+});
+export type EvidenceSummary = z.infer<typeof evidenceSummaryRow>;
+
+/** Every try's evidence of an attempt, oldest first, without the snapshots (for an operator's view of a case). */
+export async function evidenceOfAttempt(db: CommonQueryMethods, externalCallId: string): Promise<readonly EvidenceSummary[]> {
+  return db.any(sql.type(evidenceSummaryRow)`
+    select evidence_id, attempt_no, kind, outcome, failure_category, detail, http_status, latency_ms, recorded_at
+    from external_call_evidence where external_call_id = ${externalCallId} order by recorded_at`);
+}

@@ -104,3 +104,9 @@ const orderTaskRow = z.object({ task_type: z.string(), order_item_id: z.string()
 export async function tasksOfOrder(db: CommonQueryMethods, orderId: string): Promise<readonly z.infer<typeof orderTaskRow>[]> {
   return db.any(sql.type(orderTaskRow)`select task_type, order_item_id, status from fulfillment_task where order_id = ${orderId} order by created_at`);
 }
+
+/** The task whose last external call this is (null when the call never linked its task, e.g. a worker killed mid-call). */
+export async function taskIdOfLastCall(db: CommonQueryMethods, externalCallId: string): Promise<string | null> {
+  return db.maybeOneFirst(sql.type(z.object({ fulfillment_task_id: z.string() }))`
+    select fulfillment_task_id from fulfillment_task where last_external_call_id = ${externalCallId}`);
+}

@@ -1,8 +1,7 @@
 // An operator's decision on a case in manual review, applied as an application command and kept in
 // the case history with the operator's name: accept what the external system holds, send again, or
 // cancel the order.
-import { sql } from 'slonik';
-import { z } from 'zod';
+import { findAttempt } from '../../repositories/external-call-attempt.ts';
 import type { FarmServices } from '../services.ts';
 import { MESSAGES } from '../domain/bpmn-errors.ts';
 import { AttemptLedger } from '../../integration/ledger/attempt-ledger.ts';
@@ -55,7 +54,7 @@ export async function applyDecision(s: FarmServices, d: OperatorDecision): Promi
   const actor = `operator:${d.decidedBy}`;
   const note = [d.note, d.externalReference ? `external reference ${d.externalReference}` : undefined].filter(Boolean).join('; ') || undefined;
   const attempt = c.external_call_id
-    ? await s.db.maybeOne(sql.type(z.object({ system_code: z.string(), operation_code: z.string(), business_object_id: z.string() }))`select system_code, operation_code, business_object_id from external_call_attempt where external_call_id = ${c.external_call_id}`)
+    ? await findAttempt(s.db, c.external_call_id)
     : null;
   const ledger = new AttemptLedger(s.db);
 

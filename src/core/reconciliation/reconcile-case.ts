@@ -2,8 +2,7 @@
 // only where the repair policy allows — record what it did (repair) or let the job send again
 // (safe to retry). Unknown answers are asked again later, up to a cap; anything else goes to a
 // person. Every observation lands in the case history.
-import { sql } from 'slonik';
-import { z } from 'zod';
+import { findAttempt, type AttemptRow } from '../../repositories/external-call-attempt.ts';
 import type { FarmServices } from '../services.ts';
 import { loadOrder } from '../use-cases/order-repository.ts';
 import { handleProvisioningResult } from '../use-cases/provisioning-result.ts';
@@ -23,16 +22,6 @@ export interface CheckResult {
   readonly observedSummary: string;
 }
 
-const attemptRow = z.object({
-  external_call_id: z.string(),
-  tenant_id: z.string(),
-  system_code: z.string(),
-  operation_code: z.string(),
-  idempotency_key: z.string(),
-  business_object_id: z.string(),
-  status: z.string(),
-});
-
 export async function checkCase(s: FarmServices, caseId: string, handlerProcessInstanceKey: string): Promise<CheckResult> {
   const c = await loadCase(s.db, caseId);
   await linkHandlerProcess(s.db, caseId, handlerProcessInstanceKey);
@@ -41,8 +30,8 @@ export async function checkCase(s: FarmServices, caseId: string, handlerProcessI
   if (c.status !== 'OPEN') return { reconciliationOutcome: outcomeOfClosed(c), reconciliationChecks: c.check_count, expectedSummary, observedSummary: c.resolution ?? c.status };
   if (!c.external_call_id) return escalate(s, c, expectedSummary, 'the case has no attempt to check');
 
-  const attempt = await s.db.one(sql.type(attemptRow)`
-    select external_call_id, tenant_id, system_code, operation_code, idempotency_key, business_object_id, status from external_call_attempt where external_call_id = ${c.external_call_id}`);
+  const attempt = await findAttempt(s.db, c.external_call_id);
+  if (!attempt) throw new Error(`reconciliation case ${caseId} names attempt ${c.external_call_id}, which does not exist`);
   const rule = repairRule(attempt.system_code, attempt.operation_code);
   const order = c.order_id ? (await loadOrder(s.db, c.order_id).catch(() => undefined))?.snapshot : undefined;
 
@@ -73,7 +62,7 @@ export async function checkCase(s: FarmServices, caseId: string, handlerProcessI
   }
 }
 
-async function repaired(s: FarmServices, c: CaseRow, attempt: z.infer<typeof attemptRow>, o: Extract<Observation, { kind: 'executed' }>, expectedSummary: string, why: string): Promise<CheckResult> {
+async function repaired(s: FarmServices, c: CaseRow, attempt: AttemptRow, o: Extract<Observation, { kind: 'executed' }>, expectedSummary: string, why: string): Promise<CheckResult> {
   const ledger = new AttemptLedger(s.db);
   await s.db.transaction(async (tx) => {
     // the task gets what a normal answer would have written (the provider's request id above all)

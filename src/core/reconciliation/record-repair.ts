@@ -4,12 +4,12 @@
 // reference, the kept result); a success's lifecycle event goes to the outbox; and provider results
 // that came while the request was unknown are made due again in the inbox. The task is found by the
 // call's scope, not by its link to the attempt: a worker killed mid-call never wrote that link.
-import { sql, type DatabaseTransactionConnection } from 'slonik';
-import { z } from 'zod';
+import type { DatabaseTransactionConnection } from 'slonik';
 import { applyOutcome, findTask } from '../use-cases/fulfillment-task-repository.ts';
 import { stepRecordOf, type StepRecord } from '../use-cases/step-records.ts';
 import { emit } from '../../events/emit.ts';
 import { correlationIdOf } from '../../repositories/customer-order.ts';
+import { taskIdOfLastCall } from '../../repositories/fulfillment-task.ts';
 import { rearmProvisioningResults } from '../provisioning-results/result-inbox.ts';
 import type { CallOutcome } from '../../integration/external-call.ts';
 import type { AttemptLedger } from '../../integration/ledger/attempt-ledger.ts';
@@ -84,7 +84,5 @@ async function taskOf(tx: DatabaseTransactionConnection, call: RepairedCall, rec
     const task = await findTask(tx, { orderId, orderItemId: itemOf(call, record), taskType: record.taskType });
     if (task) return task.id;
   }
-  const linked = await tx.maybeOneFirst(sql.type(z.object({ fulfillment_task_id: z.string() }))`
-    select fulfillment_task_id from fulfillment_task where last_external_call_id = ${call.externalCallId}`);
-  return linked ?? undefined;
+  return (await taskIdOfLastCall(tx, call.externalCallId)) ?? undefined;
 }
