@@ -250,6 +250,22 @@ export async function attemptNoOf(db: CommonQueryMethods, externalCallId: string
   return db.oneFirst(sql.type(z.object({ attempt_no: z.number() }))`select attempt_no from external_call_attempt where external_call_id = ${externalCallId}`);
 }
 
+/** The attempt number of the attempt whose id is in column `idColumn` (e.g. ['t', 'last_external_call_id']), as a scalar subquery. */
+export const attemptNoOfColumn = (idColumn: readonly string[]): FragmentSqlToken => sql.fragment`
+  (select attempt_no from external_call_attempt where external_call_id = ${sql.identifier([...idColumn])})`;
+
+/**
+ * A PENDING attempt (a request the provider accepted and answers later) gets its final result, as
+ * a CTE made only when CTE `gate` returned a row (its task moved to that result).
+ */
+export const pendingAttemptResultWhen = (gate: string, externalCallId: string, r: { readonly succeeded: boolean; readonly failureReason?: string | undefined }): FragmentSqlToken => sql.fragment`
+  update external_call_attempt
+  set status = ${r.succeeded ? 'SUCCEEDED' : 'REJECTED'},
+      failure_category = ${r.succeeded ? null : 'BUSINESS_REJECTED'}, failure_reason = ${r.failureReason ?? null},
+      completed_at = now(), updated_at = now()
+  where external_call_id = ${externalCallId} and status = 'PENDING' and exists (select 1 from ${sql.identifier([gate])})
+  returning external_call_id`;
+
 /** The attempt of an external call id (what a reconciliation case or an operator looks at). */
 export async function findAttempt(db: CommonQueryMethods, externalCallId: string): Promise<AttemptRow | null> {
   return db.maybeOne(sql.type(attemptRow)`select ${attemptColumns} from external_call_attempt where external_call_id = ${externalCallId}`);

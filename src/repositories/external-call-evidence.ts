@@ -45,6 +45,18 @@ export async function latestEvidenceId(db: CommonQueryMethods, externalCallId: s
   return id ?? undefined;
 }
 
+/**
+ * The evidence of a result the provider sent on its own (callback, event, a poll's answer), as a
+ * CTE: its detail says whether it was the final result (CTE `gate` returned a row: it moved the
+ * task) or a repeat of one already recorded.
+ */
+export const resultEvidenceInsert = (gate: string, e: { readonly externalCallId: string; readonly attemptNo: number; readonly outcome: string; readonly channel: string; readonly responseSnapshot: unknown }): FragmentSqlToken => sql.fragment`
+  insert into external_call_evidence (evidence_id, external_call_id, attempt_no, kind, outcome, detail, response_snapshot)
+  select ${randomUUID()}, ${e.externalCallId}, ${e.attemptNo}, 'CALLBACK', ${e.outcome},
+    ${`${e.channel}: `} || case when exists (select 1 from ${sql.identifier([gate])}) then 'final result' else 'repeated result' end,
+    ${json(e.responseSnapshot)}
+  returning evidence_id`;
+
 export const evidenceSummaryRow = z.object({
   evidence_id: z.string(),
   attempt_no: z.number(),

@@ -105,6 +105,20 @@ export async function tasksOfOrder(db: CommonQueryMethods, orderId: string): Pro
   return db.any(sql.type(orderTaskRow)`select task_type, order_item_id, status from fulfillment_task where order_id = ${orderId} order by created_at`);
 }
 
+/** The activation or deactivation task waiting for a provider request's result, as a select (a provisioning result's lookup). */
+export const provisioningTaskSelect = (providerRequestId: string): FragmentSqlToken => sql.fragment`
+  select fulfillment_task_id, task_type, last_external_call_id, order_id, order_item_id from fulfillment_task
+  where external_request_id = ${providerRequestId} and task_type in ('ACTIVATE_SERVICE', 'DEACTIVATE_SERVICE')`;
+
+/**
+ * A provider's final result on its task, as a CTE: the first final result wins (a task already
+ * SUCCEEDED or REJECTED does not move). Returns the task id only when this statement moved it.
+ */
+export const finalResultUpdate = (taskId: string, status: 'SUCCEEDED' | 'FAILED', result: { readonly serviceInstanceId: string | null; readonly failureReason: string | null }): FragmentSqlToken => sql.fragment`
+  update fulfillment_task set status = ${status}, result = coalesce(result, '{}'::jsonb) || ${sql.jsonb(result)}, updated_at = now()
+  where fulfillment_task_id = ${taskId} and status in ('WAITING_EXTERNAL', 'IN_PROGRESS', 'FAILED', 'AMBIGUOUS')
+  returning fulfillment_task_id`;
+
 /** The task whose last external call this is (null when the call never linked its task, e.g. a worker killed mid-call). */
 export async function taskIdOfLastCall(db: CommonQueryMethods, externalCallId: string): Promise<string | null> {
   return db.maybeOneFirst(sql.type(z.object({ fulfillment_task_id: z.string() }))`
