@@ -97,3 +97,13 @@ test('a repeated run after RESUMED was recorded asks the engine nothing; an ende
     expect(resumeAction(outcome, { retries: 3 })).toEqual({ kind: 'complete', variables: { fulfillmentResumed: false } });
   }
 });
+
+test('the hold is measured by the clock it is given: a clock that runs ahead ends the hold without waiting it out', async () => {
+  let now = Date.parse('2026-07-02T10:00:00.000Z');
+  // every reading of the clock is ten seconds later: the 30 s hold is over after a few looks
+  const clock = { now: () => new Date((now += 10_000)) };
+  const e = engine('no-incident');
+  const outcome = await resumeFulfillment({ cases: cases().store, engine: e.port, clock }, CASE, { holdMs: 30_000, pollMs: 1 });
+  expect(outcome).toMatchObject({ kind: 'waiting', settledForMs: 2_000 + 30_000 });
+  expect(e.asked).toHaveLength(3);
+});
