@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import type { FarmServices } from '../../src/core/services.ts';
+import type { Clock } from '../../src/core/ports/clock.ts';
 import type { MessagePublisher } from '../../src/core/ports/message-publisher.ts';
 import { ExternalCalls } from '../../src/integration/external-call.ts';
 import { AttemptLedger } from '../../src/integration/ledger/attempt-ledger.ts';
@@ -86,11 +87,11 @@ async function withWaitingCases<T>(fn: (tx: CommonQueryMethods, cases: WaitingCa
 }
 
 /** Runs the sweep worker's handler as a job of `sweepProcessId`; returns what it told the engine and the cases it started. */
-async function runSweep(tx: CommonQueryMethods, sweepProcessId: string) {
+async function runSweep(tx: CommonQueryMethods, sweepProcessId: string, clock?: Clock) {
   const started: string[] = [];
   const messages: MessagePublisher = { publish: async (m) => void started.push(String(m.messageId)) };
-  // the handler uses the database, the message publisher and one setting of the farm's services
-  const services = { db: tx, messages, config: { RECONCILIATION_RECHECK_DELAY: 'PT1M' } } as unknown as FarmServices;
+  // the handler uses the database, the message publisher, one setting and the clock of the farm's services
+  const services = { db: tx, messages, config: { RECONCILIATION_RECHECK_DELAY: 'PT1M' }, clock } as unknown as FarmServices;
   const action = await sweep.handle({
     variables: {},
     headers: undefined,
@@ -126,5 +127,18 @@ test('a sweep job of an unknown process starts nothing and raises an incident na
     expect(started).toEqual([]);
     expect(action).toMatchObject({ kind: 'fail', retries: 0 });
     expect(action.kind === 'fail' && action.message).toContain('some-other-sweep');
+  });
+});
+
+test('a case whose start was requested is requested again only two minutes later by the farm clock', async () => {
+  await withWaitingCases(async (tx, cases) => {
+    let now = Date.parse('2026-07-02T10:00:00.000Z');
+    const clock: Clock = { now: () => new Date(now) };
+    const sweepOfA = `reconciliation-sweep-${copyA}`;
+    expect((await runSweep(tx, sweepOfA, clock)).started).toEqual([cases.ofCopyA]);
+    now += 60_000;
+    expect((await runSweep(tx, sweepOfA, clock)).started).toEqual([]);
+    now += 61_000;
+    expect((await runSweep(tx, sweepOfA, clock)).started).toEqual([cases.ofCopyA]);
   });
 });
