@@ -9,7 +9,8 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { SignJWT } from 'jose';
-import { activateJobsNow, connectGateway } from '../worker-runtime/job-stream.ts';
+import { activateJobsNow } from '../worker-runtime/job-stream.ts';
+import { connectGateway } from './gateway-client.ts';
 import { loadConfig } from './config.ts';
 import { gatewayHeaders } from './gateway-auth.ts';
 

@@ -1,6 +1,6 @@
-// Authentication headers for the farm's own gRPC channel (the job streams and their backup polls,
-// src/worker-runtime/job-stream.ts), which the SDK's client does not carry: without them a farm
-// pointed at Camunda SaaS, or at the local engine with OAuth on, is refused. The SDK's own header
+// Authentication headers for the process's own gRPC channel (src/platform/gateway-client.ts: job
+// streams, polls and commands): without them a farm pointed at Camunda SaaS, or at the local
+// engine with OAuth on, is refused. The SDK's own header
 // providers do the work (token fetch, cache, early refresh), from the same settings as its client.
 import { BasicAuthProvider, OAuthProvider } from '@camunda8/sdk/dist/oauth/index.js';
 import { camundaOptions } from './camunda-options.ts';
