@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'slonik';
 import { z } from 'zod';
+import { engineOverGateway } from '../../src/adapters/engine/engine-port.ts';
 import { suffixedMessages } from '../../src/adapters/engine/model-suffix.ts';
 import { zeebeMessagePublisher } from '../../src/adapters/engine/message-publisher.ts';
 import type { MessagePublisher } from '../../src/core/ports/message-publisher.ts';
@@ -12,9 +13,11 @@ import { deliverProvisioningResult, type ProvisioningResultDelivery } from '../.
 import { acceptOrder, type AcceptOrderDeps } from '../../src/core/use-cases/accept-order.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { createZeebeClient } from '../../src/platform/zeebe-client.ts';
+import { buildIntakeServer } from '../../src/intake/server.ts';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
-import { counted } from '../support/round-trip-counter.ts';
+import { counted, countedInProcess } from '../support/round-trip-counter.ts';
 
 const config = loadConfig();
 let db: DatabasePool;
@@ -76,27 +79,28 @@ describe('order intake', () => {
   });
 });
 
+/** An order whose activation waits for the provider's answer to `providerRequestId`. */
+async function waitingActivation(): Promise<{ orderId: string; orderItemId: string; taskId: string; callId: string; providerRequestId: string }> {
+  const order = sampleOrder();
+  const accepted = await acceptOrder(deps, order, `k-${randomUUID()}`);
+  if (accepted.kind !== 'accepted') throw new Error(`order not accepted: ${accepted.kind}`);
+  const orderId = accepted.order.orderId;
+  const orderItemId = order.items[0]?.orderItemId ?? 'item';
+  const taskId = randomUUID();
+  const callId = randomUUID();
+  const providerRequestId = `PTX-RT-${randomUUID().slice(0, 8)}`;
+  await db.query(sql.unsafe`
+    insert into external_call_attempt (external_call_id, tenant_id, system_code, operation_code, business_object_type, business_object_id,
+      idempotency_key, correlation_id, causation_id, request_hash, request_snapshot, status, external_request_id, attempt_no, started_at)
+    values (${callId}, ${order.tenantId}, 'PROVISIONING', 'ACTIVATE_SERVICE', 'ORDER_ITEM', ${`${orderId}/${orderItemId}`},
+      ${`test:${callId}`}, ${accepted.order.correlationId}, 'test', 'sha256:test', '{}'::jsonb, 'PENDING', ${providerRequestId}, 1, now())`);
+  await db.query(sql.unsafe`
+    insert into fulfillment_task (fulfillment_task_id, order_id, order_item_id, task_type, status, external_request_id, last_external_call_id)
+    values (${taskId}, ${orderId}, ${orderItemId}, 'ACTIVATE_SERVICE', 'WAITING_EXTERNAL', ${providerRequestId}, ${callId})`);
+  return { orderId, orderItemId, taskId, callId, providerRequestId };
+}
+
 describe('provisioning result', () => {
-  /** An order whose activation waits for the provider's answer to `providerRequestId`. */
-  async function waitingActivation(): Promise<{ orderId: string; taskId: string; callId: string; providerRequestId: string }> {
-    const order = sampleOrder();
-    const accepted = await acceptOrder(deps, order, `k-${randomUUID()}`);
-    if (accepted.kind !== 'accepted') throw new Error(`order not accepted: ${accepted.kind}`);
-    const orderId = accepted.order.orderId;
-    const orderItemId = order.items[0]?.orderItemId ?? 'item';
-    const taskId = randomUUID();
-    const callId = randomUUID();
-    const providerRequestId = `PTX-RT-${randomUUID().slice(0, 8)}`;
-    await db.query(sql.unsafe`
-      insert into external_call_attempt (external_call_id, tenant_id, system_code, operation_code, business_object_type, business_object_id,
-        idempotency_key, correlation_id, causation_id, request_hash, request_snapshot, status, external_request_id, attempt_no, started_at)
-      values (${callId}, ${order.tenantId}, 'PROVISIONING', 'ACTIVATE_SERVICE', 'ORDER_ITEM', ${`${orderId}/${orderItemId}`},
-        ${`test:${callId}`}, ${accepted.order.correlationId}, 'test', 'sha256:test', '{}'::jsonb, 'PENDING', ${providerRequestId}, 1, now())`);
-    await db.query(sql.unsafe`
-      insert into fulfillment_task (fulfillment_task_id, order_id, order_item_id, task_type, status, external_request_id, last_external_call_id)
-      values (${taskId}, ${orderId}, ${orderItemId}, 'ACTIVATE_SERVICE', 'WAITING_EXTERNAL', ${providerRequestId}, ${callId})`);
-    return { orderId, taskId, callId, providerRequestId };
-  }
 
   const callback = (providerRequestId: string, status: 'SUCCEEDED' | 'FAILED' | 'PENDING' = 'SUCCEEDED'): ProvisioningResultDelivery => ({
     eventId: `provisioning-callback:${providerRequestId}:${status}`,
@@ -149,5 +153,33 @@ describe('provisioning result', () => {
     const { value, statements } = await counted(() => deliverProvisioningResult(db, messages, callback(w.providerRequestId, 'PENDING')));
     expect(value).toBe('PROCESSED');
     expect(statements).toHaveLength(2);
+  });
+});
+
+describe('over HTTP (the intake routes, in process)', () => {
+  const app = async () => {
+    const intake = buildIntakeServer({ ...deps, engine: engineOverGateway(config, zeebe), log: createLogger('round-trips-test', 'silent') });
+    await intake.ready();
+    return intake;
+  };
+
+  test('POST /orders: 202 in 2 round trips', async () => {
+    const intake = await app();
+    const { value: answer, statements } = await countedInProcess(() =>
+      intake.inject({ method: 'POST', url: '/orders', headers: { 'content-type': 'application/json', 'idempotency-key': `k-${randomUUID()}` }, payload: JSON.stringify(sampleOrder()) }),
+    );
+    expect(answer.statusCode).toBe(202);
+    expect(statements).toHaveLength(2);
+    await intake.close();
+  });
+
+  test('POST /callbacks/provisioning: 202 in 3 round trips', async () => {
+    const intake = await app();
+    const w = await waitingActivation();
+    const body = { provTxnRef: w.providerRequestId, clientTxnRef: `ct-${w.callId}`, orderRef: w.orderId, itemRef: w.orderItemId, status: 'DONE', svcInstanceId: 'SI-1' };
+    const { value: answer, statements } = await countedInProcess(() => intake.inject({ method: 'POST', url: '/callbacks/provisioning', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) }));
+    expect([answer.statusCode, answer.json()]).toEqual([202, { accepted: true, inbox: 'PROCESSED' }]);
+    expect(statements).toHaveLength(3);
+    await intake.close();
   });
 });
