@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkDependencyRules, DEPENDENCY_RULES, describeFindings } from './dependency-rules.ts';
+import { checkDependencyRules, DEPENDENCY_RULES, describeFindings, importCycles } from './dependency-rules.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -11,6 +11,11 @@ describe('dependency rules of the production code', () => {
   it('every rule holds', () => {
     const findings = checkDependencyRules(root);
     if (findings.length) throw new Error(`${findings.length} dependency rule(s) broken:\n\n${describeFindings(findings)}`);
+  });
+
+  it('no production files import each other in a loop', () => {
+    const cycles = importCycles(root);
+    if (cycles.length) throw new Error(`import loops (two files that import each other are one unit; break the loop by handing one a function):\n${cycles.map((c) => `  ${c}`).join('\n')}`);
   });
 });
 
@@ -50,6 +55,15 @@ describe('the dependency-rule checker itself', () => {
     expect(message).toContain('rule broken: workers never import adapters');
     expect(message).toContain(`why: ${DEPENDENCY_RULES.find((r) => r.name === 'workers never import adapters')?.reason}`);
     expect(message).toContain('  workers/reserve.ts -> src/adapters/y.ts');
+  });
+
+  it('finds an import loop, and only the loop', () => {
+    write('src/events/retries.ts', "import { deliver } from './deliver.ts';\nexport const retry = 1;\n");
+    write('src/events/deliver.ts', "import { retry } from './retries.ts';\nexport const deliver = 1;\n");
+    expect(importCycles(dir)).toEqual(['src/events/deliver.ts -> src/events/retries.ts -> src/events/deliver.ts']);
+    rmSync(path.join(dir, 'src/events/retries.ts'));
+    rmSync(path.join(dir, 'src/events/deliver.ts'));
+    expect(importCycles(dir)).toEqual([]);
   });
 
   it('passes a tree that keeps the rules', () => {

@@ -142,3 +142,29 @@ export function checkDependencyRules(root: string, rules: readonly DependencyRul
 /** A failure message a newcomer can act on: the rule, why, and each offending import. */
 export const describeFindings = (findings: readonly RuleFinding[]) =>
   findings.map((f) => `rule broken: ${f.rule}\n  why: ${f.reason}\n${f.offenders.map((o) => `  ${o}`).join('\n')}`).join('\n\n');
+
+/**
+ * Loops of production files importing each other (each once, as `a -> b -> a`). A loop makes two
+ * files one unit in all but name (the issue's inbox-retries <-> result-inbox was one).
+ */
+export function importCycles(root: string): string[] {
+  const graph = importGraph(root);
+  const cycles: string[] = [];
+  const done = new Set<string>();
+  const path: string[] = [];
+  const onPath = new Set<string>();
+  const visit = (file: string) => {
+    done.add(file);
+    onPath.add(file);
+    path.push(file);
+    for (const target of graph.get(file) ?? []) {
+      if (!graph.has(target)) continue;
+      if (onPath.has(target)) cycles.push([...path.slice(path.indexOf(target)), target].join(' -> '));
+      else if (!done.has(target)) visit(target);
+    }
+    path.pop();
+    onPath.delete(file);
+  };
+  for (const file of graph.keys()) if (!done.has(file)) visit(file);
+  return cycles;
+}
