@@ -4,13 +4,12 @@
 // caller's domain state change are stored in one transaction.
 import type { DatabaseTransactionConnection } from 'slonik';
 import type { z } from 'zod';
-import { openCase } from '../core/reconciliation/case-repository.ts';
 import { contextLog, unboundFields } from '../platform/log-context.ts';
 import type { Logger } from '../platform/logger.ts';
 import { metrics as processMetrics, type Metrics } from '../platform/metrics.ts';
 import type { ExternalResult, ExternalSystem } from '../core/ports/external-result.ts';
 import type { FailureCategory } from '../core/ports/failure-category.ts';
-import { AttemptLedger, type AttemptRow, type AttemptResultRecord } from './ledger/attempt-ledger.ts';
+import { AttemptLedger, newEvidenceId, type AttemptRow, type AttemptResultRecord, type Write } from './ledger/attempt-ledger.ts';
 import { redact } from '../platform/redaction.ts';
 import { requestHash } from './request-hash.ts';
 
@@ -30,6 +29,11 @@ export interface ExternalCallSpec<T> {
   readonly leaseMs: number;
   /** for reconciliation cases: which order / job / instance this belongs to */
   readonly context?: { readonly orderId?: string; readonly jobKey?: string; readonly processInstanceKey?: string; readonly bpmnProcessId?: string };
+  /**
+   * The attempt a job's first statement already claimed for this call (a new key, request not
+   * known then): sent at once, no claim of its own. Undefined: the call claims the key itself.
+   */
+  readonly claimed?: AttemptRow | undefined;
 }
 
 interface Refs {
@@ -50,10 +54,25 @@ export type CallOutcome<T> =
   | { readonly kind: 'in-progress'; readonly externalCallId: string; readonly attemptNo: number; readonly message: string }
   | ({ readonly kind: 'ambiguous'; readonly message: string; readonly reconciliationCaseId: string } & Refs);
 
-/** Domain state change stored atomically with the attempt's result (e.g. the fulfillment task row). */
-export type OnRecorded<T> = (tx: DatabaseTransactionConnection, outcome: CallOutcome<T>) => Promise<void>;
+/**
+ * What the caller stores with an outcome, in the statement that stores the attempt's result: CTEs
+ * gated on RECORDED (attempt-ledger.ts), e.g. the fulfillment task's state, outbox rows. A pure
+ * function of the outcome (for an ambiguous one, the case id is not known yet when it runs).
+ */
+export type Writes<T> = (outcome: CallOutcome<T>) => readonly Write[];
+
+/** What went wrong in a way the core must follow up (seed 000 §23: a reconciliation case). */
+export type Trouble =
+  | { readonly kind: 'ambiguous'; readonly externalCallId: string; readonly reason: string }
+  /** the external system holds a different request under our key */
+  | { readonly kind: 'external-conflict'; readonly externalCallId: string; readonly detail: string; readonly externalReferenceId?: string | undefined };
+
+/** The core's answer to a trouble, in the transaction that stores it: the id of the reconciliation case it opened (or found open). */
+export type TroubleHandler = (tx: DatabaseTransactionConnection, trouble: Trouble, call: ExternalCallSpec<unknown>) => Promise<string>;
 
 export interface ExternalCallsOptions {
+  /** the core's handling of troubles (src/core/use-cases/external-step.ts: openTroubleCase) */
+  readonly troubles: TroubleHandler;
   /** used when not called on a job's behalf (a job's calls log through the job's logger) */
   readonly log?: Logger;
   readonly metrics?: Metrics;
@@ -79,16 +98,18 @@ export class ExternalCalls {
   private readonly ledger: AttemptLedger;
   private readonly log: Logger | undefined;
   private readonly metrics: Metrics;
+  private readonly troubles: TroubleHandler;
 
-  constructor(ledger: AttemptLedger, opts: ExternalCallsOptions = {}) {
+  constructor(ledger: AttemptLedger, opts: ExternalCallsOptions) {
     this.ledger = ledger;
     this.log = opts.log;
     this.metrics = opts.metrics ?? processMetrics;
+    this.troubles = opts.troubles;
   }
 
-  async run<T>(spec: ExternalCallSpec<T>, onRecorded?: OnRecorded<T>): Promise<CallOutcome<T>> {
+  async run<T>(spec: ExternalCallSpec<T>, writes?: Writes<T>): Promise<CallOutcome<T>> {
     const trace: Trace = {};
-    const outcome = await this.decide(spec, trace, onRecorded);
+    const outcome = await this.decide(spec, trace, writes ?? none);
     this.observe(spec, outcome, trace);
     return outcome;
   }
@@ -120,11 +141,15 @@ export class ExternalCalls {
       evidenceId: 'evidenceId' in outcome ? outcome.evidenceId : undefined,
     });
     const troubled = outcome.kind === 'failed' || outcome.kind === 'ambiguous' || outcome.kind === 'conflict';
-    log[troubled ? 'warn' : 'info'](fields, 'external_call_completed');
+    // one line per job at info would be the bulk of the farm's log: routine outcomes are debug
+    if (troubled) log.warn(fields, 'external_call_completed');
+    else log.debug(fields, 'external_call_completed');
   }
 
-  private async decide<T>(spec: ExternalCallSpec<T>, trace: Trace, onRecorded?: OnRecorded<T>): Promise<CallOutcome<T>> {
+  private async decide<T>(spec: ExternalCallSpec<T>, trace: Trace, writes: Writes<T>): Promise<CallOutcome<T>> {
     const snapshot = redact(spec.request);
+    const hash = requestHash(spec.request);
+    if (spec.claimed) return this.send(spec, spec.claimed, { hash, snapshot }, trace, writes);
     const claim = await this.ledger.claim({
       tenantId: spec.tenantId,
       system: spec.system,
@@ -134,7 +159,7 @@ export class ExternalCalls {
       idempotencyKey: spec.idempotencyKey,
       correlationId: spec.correlationId,
       causationId: spec.causationId,
-      requestHash: requestHash(spec.request),
+      requestHash: hash,
       requestSnapshot: snapshot,
       leaseMs: spec.leaseMs,
     });
@@ -144,7 +169,7 @@ export class ExternalCalls {
           // the row still names why the previous try failed
           this.metrics.externalCallRetry.inc({ system: spec.system, operation: spec.operation, failure_category: claim.attempt.failure_category ?? 'UNKNOWN' });
         }
-        return this.send(spec, claim.attempt, trace, onRecorded);
+        return this.send(spec, claim.attempt, { hash, snapshot }, trace, writes);
       case 'replay':
         return this.replay(spec, claim.attempt);
       case 'in-progress':
@@ -175,11 +200,11 @@ export class ExternalCalls {
         };
       }
       case 'ambiguous':
-        return this.ambiguous(spec, claim.attempt, claim.abandoned, onRecorded, claim.reason);
+        return this.ambiguous(spec, claim.attempt, claim.abandoned, writes, claim.reason);
     }
   }
 
-  private async send<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow, trace: Trace, onRecorded?: OnRecorded<T>): Promise<CallOutcome<T>> {
+  private async send<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow, request: { hash: string; snapshot: unknown }, trace: Trace, writes: Writes<T>): Promise<CallOutcome<T>> {
     let result: ExternalResult<T>;
     const started = performance.now();
     try {
@@ -194,45 +219,38 @@ export class ExternalCalls {
       result = { kind: 'ambiguous', message: `the external system reports our request as a duplicate without its result: ${result.detail}`, exchange: result.exchange };
     }
     const rec = toRecord(result);
-    const evidence = {
-      kind: 'CALL' as const,
-      outcome: rec.status,
-      failureCategory: rec.failureCategory,
-      detail: rec.failureReason,
-      requestSnapshot: result.exchange.request,
-      responseSnapshot: result.exchange.response,
-      httpStatus: result.exchange.httpStatus,
-      latencyMs: result.exchange.latencyMs,
-      jobKey: spec.context?.jobKey,
+    const evidenceId = newEvidenceId();
+    const refs: Refs = { externalCallId: attempt.external_call_id, evidenceId, attemptNo: attempt.attempt_no, replayed: false };
+    const outcome = toOutcome(result, refs, undefined);
+    const stored = {
+      attempt,
+      evidenceId,
+      result: rec,
+      evidence: {
+        kind: 'CALL' as const,
+        outcome: rec.status,
+        failureCategory: rec.failureCategory,
+        detail: rec.failureReason,
+        requestSnapshot: result.exchange.request,
+        responseSnapshot: result.exchange.response,
+        httpStatus: result.exchange.httpStatus,
+        latencyMs: result.exchange.latencyMs,
+        jobKey: spec.context?.jobKey,
+      },
+      request,
+      writes: writes(outcome),
     };
-    let outcome: CallOutcome<T> | undefined;
-    const stored = await this.ledger.record(attempt, rec, evidence, async (tx, evidenceId) => {
-      const refs: Refs = { externalCallId: attempt.external_call_id, evidenceId, attemptNo: attempt.attempt_no, replayed: false };
-      let caseId: string | undefined;
-      if (result.kind === 'ambiguous' || (result.kind === 'duplicate' && !result.matchesOurRequest)) {
-        caseId = await openCase(tx, {
-          tenantId: spec.tenantId,
-          system: spec.system,
-          businessObjectType: spec.businessObject.type,
-          businessObjectId: spec.businessObject.id,
-          mismatchType: result.kind === 'ambiguous' ? 'AMBIGUOUS_OUTCOME' : 'DUPLICATE_CONFLICT',
-          expectedState: { operation: spec.operation, idempotencyKey: spec.idempotencyKey, request: redact(spec.request) },
-          observedState: result.kind === 'ambiguous' ? { known: false, reason: result.message } : { conflict: result.detail, externalReferenceId: result.externalReferenceId },
-          severity: spec.system === 'BILLING' ? 'HIGH' : 'MEDIUM',
-          externalCallId: attempt.external_call_id,
-          orderId: spec.context?.orderId,
-          jobKey: spec.context?.jobKey,
-          processInstanceKey: spec.context?.processInstanceKey,
-          bpmnProcessId: spec.context?.bpmnProcessId,
-        });
-      }
-      outcome = toOutcome(result, refs, caseId);
-      if (onRecorded) await onRecorded(tx, outcome);
-    });
-    if (stored.applied && outcome) return outcome;
+    const trouble = troubleOf(result, attempt.external_call_id);
+    if (!trouble) {
+      // the success path: evidence, result and the caller's writes in one statement
+      if ((await this.ledger.record(stored)).applied) return outcome;
+    } else {
+      const { applied, extra: caseId } = await this.ledger.record(stored, (tx) => this.troubles(tx, trouble, spec as ExternalCallSpec<unknown>));
+      if (applied) return toOutcome(result, refs, caseId);
+    }
     // Our lease ran out while we were calling and another worker moved the attempt on; the
     // evidence of this try is stored, the attempt's current state is what counts.
-    return this.decide({ ...spec }, trace, onRecorded);
+    return this.decide({ ...spec, claimed: undefined }, trace, writes);
   }
 
   private async replay<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow): Promise<CallOutcome<T>> {
@@ -263,37 +281,32 @@ export class ExternalCalls {
     }
   }
 
-  private async ambiguous<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow, abandoned: boolean, onRecorded?: OnRecorded<T>, claimReason?: string): Promise<CallOutcome<T>> {
+  private async ambiguous<T>(spec: ExternalCallSpec<T>, attempt: AttemptRow, abandoned: boolean, writes: Writes<T>, claimReason?: string): Promise<CallOutcome<T>> {
     const reason = claimReason ?? (abandoned
       ? `attempt ${attempt.attempt_no} was left unfinished (the worker stopped mid-call); whether the request reached ${spec.system} is unknown`
       : (attempt.failure_reason ?? 'outcome unknown'));
     return this.ledger.transaction(async (tx) => {
       if (abandoned) await this.ledger.markAmbiguous(tx, attempt.external_call_id, reason);
-      const caseId = await openCase(tx, {
-        tenantId: spec.tenantId,
-        system: spec.system,
-        businessObjectType: spec.businessObject.type,
-        businessObjectId: spec.businessObject.id,
-        mismatchType: 'AMBIGUOUS_OUTCOME',
-        expectedState: { operation: spec.operation, idempotencyKey: spec.idempotencyKey, request: redact(spec.request) },
-        observedState: { known: false, reason },
-        severity: spec.system === 'BILLING' ? 'HIGH' : 'MEDIUM',
-        externalCallId: attempt.external_call_id,
-        orderId: spec.context?.orderId,
-        jobKey: spec.context?.jobKey,
-        processInstanceKey: spec.context?.processInstanceKey,
-        bpmnProcessId: spec.context?.bpmnProcessId,
-      });
+      const caseId = await this.troubles(tx, { kind: 'ambiguous', externalCallId: attempt.external_call_id, reason }, spec as ExternalCallSpec<unknown>);
       const evidenceId = abandoned
         ? await this.ledger.insertEvidence(tx, { externalCallId: attempt.external_call_id, attemptNo: attempt.attempt_no, kind: 'REFUSED', outcome: 'AMBIGUOUS', failureCategory: 'AMBIGUOUS_OUTCOME', detail: reason, jobKey: spec.context?.jobKey })
         : ((await this.ledger.latestEvidenceId(attempt.external_call_id, tx)) ?? attempt.external_call_id);
       const outcome: CallOutcome<T> = { kind: 'ambiguous', message: reason, reconciliationCaseId: caseId, externalCallId: attempt.external_call_id, evidenceId, attemptNo: attempt.attempt_no, replayed: !abandoned };
       // The worker that died mid-call never stored its outcome: this is its recording (e.g. the
       // fulfillment task becomes AMBIGUOUS and is linked to the attempt), as send() does for a timeout.
-      if (abandoned && onRecorded) await onRecorded(tx, outcome);
+      if (abandoned) await this.ledger.storeWrites(tx, attempt.external_call_id, writes(outcome));
       return outcome;
     });
   }
+}
+
+const none = (): readonly Write[] => [];
+
+/** The troubles a result reports: not knowing what happened, or the external side holding another request under our key. */
+function troubleOf<T>(r: ExternalResult<T>, externalCallId: string): Trouble | undefined {
+  if (r.kind === 'ambiguous') return { kind: 'ambiguous', externalCallId, reason: r.message };
+  if (r.kind === 'duplicate' && !r.matchesOurRequest) return { kind: 'external-conflict', externalCallId, detail: r.detail, externalReferenceId: r.externalReferenceId };
+  return undefined;
 }
 
 function toRecord<T>(r: ExternalResult<T>): AttemptResultRecord {

@@ -7,6 +7,7 @@ import { createTenantAdapters, type TenantAdapters } from '../adapters/tenant-ad
 import type { FarmServices } from '../core/services.ts';
 import { ExternalCalls } from '../integration/external-call.ts';
 import { AttemptLedger } from '../integration/ledger/attempt-ledger.ts';
+import { openTroubleCase } from '../core/use-cases/external-step.ts';
 import { AdapterRegistry } from '../integration/registry/adapter-registry.ts';
 import { CredentialStore } from '../integration/registry/credentials.ts';
 import { loadTenantIntegration } from '../integration/registry/tenant-integration.ts';
@@ -43,7 +44,7 @@ export function createFarmServices(
   const tenantAdapters = createTenantAdapters({ registry, credentials, configured: adapters.circuits, config, onClient: (client) => metrics.watchCircuits([client]) });
   return {
     db,
-    calls: new ExternalCalls(new AttemptLedger(db), { log }),
+    calls: new ExternalCalls(new AttemptLedger(db), { log, troubles: openTroubleCase }),
     registry,
     portsFor: (tenantId) => tenantAdapters.ports(tenantId),
     adapters,

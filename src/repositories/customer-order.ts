@@ -31,6 +31,29 @@ export const fulfillmentStartedUpdate = (orderId: string): FragmentSqlToken => s
   update customer_order set order_status = 'IN_FULFILLMENT', updated_at = now() where order_id = ${orderId} and order_status = 'ACCEPTED'
   returning order_id`;
 
+/** The same, as a CTE stored with an attempt's result: only when CTE `gate` returned a row. */
+export const fulfillmentStartedUpdateWhen = (gate: string, orderId: string): FragmentSqlToken => sql.fragment`
+  update customer_order set order_status = 'IN_FULFILLMENT', updated_at = now()
+  where order_id = ${orderId} and order_status = 'ACCEPTED' and exists (select 1 from ${sql.identifier([gate])})
+  returning order_id`;
+
+/** Whether the order row of CTE alias `orderAlias` (an orderSelect) has the item: a condition. */
+export const orderHasItem = (orderAlias: string, orderItemId: string): FragmentSqlToken => sql.fragment`
+  exists (select 1 from jsonb_array_elements(${sql.identifier([orderAlias, 'order_snapshot'])} -> 'items') item where item ->> 'orderItemId' = ${orderItemId})`;
+
+/** The order's status and correlation id, as a CTE (what a status change compares with and announces under). */
+export const orderStatusSelect = (orderId: string): FragmentSqlToken => sql.fragment`
+  select order_status, correlation_id from customer_order where order_id = ${orderId}`;
+
+/**
+ * Moves the order to a status it is not in yet, as a CTE: terminal statuses are never left (a late
+ * job cannot reopen an order). Returns the new status only when this statement moved it.
+ */
+export const orderStatusMove = (orderId: string, status: OrderStatus): FragmentSqlToken => sql.fragment`
+  update customer_order set order_status = ${status}, updated_at = now()
+  where order_id = ${orderId} and order_status not in ('COMPLETED', 'REJECTED', 'CANCELLED') and order_status <> ${status}
+  returning order_status`;
+
 export async function startFulfillment(db: CommonQueryMethods, orderId: string): Promise<boolean> {
   const started = await db.maybeOne(sql.unsafe`${fulfillmentStartedUpdate(orderId)}`);
   return started !== null;
@@ -64,3 +87,7 @@ const summaryRow = z.object({ order_id: z.string(), order_status: z.enum(ORDER_S
 export async function findOrderSummary(db: CommonQueryMethods, orderId: string): Promise<z.infer<typeof summaryRow> | null> {
   return db.maybeOne(sql.type(summaryRow)`select order_id, order_status, correlation_id from customer_order where order_id = ${orderId}`);
 }
+
+/** The correlation id of the order whose id is in column `orderIdColumn` (e.g. ['t', 'order_id']), as a scalar subquery. */
+export const correlationIdOfColumn = (orderIdColumn: readonly string[]): FragmentSqlToken => sql.fragment`
+  (select correlation_id from customer_order where order_id = ${sql.identifier([...orderIdColumn])})`;

@@ -89,12 +89,19 @@ export async function insertStartedAttempt(db: CommonQueryMethods, a: NewAttempt
  * tenant_id, correlation_id and order_snapshot): literal text, or a field of the snapshot, with
  * `:` written `_` when it is a part of an idempotency key (src/core/domain/idempotency-keys.ts).
  */
-export type OrderText = readonly (string | { readonly field: readonly string[]; readonly keyPart?: boolean })[];
+export type OrderText = readonly (
+  | string
+  | { readonly field: readonly string[]; readonly keyPart?: boolean }
+  /** a column of another one-row CTE of the statement (e.g. the task whose request a poll follows) */
+  | { readonly cte: string; readonly column: string }
+)[];
 
 const orderText = (cte: string, text: OrderText): FragmentSqlToken => {
   const parts = text.map((p) =>
     typeof p === 'string'
       ? sql.fragment`${p}::text`
+      : 'cte' in p
+        ? sql.fragment`(select ${sql.identifier([p.cte, p.column])} from ${sql.identifier([p.cte])})`
       : p.keyPart
         ? sql.fragment`replace(${sql.identifier([cte, 'order_snapshot'])} #>> ${sql.array([...p.field], 'text')}, ':', '_')`
         : sql.fragment`(${sql.identifier([cte, 'order_snapshot'])} #>> ${sql.array([...p.field], 'text')})`,

@@ -26,6 +26,16 @@ export const outboxInsertWhen = (gate: string, e: OutboxEvent): FragmentSqlToken
   select ${e.envelope.eventId}, ${e.envelope.eventType}, ${e.envelope.eventVersion}, ${e.topic}, ${e.key}, ${sql.jsonb(e.envelope as never)}
   where exists (select 1 from ${sql.identifier([gate])})`;
 
+/**
+ * An outbox row whose envelope takes its correlationId from column `correlation_id` of CTE
+ * `source` (the order row the same statement read), written only when `condition` holds.
+ */
+export const outboxInsertCorrelatedBy = (source: string, condition: FragmentSqlToken, e: OutboxEvent): FragmentSqlToken => sql.fragment`
+  insert into outbox_event (event_id, event_type, event_version, topic, message_key, envelope)
+  select ${e.envelope.eventId}, ${e.envelope.eventType}, ${e.envelope.eventVersion}, ${e.topic}, ${e.key},
+    ${sql.jsonb(e.envelope as never)} || jsonb_build_object('correlationId', s.correlation_id)
+  from ${sql.identifier([source])} s where ${condition}`;
+
 export async function appendToOutbox(db: CommonQueryMethods, e: OutboxEvent): Promise<void> {
   await db.query(sql.unsafe`${outboxInsert(e)}`);
 }

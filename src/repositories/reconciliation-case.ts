@@ -163,3 +163,7 @@ export async function caseCountsOfOrders(db: CommonQueryMethods, orderIds: reado
            count(*) filter (where c.status in ('RESOLVED', 'CLOSED'))::int as settled
     from reconciliation_case c where c.order_id = any(${sql.array([...orderIds], 'text')})`);
 }
+
+/** Whether the order has a case not decided yet, as a condition of a bigger statement. */
+export const undecidedCaseOfOrderExists = (orderId: string) => sql.fragment`
+  exists (select 1 from reconciliation_case where order_id = ${orderId} and status in ('OPEN', 'MANUAL_REVIEW'))`;

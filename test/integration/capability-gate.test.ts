@@ -6,6 +6,7 @@ import { gateCapability } from '../../src/core/use-cases/capability-gate.ts';
 import { BPMN_ERRORS } from '../../src/core/domain/bpmn-errors.ts';
 import { ExternalCalls } from '../../src/integration/external-call.ts';
 import { AttemptLedger } from '../../src/integration/ledger/attempt-ledger.ts';
+import { openTroubleCase } from '../../src/core/use-cases/external-step.ts';
 import type { CapabilityDecision } from '../../src/integration/registry/adapter-registry.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -37,7 +38,7 @@ test('a step that never called takes the disabled path (billing: the BPMN error 
 
 test('a step whose call was made before the capability was switched off goes on (the ledger replays it)', async () => {
   const key = `k-${randomUUID()}`;
-  await new ExternalCalls(new AttemptLedger(db)).run(billingCall(key, async () => ({ kind: 'succeeded', value: { ref: 'B-1' }, exchange: { httpStatus: 201 } })));
+  await new ExternalCalls(new AttemptLedger(db), { troubles: openTroubleCase }).run(billingCall(key, async () => ({ kind: 'succeeded', value: { ref: 'B-1' }, exchange: { httpStatus: 201 } })));
   const before = asked;
   expect(await gateCapability(services, gated(key), randomUUID())).toBeUndefined();
   expect(asked).toBe(before + 1);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ExternalResult } from '../../src/core/ports/external-result.ts';
 import { ExternalCalls } from '../../src/integration/external-call.ts';
 import { AttemptLedger } from '../../src/integration/ledger/attempt-ledger.ts';
+import { openTroubleCase } from '../../src/core/use-cases/external-step.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { withLogContext } from '../../src/platform/log-context.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -31,7 +32,8 @@ function capture() {
       done();
     },
   });
-  return { log: createLogger('observability-test', 'info', stream), lines };
+  // debug: routine outcomes are logged at debug (troubled ones at warn)
+  return { log: createLogger('observability-test', 'debug', stream), lines };
 }
 
 const spec = (key: string, send: () => Promise<ExternalResult<Value>>) => billingCall(key, send, { tenantId: 'tenant-obs', correlationId: 'corr-obs', request: { amount: '10.00', token: 'tok_never_logged' } });
@@ -41,7 +43,7 @@ const billing = { system: 'BILLING', operation: 'ACTIVATE_SUBSCRIPTION' };
 test('a failed try, its retry and a replay: one log line each, counted by status, retry and latency', async () => {
   const m = createMetrics();
   const { log, lines } = capture();
-  const calls = new ExternalCalls(new AttemptLedger(db), { log: createLogger('unused', 'silent'), metrics: m });
+  const calls = new ExternalCalls(new AttemptLedger(db), { log: createLogger('unused', 'silent'), metrics: m, troubles: openTroubleCase });
   const job = log.child({ jobKey: '42', processInstanceKey: '7', elementId: 'ServiceTask_ActivateBilling', orderId: 'ord-obs', tenantId: 'tenant-obs' });
   const key = `billing-activation:tenant-obs:${randomUUID()}`;
 
@@ -63,8 +65,8 @@ test('a failed try, its retry and a replay: one log line each, counted by status
   expect(calls_).toHaveLength(3);
   expect(calls_.map((l) => [l.status, l.replayed, l.level])).toEqual([
     ['FAILED', false, 'warn'],
-    ['SUCCEEDED', false, 'info'],
-    ['SUCCEEDED', true, 'info'],
+    ['SUCCEEDED', false, 'debug'],
+    ['SUCCEEDED', true, 'debug'],
   ]);
   const done = calls_[1] as Record<string, unknown>;
   expect(done).toMatchObject({
@@ -90,7 +92,7 @@ test('a failed try, its retry and a replay: one log line each, counted by status
 
 test('an ambiguous outcome is counted once, however often the job comes back, and its case is counted as opened', async () => {
   const m = createMetrics();
-  const calls = new ExternalCalls(new AttemptLedger(db), { metrics: m });
+  const calls = new ExternalCalls(new AttemptLedger(db), { metrics: m, troubles: openTroubleCase });
   const opened = async () => seriesTotal(parseMetricsText(await processMetrics.registry.metrics()), 'reconciliation_case_total', { system: 'BILLING', mismatch_type: 'AMBIGUOUS_OUTCOME', status: 'OPEN' }) ?? 0;
   const before = await opened();
   const key = `billing-activation:tenant-obs:${randomUUID()}`;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ExternalResult } from '../../src/core/ports/external-result.ts';
 import { ExternalCalls } from '../../src/integration/external-call.ts';
 import { AttemptLedger } from '../../src/integration/ledger/attempt-ledger.ts';
+import { openTroubleCase } from '../../src/core/use-cases/external-step.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { billingCall, type BillingValue } from '../support/billing-call.ts';
 
@@ -13,7 +14,7 @@ let db: DatabasePool;
 let calls: ExternalCalls;
 beforeAll(async () => {
   db = await createDatabasePool(undefined, 'ledger-test');
-  calls = new ExternalCalls(new AttemptLedger(db));
+  calls = new ExternalCalls(new AttemptLedger(db), { troubles: openTroubleCase });
 });
 afterAll(async () => {
   await db.end();

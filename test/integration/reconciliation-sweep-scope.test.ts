@@ -10,6 +10,7 @@ import type { Clock } from '../../src/core/ports/clock.ts';
 import type { MessagePublisher } from '../../src/core/ports/message-publisher.ts';
 import { ExternalCalls } from '../../src/integration/external-call.ts';
 import { AttemptLedger } from '../../src/integration/ledger/attempt-ledger.ts';
+import { openTroubleCase } from '../../src/core/use-cases/external-step.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import sweep from '../../workers/reconciliation-sweep-open-cases.ts';
@@ -28,7 +29,7 @@ const copyB = `t${randomUUID().slice(0, 8)}`;
 
 test('an ambiguous outcome opens a case that names the process of the job that met it', async () => {
   const key = `k-${randomUUID()}`;
-  const calls = new ExternalCalls(new AttemptLedger(db));
+  const calls = new ExternalCalls(new AttemptLedger(db), { troubles: openTroubleCase });
   const outcome = await calls.run(
     billingCall(key, async () => ({ kind: 'ambiguous', message: 'sent, then no answer', exchange: {} }), {
       request: { amount: '10.00' },

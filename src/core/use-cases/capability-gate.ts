@@ -9,14 +9,13 @@
 //               the fulfillment task is SKIPPED
 // A step whose call was already attempted goes on whatever the registry says now (the ledger replays
 // or retries it): disabling stops new work, never work under way.
-import { sql } from 'slonik';
-import { z } from 'zod';
 import { BPMN_ERRORS } from '../domain/bpmn-errors.ts';
 import { complete, type EngineAction } from '../ports/engine-action.ts';
 import type { ExternalSystem } from '../ports/external-result.ts';
 import type { CapabilityDecision } from '../../integration/registry/adapter-registry.ts';
 import type { CapabilityCode } from '../../integration/registry/capabilities.ts';
 import { setTaskStatus } from './fulfillment-task-repository.ts';
+import { attemptExists } from '../../repositories/external-call-attempt.ts';
 import type { FarmServices } from '../services.ts';
 
 type DisabledPath = { readonly path: 'bpmn-error'; readonly errorCode: string } | { readonly path: 'skip' };
@@ -43,6 +42,8 @@ export interface GatedCall {
   readonly capability: CapabilityCode;
   /** the output of a skipped step (capabilities whose path is skip) */
   readonly skipped?: ((reason: string) => Readonly<Record<string, unknown>>) | undefined;
+  /** the job's first statement claimed the key just now: it was never attempted before */
+  readonly claimedNow?: boolean;
 }
 
 export type Disabled = Extract<CapabilityDecision, { enabled: false }>;
@@ -53,7 +54,7 @@ export async function gateCapability(s: FarmServices, call: GatedCall, taskId: s
   const decision = await s.registry.capability(call.tenantId, call.system, call.capability);
   if (decision.enabled) return undefined;
   // a call made before the capability was turned off is followed up (replayed), not refused
-  if (await attempted(s, call)) return undefined;
+  if (!call.claimedNow && (await attemptExists(s.db, call))) return undefined;
   const reason = `${decision.reason}: ${decision.detail}`;
   const when: DisabledPath = WHEN_CAPABILITY_DISABLED[call.capability];
   s.log.info({ tenantId: call.tenantId, orderId: call.orderId, capability: call.capability, reason: decision.reason, path: when.path }, `${call.capability} disabled for the tenant: ${when.path}, no call made`);
@@ -66,12 +67,4 @@ export async function gateCapability(s: FarmServices, call: GatedCall, taskId: s
   await setTaskStatus(s.db, taskId, 'REJECTED', record);
   const message = `${call.system} ${call.operation} for order ${call.orderId} not called: ${reason}. Enable the capability in integration_capability / integration_system_config to let the step call.`;
   return { action: { kind: 'bpmn-error', errorCode: when.errorCode, message, variables: { falloutReason: reason, evidenceId: null } }, disabled: decision };
-}
-
-async function attempted(s: FarmServices, c: GatedCall): Promise<boolean> {
-  return s.db.oneFirst(sql.type(z.object({ attempted: z.boolean() }))`
-    select exists (
-      select 1 from external_call_attempt
-      where tenant_id = ${c.tenantId} and system_code = ${c.system} and operation_code = ${c.operation} and idempotency_key = ${c.idempotencyKey}
-    ) as attempted`);
 }

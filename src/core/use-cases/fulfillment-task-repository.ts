@@ -1,31 +1,33 @@
-// Fulfillment tasks: one row per order (or order item) and kind of external work.
-import { randomUUID } from 'node:crypto';
-import { sql, type CommonQueryMethods } from 'slonik';
-import { z } from 'zod';
-import type { FulfillmentTaskStatus, FulfillmentTaskType } from '../domain/fulfillment-task.ts';
+// Fulfillment tasks as the use cases see them: what an external call's outcome means for its task.
+// The SQL is in src/repositories/fulfillment-task.ts.
+import type { CommonQueryMethods } from 'slonik';
+import type { FulfillmentTaskStatus } from '../domain/fulfillment-task.ts';
 import type { CallOutcome } from '../../integration/external-call.ts';
-
-export interface TaskScope {
-  readonly orderId: string;
-  readonly orderItemId?: string | undefined;
-  readonly taskType: FulfillmentTaskType;
-}
+import { findTaskRow, updateTaskOutcome, upsertTask, type TaskOutcome, type TaskScope } from '../../repositories/fulfillment-task.ts';
+export { setTaskStatus, type TaskScope } from '../../repositories/fulfillment-task.ts';
 
 /** The task's id, creating the task (IN_PROGRESS) the first time; stable across retries. */
 export async function ensureTask(db: CommonQueryMethods, scope: TaskScope): Promise<string> {
-  const id = await db.oneFirst(sql.type(z.object({ fulfillment_task_id: z.string() }))`
-    insert into fulfillment_task (fulfillment_task_id, order_id, order_item_id, task_type, status)
-    values (${randomUUID()}, ${scope.orderId}, ${scope.orderItemId ?? null}, ${scope.taskType}, 'IN_PROGRESS')
-    on conflict (order_id, coalesce(order_item_id, ''), task_type) do update set updated_at = fulfillment_task.updated_at
-    returning fulfillment_task_id`);
-  return id;
+  return upsertTask(db, scope);
 }
 
-export async function findTask(db: CommonQueryMethods, scope: TaskScope): Promise<{ id: string; status: FulfillmentTaskStatus; externalRequestId: string | null; externalReferenceId: string | null } | undefined> {
-  const row = await db.maybeOne(sql.type(z.object({ fulfillment_task_id: z.string(), status: z.string(), external_request_id: z.string().nullable(), external_reference_id: z.string().nullable() }))`
-    select fulfillment_task_id, status, external_request_id, external_reference_id from fulfillment_task
-    where order_id = ${scope.orderId} and coalesce(order_item_id, '') = ${scope.orderItemId ?? ''} and task_type = ${scope.taskType}`);
-  return row ? { id: row.fulfillment_task_id, status: row.status as FulfillmentTaskStatus, externalRequestId: row.external_request_id, externalReferenceId: row.external_reference_id } : undefined;
+export interface FoundTask {
+  readonly id: string;
+  readonly status: FulfillmentTaskStatus;
+  readonly externalRequestId: string | null;
+  readonly externalReferenceId: string | null;
+}
+
+export const foundTask = (row: { fulfillment_task_id: string; status: FulfillmentTaskStatus; external_request_id: string | null; external_reference_id: string | null }): FoundTask => ({
+  id: row.fulfillment_task_id,
+  status: row.status,
+  externalRequestId: row.external_request_id,
+  externalReferenceId: row.external_reference_id,
+});
+
+export async function findTask(db: CommonQueryMethods, scope: TaskScope): Promise<FoundTask | undefined> {
+  const row = await findTaskRow(db, scope);
+  return row ? foundTask(row) : undefined;
 }
 
 const statusOf = (kind: CallOutcome<unknown>['kind']): FulfillmentTaskStatus | undefined => {
@@ -46,24 +48,21 @@ const statusOf = (kind: CallOutcome<unknown>['kind']): FulfillmentTaskStatus | u
   }
 };
 
-/** Reflects an external call's outcome on the task (called in the ledger's transaction). */
-export async function applyOutcome(db: CommonQueryMethods, taskId: string, outcome: CallOutcome<unknown>, result?: unknown): Promise<void> {
+/** What an external call's outcome leaves on its task; undefined: nothing (another worker is calling). */
+export function taskOutcomeOf(outcome: CallOutcome<unknown>, result?: unknown): TaskOutcome | undefined {
   const status = statusOf(outcome.kind);
-  if (!status) return;
-  const refs = outcome.kind === 'in-progress' ? undefined : outcome;
-  await db.query(sql.unsafe`
-    update fulfillment_task
-    set status = ${status},
-        external_request_id = coalesce(${'externalRequestId' in outcome ? outcome.externalRequestId || null : null}, external_request_id),
-        external_reference_id = coalesce(${'externalReferenceId' in outcome ? outcome.externalReferenceId || null : null}, external_reference_id),
-        result = coalesce(${result === undefined ? null : sql.jsonb(result as never)}, result),
-        last_external_call_id = ${refs?.externalCallId ?? null},
-        updated_at = now()
-    where fulfillment_task_id = ${taskId}`);
+  if (!status || outcome.kind === 'in-progress') return undefined;
+  return {
+    status,
+    externalRequestId: 'externalRequestId' in outcome ? outcome.externalRequestId : undefined,
+    externalReferenceId: 'externalReferenceId' in outcome ? outcome.externalReferenceId : undefined,
+    result,
+    externalCallId: outcome.externalCallId,
+  };
 }
 
-export async function setTaskStatus(db: CommonQueryMethods, taskId: string, status: FulfillmentTaskStatus, result?: unknown): Promise<void> {
-  await db.query(sql.unsafe`
-    update fulfillment_task set status = ${status}, result = coalesce(${result === undefined ? null : sql.jsonb(result as never)}, result), updated_at = now()
-    where fulfillment_task_id = ${taskId}`);
+/** Reflects an external call's outcome on the task (in the transaction that stores it). */
+export async function applyOutcome(db: CommonQueryMethods, taskId: string, outcome: CallOutcome<unknown>, result?: unknown): Promise<void> {
+  const o = taskOutcomeOf(outcome, result);
+  if (o) await updateTaskOutcome(db, taskId, o);
 }
