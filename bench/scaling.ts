@@ -16,7 +16,7 @@ import { Replica } from './support/replicas.ts';
 import { machineInfo, printTable, printTargets, target, writeResult } from './support/report.ts';
 import { timeBoxedRound, type RoundResult } from './support/rounds.ts';
 import { fmtSpread, mb, round, spread } from './support/stats.ts';
-import type { Party } from './support/window.ts';
+import { idleCpuPerSecond, type Party } from './support/window.ts';
 
 const { values } = parseArgs({
   options: {
@@ -60,6 +60,8 @@ interface StepRound {
   readonly peakRssMb: readonly { readonly replica: string; readonly mb: number }[];
 }
 const results: StepRound[] = [];
+const idle = await idleCpuPerSecond([], 5);
+say(`idle CPU ms per second (no replicas, no orders): ${PARTIES.filter((p) => p !== 'replicas').map((p) => `${p} ${idle[p]}`).join(', ')}`);
 let running: Replica[] = [];
 try {
   for (let r = 1; r <= rounds; r++) {
@@ -86,6 +88,8 @@ try {
   const rate = (count: number) => results.filter((x) => x.replicas === count).map((x) => x.result.ordersPerSecond);
   // speed-up per round: the step's rate over the one-replica rate of the same round
   const speedUp = (count: number) => Array.from({ length: rounds }, (_, i) => (rate(count)[i] ?? Number.NaN) / (rate(1)[i] ?? Number.NaN));
+  const jobRate = (count: number) => results.filter((x) => x.replicas === count).map((x) => x.result.jobsPerSecond);
+  const jobsSpeedUp = (count: number) => Array.from({ length: rounds }, (_, i) => (jobRate(count)[i] ?? Number.NaN) / (jobRate(1)[i] ?? Number.NaN));
   const bySteps = steps.map((count) => {
     const rs = results.filter((x) => x.replicas === count);
     return {
@@ -93,6 +97,8 @@ try {
       ordersPerSecond: spread(rs.map((x) => x.result.ordersPerSecond)),
       jobsPerSecond: spread(rs.map((x) => x.result.jobsPerSecond)),
       speedUp: spread(speedUp(count)),
+      jobsSpeedUp: spread(jobsSpeedUp(count)),
+      boxCpuBusy: spread(rs.map((x) => x.result.boxCpuBusy)),
       cpuMsPerJob: Object.fromEntries(PARTIES.map((p) => [p, spread(rs.map((x) => x.result.cpuMsPerJob[p]))])) as Record<Party, ReturnType<typeof spread>>,
       eventLoopMs: {
         p50: spread(rs.map((x) => Math.max(...x.result.eventLoop.map((l) => l.p50)))),
@@ -105,13 +111,13 @@ try {
 
   printTable(
     `rounds${fsyncNote}`,
-    ['round', 'replicas', 'orders', 'window s', 'instances/s', 'jobs/s', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'loop delay p99 ms (worst replica)', 'peak RSS MB (VmHWM, each)'],
-    results.map((x) => [String(x.round), String(x.replicas), `${x.result.orders}${x.result.drained ? '' : ' (drain timed out)'}`, x.result.seconds, x.result.ordersPerSecond, x.result.jobsPerSecond, ...PARTIES.map((p) => x.result.cpuMsPerJob[p]), Math.max(...x.result.eventLoop.map((l) => l.p99)), x.peakRssMb.map((m) => m.mb.toFixed(0)).join(' ')]),
+    ['round', 'replicas', 'orders', 'window s', 'instances/s', 'jobs/s', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'box CPU busy', 'loop delay p99 ms (worst replica)', 'peak RSS MB (VmHWM, each)'],
+    results.map((x) => [String(x.round), String(x.replicas), `${x.result.orders}${x.result.drained ? '' : ' (drain timed out)'}`, x.result.seconds, x.result.ordersPerSecond, x.result.jobsPerSecond, ...PARTIES.map((p) => x.result.cpuMsPerJob[p]), `${(x.result.boxCpuBusy * 100).toFixed(0)} %`, Math.max(...x.result.eventLoop.map((l) => l.p99)), x.peakRssMb.map((m) => m.mb.toFixed(0)).join(' ')]),
   );
   printTable(
     `median (min–max) of ${rounds} rounds per step${fsyncNote}`,
-    ['replicas', 'instances/s', 'jobs/s', 'speed-up over one (same round)', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'loop delay p50 ms', 'p99 ms', 'max ms', 'peak RSS MB per replica'],
-    bySteps.map((s) => [String(s.replicas), fmtSpread(s.ordersPerSecond), fmtSpread(s.jobsPerSecond), fmtSpread(s.speedUp), ...PARTIES.map((p) => fmtSpread(s.cpuMsPerJob[p])), fmtSpread(s.eventLoopMs.p50), fmtSpread(s.eventLoopMs.p99), fmtSpread(s.eventLoopMs.max), fmtSpread(s.peakRssMb, 1)]),
+    ['replicas', 'instances/s', 'jobs/s', 'speed-up over one (same round)', 'speed-up in jobs/s', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'box CPU busy', 'loop delay p50 ms', 'p99 ms', 'max ms', 'peak RSS MB per replica'],
+    bySteps.map((s) => [String(s.replicas), fmtSpread(s.ordersPerSecond), fmtSpread(s.jobsPerSecond), fmtSpread(s.speedUp), fmtSpread(s.jobsSpeedUp), ...PARTIES.map((p) => fmtSpread(s.cpuMsPerJob[p])), fmtSpread(s.boxCpuBusy), fmtSpread(s.eventLoopMs.p50), fmtSpread(s.eventLoopMs.p99), fmtSpread(s.eventLoopMs.max), fmtSpread(s.peakRssMb, 1)]),
   );
   const peak = Math.max(...results.flatMap((x) => x.peakRssMb.map((m) => m.mb)));
   const targets = [
@@ -129,6 +135,7 @@ try {
     parameters: { replicaSteps: steps, rounds, roundSeconds: roundS, fillSeconds: Number(values['fill-s']), latencyMs, concurrencyPerReplica: concurrency, ordersOpenPerJobSlot: openPerSlot, itemsPerOrder: items, replicaRuns: 'compiled JavaScript (bench/.build, tsc)', farmEventSide: 'on' },
     method:
       'rounds alternate the steps (1, 2, 4 replicas, ...); each step starts fresh replica processes (each with its event side: one relay publishes, all consume in one group), keeps open·replicas·concurrency orders submitted and not finished, fills the pipeline, counts what completed in a window of roundSeconds, drains, reads each replica\'s VmHWM from /proc/<pid>/status, and stops them. Speed-up: a step\'s instances/s over the one-replica instances/s of the same round.',
+    idleCpuMsPerSecond: idle,
     machine: await machineInfo(),
     rounds: results.map((x) => ({ round: x.round, replicas: x.replicas, ...x.result, peakRssMb: x.peakRssMb })),
     steps: bySteps,

@@ -16,7 +16,7 @@ import { reportProfile } from './support/cpu-profile.ts';
 import { machineInfo, printTable, printTargets, target, writeResult } from './support/report.ts';
 import { timeBoxedRound, type RoundResult } from './support/rounds.ts';
 import { fmtSpread, spread } from './support/stats.ts';
-import type { Party } from './support/window.ts';
+import { idleCpuPerSecond, type Party } from './support/window.ts';
 
 const { values } = parseArgs({
   options: {
@@ -70,6 +70,8 @@ try {
       submit: () => (side === 'farm' ? h.submitOrder(ordinaryOrder(items)) : startBareInstances(h.pt.zeebe, h.config, bareSuffix, [ordinaryOrder(items)], 1)),
     });
 
+  const idle = await idleCpuPerSecond([farm, bare], 5);
+  say(`idle CPU ms per second (no orders): ${PARTIES.map((p) => `${p} ${idle[p]}`).join(', ')}`);
   if (warmupS > 0) {
     await run('bare', 'warm-up bare', warmupS);
     await run('farm', 'warm-up farm', warmupS);
@@ -91,6 +93,7 @@ try {
       p99: spread(of(side).map((x) => x.eventLoop[0]?.p99 ?? Number.NaN)),
       max: spread(of(side).map((x) => x.eventLoop[0]?.max ?? Number.NaN)),
     },
+    boxCpuBusy: spread(of(side).map((x) => x.boxCpuBusy)),
     allDrained: of(side).every((x) => x.drained),
   });
   const bareS = summary('bare');
@@ -100,13 +103,14 @@ try {
 
   printTable(
     `rounds${fsyncNote}`,
-    ['round', 'side', 'orders', 'window s', 'instances/s', 'jobs/s', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'loop delay p50/p99/max ms'],
-    results.map((x) => [String(x.round), x.side, `${x.result.orders}${x.result.drained ? '' : ' (drain timed out)'}`, x.result.seconds, x.result.ordersPerSecond, x.result.jobsPerSecond, ...PARTIES.map((p) => x.result.cpuMsPerJob[p]), loopText(x.result)]),
+    ['round', 'side', 'orders', 'window s', 'instances/s', 'jobs/s', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'box CPU busy', 'loop delay p50/p99/max ms'],
+    results.map((x) => [String(x.round), x.side, `${x.result.orders}${x.result.drained ? '' : ' (drain timed out)'}`, x.result.seconds, x.result.ordersPerSecond, x.result.jobsPerSecond, ...PARTIES.map((p) => x.result.cpuMsPerJob[p]), `${(x.result.boxCpuBusy * 100).toFixed(0)} %`, loopText(x.result)]),
   );
   printTable(`median (min–max) of ${rounds} rounds per side${fsyncNote}`, ['', 'bare', 'farm', 'farm/bare (per pair of rounds)'], [
     ['instances/s', fmtSpread(bareS.ordersPerSecond), fmtSpread(farmS.ordersPerSecond), fmtSpread(ratio)],
     ['jobs/s', fmtSpread(bareS.jobsPerSecond), fmtSpread(farmS.jobsPerSecond), fmtSpread(spread(jobRatios))],
     ...PARTIES.map((p) => [`CPU ms per job: ${p}`, fmtSpread(bareS.cpuMsPerJob[p]), fmtSpread(farmS.cpuMsPerJob[p]), '']),
+    ['box CPU busy (share of all cores)', fmtSpread(bareS.boxCpuBusy), fmtSpread(farmS.boxCpuBusy), ''],
     ['replica event-loop delay p50 ms', fmtSpread(bareS.eventLoopMs.p50), fmtSpread(farmS.eventLoopMs.p50), ''],
     ['replica event-loop delay p99 ms', fmtSpread(bareS.eventLoopMs.p99), fmtSpread(farmS.eventLoopMs.p99), ''],
     ['replica event-loop delay max ms', fmtSpread(bareS.eventLoopMs.max), fmtSpread(farmS.eventLoopMs.max), ''],
@@ -127,6 +131,7 @@ try {
     },
     method:
       'time-boxed rounds: the bench keeps `ordersOpen` orders submitted and not finished, fills the pipeline for fillSeconds, then counts the orders and jobs the replica completed in a window of roundSeconds; it then stops submitting and waits for the open orders before the next round. CPU per job: the replica process.cpuUsage() delta, PostgreSQL / engine / Kafka from /proc (utime+stime of the server process tree), the bench process (intake, callback, simulators, load) by process.cpuUsage(), each ÷ jobs completed in the window. Event-loop delay: monitorEventLoopDelay (10 ms sampling, the lateness beyond it) of the replica over the window.',
+    idleCpuMsPerSecond: idle,
     machine: await machineInfo(),
     rounds: results.map((x) => ({ round: x.round, side: x.side, ...x.result })),
     median: { bare: bareS, farm: farmS, ratio, jobsRatio: spread(jobRatios) },

@@ -71,7 +71,7 @@ export interface EngineInfo {
 const root = path.resolve(import.meta.dirname, '..', '..');
 const git = (...args: string[]) => {
   try {
-    return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return 'unknown';
   }

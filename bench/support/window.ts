@@ -2,6 +2,7 @@
 // spent in it — the replicas (process.cpuUsage, reported by each), PostgreSQL, the engine and Kafka
 // (/proc, server-cpu.ts) and this bench process (intake, callback, simulators, load) — per job, and
 // each replica's event-loop delay over the window.
+import { readFileSync } from 'node:fs';
 import { totalJobs, type EventLoopDelay } from './protocol.ts';
 import type { Replica, WindowReading } from './replicas.ts';
 import { SERVERS, stackServerPids, treeCpuMs, type Server } from './server-cpu.ts';
@@ -20,6 +21,16 @@ export interface WindowFigures {
   /** the same ÷ jobs completed in the window */
   readonly cpuMsPerJob: Readonly<Record<Party, number>>;
   readonly eventLoop: readonly ({ readonly replica: string } & EventLoopDelay)[];
+  /** share of the whole box's CPU time in use during the window (/proc/stat; 1 = every core busy) */
+  readonly boxCpuBusy: number;
+}
+
+/** Busy and total jiffies of all CPUs since boot (/proc/stat: idle and iowait count as not busy). */
+function boxCpu(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
 }
 
 export interface Window {
@@ -36,6 +47,7 @@ export async function openWindow(replicas: readonly Replica[]): Promise<Window> 
   const pids = stackServerPids();
   const servers0 = treeCpuMs(pids);
   const bench0 = benchCpuMs();
+  const box0 = boxCpu();
   const start = await Promise.all(replicas.map((r) => r.window()));
   const started = performance.now();
   return {
@@ -44,6 +56,7 @@ export async function openWindow(replicas: readonly Replica[]): Promise<Window> 
       const seconds = (performance.now() - started) / 1000;
       const servers1 = treeCpuMs(pids);
       const bench1 = benchCpuMs();
+      const box1 = boxCpu();
       const sum = (f: (w: WindowReading) => number, of: readonly WindowReading[]) => of.reduce((n, w) => n + f(w), 0);
       const orders = sum((w) => w.finished, end) - sum((w) => w.finished, start);
       const jobs = sum((w) => totalJobs(w.jobs), end) - sum((w) => totalJobs(w.jobs), start);
@@ -58,8 +71,17 @@ export async function openWindow(replicas: readonly Replica[]): Promise<Window> 
         jobsPerSecond: jobs / seconds,
         cpuMs: Object.fromEntries(Object.entries(cpuMs).map(([party, ms]) => [party, round(ms, 0)])) as Record<Party, number>,
         cpuMsPerJob,
+        boxCpuBusy: round((box1.busy - box0.busy) / Math.max(1, box1.total - box0.total), 3),
         eventLoop: end.map((w, i) => ({ replica: replicas[i]?.spec.name ?? String(w.pid), ...w.eventLoop })),
       };
     },
   };
+}
+
+/** CPU ms per second of each party with no orders in the system: what the per-job figures include at any rate. */
+export async function idleCpuPerSecond(replicas: readonly Replica[], seconds: number): Promise<Record<Party, number>> {
+  const window = await openWindow(replicas);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const f = await window.close();
+  return Object.fromEntries(Object.entries(f.cpuMs).map(([party, ms]) => [party, round(ms / f.seconds, 1)])) as Record<Party, number>;
 }
