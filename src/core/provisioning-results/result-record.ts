@@ -1,11 +1,12 @@
 // The statements a provisioning result needs: which fulfillment task it answers (a select that
-// the inbox folds into its receive statement), and the one statement that records it.
-// TEMPORARY: the table fragments below move into src/repositories (fulfillment-task,
-// customer-order, external-call-attempt, external-call-evidence) as those appear;
-// only the glue stays here.
-import { sql, type CommonQueryMethods, type FragmentSqlToken, type IdentifierSqlToken } from 'slonik';
+// the inbox folds into its receive statement), and the one statement that records it. Assembled
+// from the tables' repositories' fragments; only the glue is here.
+import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
-import { outboxInsertWhen, type OutboxEvent } from '../../repositories/outbox-event.ts';
+import { correlationIdOfColumn } from '../../repositories/customer-order.ts';
+import { attemptNoOfColumn, pendingAttemptResultWhen } from '../../repositories/external-call-attempt.ts';
+import { resultEvidenceInsert } from '../../repositories/external-call-evidence.ts';
+import { finalResultUpdate, provisioningTaskSelect } from '../../repositories/fulfillment-task.ts';
 
 export interface ProvisioningTask {
   readonly fulfillmentTaskId: string;
@@ -41,12 +42,11 @@ export const toProvisioningTask = (row: z.infer<typeof provisioningTaskColumns>)
         correlationId: row.correlation_id ?? '',
       };
 
-/** The activation or deactivation task waiting for this provider request, with its order's correlation id and its attempt. */
+/** The activation or deactivation task waiting for this provider request, with its order's correlation id and its attempt's number. */
 export const provisioningTaskLookup = (providerRequestId: string): FragmentSqlToken => sql.fragment`
-  select t.fulfillment_task_id, t.task_type, t.last_external_call_id, a.attempt_no, t.order_id, t.order_item_id, o.correlation_id
-  from fulfillment_task t join customer_order o on o.order_id = t.order_id
-  left join external_call_attempt a on a.external_call_id = t.last_external_call_id
-  where t.external_request_id = ${providerRequestId} and t.task_type in ('ACTIVATE_SERVICE', 'DEACTIVATE_SERVICE')`;
+  select t.fulfillment_task_id, t.task_type, t.last_external_call_id, t.order_id, t.order_item_id,
+    ${attemptNoOfColumn(['t', 'last_external_call_id'])} as attempt_no, ${correlationIdOfColumn(['t', 'order_id'])} as correlation_id
+  from (${provisioningTaskSelect(providerRequestId)}) t`;
 
 export async function findProvisioningTask(db: CommonQueryMethods, providerRequestId: string): Promise<ProvisioningTask | null> {
   const row = await db.maybeOne(sql.type(provisioningTaskColumns)`${provisioningTaskLookup(providerRequestId)}`);
@@ -62,42 +62,27 @@ export interface FinalProvisioningResult {
   readonly rawSnapshot?: unknown;
 }
 
+/** The record statement's CTE that returns the task's id when this result moved it: what the announcement is gated on. */
+export const MOVED = 'moved';
+
 /**
  * Records a final result in one statement: the task moves to it unless an earlier final result
- * did (`moved`); only then do the attempt get its result and the announcement go to the outbox;
- * the evidence is added either way. Data-modifying CTEs see one snapshot, so each later part
- * asks `moved` (the task update's returned row), not the table.
+ * did (MOVED); only then do the attempt get its result and the announcement (an outbox insert
+ * gated on MOVED) go to the outbox; the evidence is added either way. Data-modifying CTEs see one
+ * snapshot, so each later part asks MOVED (the task update's returned row), not the table.
  */
-export async function recordProvisioningResult(db: CommonQueryMethods, task: ProvisioningTask, r: FinalProvisioningResult, announcement: OutboxEvent | undefined): Promise<boolean> {
-  const moved = sql.identifier(['moved']);
-  const parts: FragmentSqlToken[] = [sql.fragment`${moved} as (${moveTaskToResult(task.fulfillmentTaskId, r)})`];
+export async function recordProvisioningResult(db: CommonQueryMethods, task: ProvisioningTask, r: FinalProvisioningResult, announcement: FragmentSqlToken | undefined): Promise<boolean> {
+  const parts: FragmentSqlToken[] = [
+    sql.fragment`${sql.identifier([MOVED])} as (${finalResultUpdate(task.fulfillmentTaskId, r.status, { serviceInstanceId: r.serviceInstanceId ?? null, failureReason: r.failureReason ?? null })})`,
+  ];
   if (task.lastExternalCallId) {
-    parts.push(sql.fragment`attempt_result as (${completeAttempt(task.lastExternalCallId, r, moved)})`);
-    parts.push(sql.fragment`evidence as (${addResultEvidence(task.lastExternalCallId, task.attemptNo ?? 1, r, moved)})`);
+    parts.push(sql.fragment`attempt_result as (${pendingAttemptResultWhen(MOVED, task.lastExternalCallId, { succeeded: r.status === 'SUCCEEDED', failureReason: r.failureReason })})`);
+    const evidence = { externalCallId: task.lastExternalCallId, attemptNo: task.attemptNo ?? 1, outcome: r.status, channel: r.channel.toLowerCase(), responseSnapshot: r.rawSnapshot ?? null };
+    parts.push(sql.fragment`evidence as (${resultEvidenceInsert(MOVED, evidence)})`);
   }
-  if (announcement) parts.push(sql.fragment`announced as (${outboxInsertWhen('moved', announcement)})`);
+  if (announcement) parts.push(sql.fragment`announced as (${announcement})`);
   const row = await db.one(sql.type(z.object({ moved: z.boolean() }))`
     with ${sql.join(parts, sql.fragment`, `)}
-    select exists (select 1 from ${moved}) as moved`);
+    select exists (select 1 from ${sql.identifier([MOVED])}) as moved`);
   return row.moved;
 }
-
-const moveTaskToResult = (fulfillmentTaskId: string, r: FinalProvisioningResult): FragmentSqlToken => sql.fragment`
-  update fulfillment_task set status = ${r.status}, result = coalesce(result, '{}'::jsonb) || ${sql.jsonb({ serviceInstanceId: r.serviceInstanceId ?? null, failureReason: r.failureReason ?? null })}, updated_at = now()
-  where fulfillment_task_id = ${fulfillmentTaskId} and status in ('WAITING_EXTERNAL', 'IN_PROGRESS', 'FAILED', 'AMBIGUOUS')
-  returning fulfillment_task_id`;
-
-const completeAttempt = (externalCallId: string, r: FinalProvisioningResult, gate: IdentifierSqlToken): FragmentSqlToken => sql.fragment`
-  update external_call_attempt
-  set status = ${r.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'REJECTED'},
-      failure_category = ${r.status === 'FAILED' ? 'BUSINESS_REJECTED' : null}, failure_reason = ${r.failureReason ?? null},
-      completed_at = now(), updated_at = now()
-  where external_call_id = ${externalCallId} and status = 'PENDING' and exists (select 1 from ${gate})
-  returning external_call_id`;
-
-const addResultEvidence = (externalCallId: string, attemptNo: number, r: FinalProvisioningResult, gate: IdentifierSqlToken): FragmentSqlToken => sql.fragment`
-  insert into external_call_evidence (evidence_id, external_call_id, attempt_no, kind, outcome, detail, response_snapshot)
-  select gen_random_uuid(), ${externalCallId}, ${attemptNo}, 'CALLBACK', ${r.status},
-    ${`${r.channel.toLowerCase()}: `} || case when exists (select 1 from ${gate}) then 'final result' else 'repeated result' end,
-    ${sql.jsonb((r.rawSnapshot ?? null) as never)}
-  returning evidence_id`;

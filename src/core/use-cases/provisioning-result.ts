@@ -13,8 +13,8 @@ import type { Clock } from '../ports/clock.ts';
 import { MESSAGES } from '../domain/bpmn-errors.ts';
 import type { MessagePublisher } from '../ports/message-publisher.ts';
 import { systemClock } from '../../platform/clock.ts';
-import { fulfillmentEvent, lifecycleRecord } from '../../events/event-schemas.ts';
-import { findProvisioningTask, recordProvisioningResult, type ProvisioningTask } from '../provisioning-results/result-record.ts';
+import { emitWhen } from '../../events/emit.ts';
+import { findProvisioningTask, MOVED, recordProvisioningResult, type ProvisioningTask } from '../provisioning-results/result-record.ts';
 
 export type { ProvisioningTask };
 
@@ -48,16 +48,16 @@ export async function handleProvisioningResult(db: DatabasePool, messages: Messa
   if (r.status !== 'SUCCEEDED' && r.status !== 'FAILED') return { kind: 'not-final', fulfillmentTaskId: task.fulfillmentTaskId };
   const status = r.status;
 
-  // first final result wins; a repeat only adds evidence. The lifecycle event is built up front
-  // and written only if this result moves the task.
+  // first final result wins; a repeat only adds evidence. The lifecycle event is written only if
+  // this result moves the task (MOVED names the record statement's task update).
   const base = { orderId: task.orderId, correlationId: task.correlationId, causationId: `provisioning-result:${r.providerRequestId}:${r.channel.toLowerCase()}`, occurredAt: (o.clock ?? systemClock).now() };
   const orderItemId = task.orderItemId ?? '';
   const announcement =
     task.taskType !== 'ACTIVATE_SERVICE'
       ? undefined
       : status === 'SUCCEEDED'
-        ? lifecycleRecord(fulfillmentEvent('ServiceProvisioned', { ...base, payload: { orderItemId, providerRequestId: r.providerRequestId, serviceInstanceId: r.serviceInstanceId ?? '' } }))
-        : lifecycleRecord(fulfillmentEvent('ServiceProvisioningFailed', { ...base, payload: { orderItemId, providerRequestId: r.providerRequestId, reason: r.failureReason ?? 'provisioning failed' } }));
+        ? emitWhen(MOVED, 'ServiceProvisioned', { ...base, payload: { orderItemId, providerRequestId: r.providerRequestId, serviceInstanceId: r.serviceInstanceId ?? '' } })
+        : emitWhen(MOVED, 'ServiceProvisioningFailed', { ...base, payload: { orderItemId, providerRequestId: r.providerRequestId, reason: r.failureReason ?? 'provisioning failed' } });
   await recordProvisioningResult(db, task, { ...r, status }, announcement);
 
   if (task.taskType === 'ACTIVATE_SERVICE') {
