@@ -4,6 +4,9 @@ import type { CommonQueryMethods, FragmentSqlToken } from 'slonik';
 import { fulfillmentEvent, lifecycleRecord, type FulfillmentEventInput, type FulfillmentEventType } from './event-schemas.ts';
 import { appendToOutbox, outboxInsertCorrelatedBy, outboxInsertWhen } from './outbox.ts';
 
+/** what the core names when it announces (the schemas themselves stay with the plumbing) */
+export type { FulfillmentEventInput, FulfillmentEventType };
+
 export async function emit<T extends FulfillmentEventType>(db: CommonQueryMethods, type: T, input: FulfillmentEventInput<T>): Promise<void> {
   await appendToOutbox(db, lifecycleRecord(fulfillmentEvent(type, input)));
 }

@@ -27,13 +27,14 @@ import { RECORDED, attemptRow, type AttemptRow, type Write } from '../../integra
 import { toEngineAction, type OutcomePolicy } from '../../integration/outcome-mapping.ts';
 import { orderSnapshotSchema, ORDER_STATUSES, type OrderSnapshot, type OrderStatus } from '../domain/order.ts';
 import type { JobRef } from '../ports/job.ts';
+import type { Clock } from '../ports/clock.ts';
 import { foundTask, taskOutcomeOf, type FoundTask, type TaskScope } from './fulfillment-task-repository.ts';
 import { requestCaseHandling } from '../reconciliation/request-case-handling.ts';
 import { openCase } from '../reconciliation/cases.ts';
 import type { FarmServices } from '../services.ts';
 import { emitWhen } from '../../events/emit.ts';
 import { PROVISIONING_RESULT_RETRY } from '../provisioning-results/result-inbox.ts';
-import type { FulfillmentEventInput, FulfillmentEventType } from '../../events/event-schemas.ts';
+import type { FulfillmentEventInput, FulfillmentEventType } from '../../events/emit.ts';
 import type { ExternalSystem } from '../ports/external-result.ts';
 import type { CapabilityCode } from '../../integration/registry/capabilities.ts';
 import { leaseMsFor, timeoutsOf } from '../../integration/registry/profiles.ts';
@@ -190,7 +191,7 @@ export async function runExternalStep<T>(s: FarmServices, job: JobRef, step: Ext
       context: { orderId: order.orderId, jobKey: job.key, processInstanceKey: job.processInstanceKey, bpmnProcessId: job.bpmnProcessId },
       claimed,
     },
-    stepWrites(step, built, { order, taskId, job }),
+    stepWrites(step, built, { order, taskId, job, clock: s.clock }),
   );
   // The first step's order transition rides on its result's statement; on a slower path (the key
   // was taken, the call is someone else's) it is made on its own, once.
@@ -200,10 +201,11 @@ export async function runExternalStep<T>(s: FarmServices, job: JobRef, step: Ext
 }
 
 /** What a step stores with its call's outcome, in the outcome's statement (gated on RECORDED). */
-function stepWrites<T>(step: ExternalStep<T>, built: StepCall<T>, at: { order: OrderSnapshot; taskId: string; job: JobRef }): Writes<T> {
+function stepWrites<T>(step: ExternalStep<T>, built: StepCall<T>, at: { order: OrderSnapshot; taskId: string; job: JobRef; clock: Clock }): Writes<T> {
   const { order } = at;
   const causationId = `job:${at.job.key}`;
   return (o) => {
+    const occurredAt = at.clock.now();
     const writes: Write[] = [];
     const task = taskOutcomeOf(o, (o.kind === 'succeeded' || o.kind === 'accepted') && built.taskResult ? built.taskResult(o.value) : undefined);
     if (task) writes.push({ name: 'task', sql: taskOutcomeUpdateWhen(RECORDED, at.taskId, task) });
@@ -212,7 +214,7 @@ function stepWrites<T>(step: ExternalStep<T>, built: StepCall<T>, at: { order: O
       writes.push({ name: 'started', sql: fulfillmentStartedUpdateWhen(RECORDED, order.orderId) });
       writes.push({
         name: 'started_event',
-        sql: emitWhen('started', 'FulfillmentStarted', { orderId: order.orderId, correlationId: order.correlationId, causationId, payload: { tenantId: order.tenantId, customerAccountId: order.customerAccountId, itemCount: order.items.length } }),
+        sql: emitWhen('started', 'FulfillmentStarted', { orderId: order.orderId, correlationId: order.correlationId, causationId, occurredAt, payload: { tenantId: order.tenantId, customerAccountId: order.customerAccountId, itemCount: order.items.length } }),
       });
     }
     // results the provider sent before this submission was stored are delivered now, not after their backoff
@@ -221,7 +223,7 @@ function stepWrites<T>(step: ExternalStep<T>, built: StepCall<T>, at: { order: O
     }
     if (o.kind === 'succeeded' && built.announce) {
       const a = built.announce(o.value);
-      writes.push({ name: 'announced', sql: emitWhen(RECORDED, a.type, { orderId: order.orderId, correlationId: order.correlationId, causationId, payload: a.payload as never }) });
+      writes.push({ name: 'announced', sql: emitWhen(RECORDED, a.type, { orderId: order.orderId, correlationId: order.correlationId, causationId, occurredAt, payload: a.payload as never }) });
     }
     if ((o.kind === 'succeeded' || o.kind === 'accepted') && built.marksOnSuccess) writes.push({ name: 'marked', sql: taskStatusUpdateWhen(RECORDED, built.marksOnSuccess.taskId, built.marksOnSuccess.status) });
     return writes;

@@ -27,7 +27,7 @@ export async function recordOrderStatus(s: FarmServices, input: { orderId: strin
   if (input.status in ENDED) {
     // announced only by the statement that moved the order (a repeated job announces nothing)
     const type = ENDED[input.status as keyof typeof ENDED];
-    const base = { orderId: input.orderId, causationId: input.causationId };
+    const base = { orderId: input.orderId, causationId: input.causationId, occurredAt: s.clock.now() };
     const moved = sql.fragment`exists (select 1 from moved)`;
     ctes.push(
       sql.fragment`announced as (${
