@@ -1,11 +1,11 @@
 // The baseline: bare workers that complete each job of the fulfillment model at once, with the
 // variables its happy path needs, over the same job streams the farm uses (src/worker-runtime/
-// job-stream.ts) and the same SDK commands. No schemas, no database, no external systems, no logs.
+// job-stream.ts) and the same gateway channel for the commands (one uncompressed channel, as the
+// farm's). No schemas, no database, no external systems, no logs.
 // The provisioning result the farm gets from the provider (callback → intake → message) is
 // published by the bare worker itself, right after it completes the submission.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Zeebe } from '@camunda8/sdk';
 import { MESSAGES } from '../../src/core/domain/bpmn-errors.ts';
 import { RESULT_MESSAGE_TTL_MS } from '../../src/core/use-cases/provisioning-result.ts';
 import type { Logger } from '../../src/platform/logger.ts';
@@ -26,7 +26,6 @@ const ANSWERS: Readonly<Record<string, (job: ActivatedJob) => Vars>> = {
 };
 
 export interface BareWorkersOptions {
-  readonly zeebe: Zeebe.ZeebeGrpcClient;
   readonly gatewayAddress: string;
   readonly suffix: string;
   readonly maxConcurrentJobs: number;
@@ -48,13 +47,13 @@ export function startBareWorkers(o: BareWorkersOptions): { jobTypes: string[]; c
     const fetchVariables = variableNames(baseType);
     const complete = async (job: ActivatedJob) => {
       const variables = answer(job);
-      await o.zeebe.completeJob({ jobKey: job.key, variables: variables as never });
+      await gateway.completeJob({ jobKey: job.key, variables });
       if (baseType === 'provisioning.activate-service.v1') {
-        await o.zeebe.publishMessage({
+        await gateway.publishMessage({
           name: `${MESSAGES.provisioningCompleted}-${o.suffix}`,
           correlationKey: String(variables.provisioningTaskId),
           messageId: `provisioning-result:${String(variables.provisioningTaskId)}`,
-          variables: { provisioningStatus: 'SUCCEEDED', serviceInstanceId: `svc-${randomUUID().slice(0, 8)}`, provisioningFailureReason: null } as never,
+          variables: { provisioningStatus: 'SUCCEEDED', serviceInstanceId: `svc-${randomUUID().slice(0, 8)}`, provisioningFailureReason: null },
           timeToLive: RESULT_MESSAGE_TTL_MS,
         });
       }

@@ -4,7 +4,6 @@
 // job activated, so everything the job awaits afterwards adds to its own entry. Nothing of this is
 // in the farm's code: a farm without the bench pays nothing for it.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Zeebe } from '@camunda8/sdk';
 import pg from 'pg';
 import type { JobObserver } from '../../src/worker-runtime/execute-job.ts';
 import type { JobSample } from './protocol.ts';
@@ -62,9 +61,9 @@ export class JobProbe {
     return wrapped as P;
   }
 
-  /** The SDK client, its engine commands timed into the job that makes them. */
-  timedEngine(zeebe: Zeebe.ZeebeGrpcClient): Zeebe.ZeebeGrpcClient {
-    return this.timed(zeebe, (name) => ENGINE_COMMANDS.has(name), 'engineMs');
+  /** The gateway channel (or any client with the same commands), its engine commands timed into the job that makes them. */
+  timedEngine<C extends object>(commands: C): C {
+    return this.timed(commands, (name) => ENGINE_COMMANDS.has(name), 'engineMs');
   }
 
   /** Counts every query any pg client of this process sends (slonik's included), per job. */

@@ -9,12 +9,10 @@
 // Benches run it compiled (build-replica.ts), never type-stripped.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { suffixedMessages } from '../../src/adapters/engine/model-suffix.ts';
+import { openGateway } from '../../src/main/gateway.ts';
 import { createFarmServices } from '../../src/main/services.ts';
-import { zeebeMessagePublisher } from '../../src/adapters/engine/message-publisher.ts';
-import type { MessagePublisher } from '../../src/core/ports/message-publisher.ts';
-import { createZeebeClient } from '../../src/platform/zeebe-client.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { gatewayHeaders } from '../../src/platform/gateway-auth.ts';
 import { createDatabasePool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { startFarm } from '../../src/worker-runtime/farm.ts';
@@ -45,7 +43,6 @@ const config = loadConfig();
 const log = createLogger(`bench-${values.mode}`, config.LOG_LEVEL);
 const concurrency = Number(values.concurrency);
 const jobTimeoutMs = Number(values['job-timeout-ms']);
-const zeebe = createZeebeClient(config);
 
 const jobs: JobCounts = {};
 let finished = 0;
@@ -73,7 +70,7 @@ let jobTypes: readonly string[];
 let probe: JobProbe | undefined;
 
 if (values.mode === 'bare') {
-  const bare = startBareWorkers({ zeebe, gatewayAddress: config.ZEEBE_GRPC_ADDRESS, suffix, maxConcurrentJobs: concurrency, jobTimeoutMs, log, onDone });
+  const bare = startBareWorkers({ gatewayAddress: config.ZEEBE_GRPC_ADDRESS, suffix, maxConcurrentJobs: concurrency, jobTimeoutMs, log, onDone });
   jobTypes = bare.jobTypes;
   stop = async () => bare.close();
 } else {
@@ -81,17 +78,18 @@ if (values.mode === 'bare') {
     probe = new JobProbe();
     probe.countQueries();
   }
-  const engine = probe ? probe.timedEngine(zeebe) : zeebe;
+  // composed as src/main/compose.ts composes a replica: one gateway channel for streams, polls and
+  // commands; with --observe the commands go through the probe's timers
+  const gateway = openGateway(config);
+  const commands = probe ? probe.timedEngine(gateway) : gateway;
   const db = await createDatabasePool(config, `bench-${suffix}`);
-  const base = createFarmServices(config, db, engine, log);
-  const messages: MessagePublisher = suffixed(zeebeMessagePublisher(engine), suffix);
+  const base = createFarmServices(config, db, commands, log);
+  const messages = suffixedMessages(base.messages, suffix);
   const timed = probe;
   const services = { ...base, portsFor: timed ? (tenantId: string) => timed.timedPorts(base.portsFor(tenantId)) : base.portsFor, messages };
   const farm = await startFarm({
-    zeebe: engine,
-    gatewayAddress: config.ZEEBE_GRPC_ADDRESS,
-    gatewayMetadata: gatewayHeaders(config),
-    pollIntervalMs: 2_000,
+    gateway,
+    ...(probe ? { zeebe: commands } : {}),
     workers,
     services,
     log,
@@ -106,6 +104,7 @@ if (values.mode === 'bare') {
   stop = async () => {
     await farm.drain(5_000);
     await events?.stop();
+    gateway.close();
     await db.end().catch(() => undefined);
   };
 }
@@ -133,7 +132,6 @@ process.on('SIGTERM', () => {
   if (stopping) return;
   stopping = true;
   void stop()
-    .then(() => zeebe.close())
     .catch(() => undefined)
     .finally(() => {
       report();
@@ -142,7 +140,3 @@ process.on('SIGTERM', () => {
 });
 // the parent is gone (e.g. the bench was interrupted): do not linger
 process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
-
-function suffixed(publisher: MessagePublisher, s: string): MessagePublisher {
-  return { publish: (msg) => publisher.publish({ ...msg, name: `${msg.name}-${s}` }) };
-}
