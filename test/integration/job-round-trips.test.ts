@@ -20,6 +20,8 @@ import { deactivateService } from '../../src/core/use-cases/deactivate-service.t
 import { recordOrderStatus } from '../../src/core/use-cases/record-order-status.ts';
 import { checkProvisioningStatus } from '../../src/core/use-cases/check-provisioning-status.ts';
 import { createFarmServices } from '../../src/main/services.ts';
+import { suffixedMessages } from '../../src/adapters/engine/model-suffix.ts';
+import { zeebeMessagePublisher } from '../../src/adapters/engine/message-publisher.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -82,7 +84,9 @@ async function acceptedOrder(): Promise<OrderSnapshot> {
 beforeAll(async () => {
   db = await createDatabasePool(config, 'job-round-trips-test');
   zeebe = createZeebeClient(config);
-  s = { ...createFarmServices(config, db, zeebe, createLogger('job-round-trips-test', 'silent')), portsFor: () => ports };
+  // messages (a case's reconciliation start) go to a name no deployed model waits for
+  const messages = suffixedMessages(zeebeMessagePublisher(zeebe), `jrt${randomUUID().slice(0, 8)}`);
+  s = { ...createFarmServices(config, db, zeebe, createLogger('job-round-trips-test', 'silent')), portsFor: () => ports, messages };
   // connections opened and the tenant's registry entry cached before counting
   await Promise.all([1, 2, 3].map(() => db.query(sql.unsafe`select 1`)));
   const tenantId = sampleOrder().tenantId;
@@ -172,4 +176,43 @@ test('a job of an unknown order or item writes nothing', async () => {
   const written = await db.oneFirst(sql.type(z.object({ n: z.number() }))`
     select (select count(*) from fulfillment_task where order_id = ${order.orderId})::int + (select count(*) from external_call_attempt where business_object_id like ${`${order.orderId}%`})::int as n`);
   expect(written).toBe(0);
+});
+
+test('the ledger keeps its guarantees for keys claimed before the request was known', async () => {
+  const order = await acceptedOrder();
+  const item = order.items[0]?.orderItemId ?? '';
+  await reserveInventory(s, job('inventory.reserve-resource.v1', 'ServiceTask_Reserve'), { orderId: order.orderId, orderItemId: item });
+  const key = idempotencyKeys.inventoryReservation(order.tenantId, order.orderId, item);
+  // a different request under the used key: its hash was stored with the result, so it is refused, not sent
+  let sent = false;
+  const other = await s.calls.run({
+    tenantId: order.tenantId,
+    system: 'INVENTORY',
+    operation: 'RESERVE_RESOURCE',
+    businessObject: { type: 'ORDER_ITEM', id: `${order.orderId}/${item}` },
+    idempotencyKey: key,
+    correlationId: order.correlationId,
+    causationId: 'test',
+    request: { something: 'else' },
+    resultSchema: z.unknown(),
+    send: async () => ((sent = true), { kind: 'succeeded', value: {}, exchange }),
+    leaseMs: 60_000,
+  });
+  expect(other).toMatchObject({ kind: 'conflict', source: 'ledger' });
+  expect(sent).toBe(false);
+
+  // a worker that claimed in its first statement and died before storing anything: the attempt has
+  // no request hash; once its lease is out the next run calls it ambiguous (a case), never a conflict
+  await activateBilling(s, job('billing.activate-subscription.v1', 'ServiceTask_ActivateBilling'), { orderId: order.orderId });
+  const billingKey = idempotencyKeys.billingActivation(order.tenantId, order.orderId, order.subscription.subscriptionId, order.subscription.chargeSnapshotVersion);
+  await db.query(sql.unsafe`
+    update external_call_attempt set status = 'STARTED', request_hash = '', request_snapshot = 'null'::jsonb, lease_expires_at = now() - interval '1 second'
+    where tenant_id = ${order.tenantId} and idempotency_key = ${billingKey}`);
+  let billed = false;
+  const after = await activateBilling({ ...s, portsFor: () => ({ ...ports, billing: { ...ports.billing, activate: async (...a: Parameters<SystemPorts['billing']['activate']>) => ((billed = true), ports.billing.activate(...a)) } }) }, job('billing.activate-subscription.v1', 'ServiceTask_ActivateBilling'), { orderId: order.orderId });
+  expect(billed).toBe(false);
+  expect(after.kind).not.toBe('complete');
+  const open = await db.oneFirst(sql.type(z.object({ n: z.number() }))`
+    select count(*)::int as n from reconciliation_case where order_id = ${order.orderId} and mismatch_type = 'AMBIGUOUS_OUTCOME' and status = 'OPEN'`);
+  expect(open).toBe(1);
 });
