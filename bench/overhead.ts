@@ -86,8 +86,8 @@ try {
   const perRound = results.map((x) => ({ round: x.round, open: x.open, window: x.result, ...roundFigures(x.result) }));
   printTable(
     `rounds (overhead = total − adapter − engine, completed jobs, ms)${fsyncNote}`,
-    ['round', 'open', 'orders', 'jobs', 'overhead p50', 'p95', 'p99', 'total p50', 'db trips/job', 'trips/order', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'box CPU busy', 'loop delay p50/p99/max'],
-    perRound.map((r) => [String(r.round), String(r.open), String(r.window.orders), String(r.all.jobs), r.all.overhead.p50, r.all.overhead.p95, r.all.overhead.p99, r.all.total.p50, r.all.queriesPerJob, r.trips.perOrder, ...PARTIES.map((p) => r.window.cpuMsPerJob[p]), `${(r.window.boxCpuBusy * 100).toFixed(0)} %`, loopText(r.window)]),
+    ['round', 'open', 'orders', 'jobs', 'overhead p50', 'p95', 'p99', 'total p50', 'db trips/job', 'trips/order', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'box CPU busy', 'loop delay p50/p99/max', 'outbox events relayed'],
+    perRound.map((r) => [String(r.round), String(r.open), String(r.window.orders), String(r.all.jobs), r.all.overhead.p50, r.all.overhead.p95, r.all.overhead.p99, r.all.total.p50, r.all.queriesPerJob, r.trips.perOrder, ...PARTIES.map((p) => r.window.cpuMsPerJob[p]), `${(r.window.boxCpuBusy * 100).toFixed(0)} %`, loopText(r.window), r.window.relay.leaders.length ? String(r.window.relay.published) : `${r.window.relay.published} (no relay publishing)`]),
   );
 
   const byLevel = levels.map((open) => {

@@ -111,8 +111,8 @@ try {
 
   printTable(
     `rounds${fsyncNote}`,
-    ['round', 'replicas', 'orders', 'window s', 'instances/s', 'jobs/s', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'box CPU busy', 'loop delay p99 ms (worst replica)', 'peak RSS MB (VmHWM, each)'],
-    results.map((x) => [String(x.round), String(x.replicas), `${x.result.orders}${x.result.drained ? '' : ' (drain timed out)'}`, x.result.seconds, x.result.ordersPerSecond, x.result.jobsPerSecond, ...PARTIES.map((p) => x.result.cpuMsPerJob[p]), `${(x.result.boxCpuBusy * 100).toFixed(0)} %`, Math.max(...x.result.eventLoop.map((l) => l.p99)), x.peakRssMb.map((m) => m.mb.toFixed(0)).join(' ')]),
+    ['round', 'replicas', 'orders', 'window s', 'instances/s', 'jobs/s', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'box CPU busy', 'outbox events relayed', 'loop delay p99 ms (worst replica)', 'peak RSS MB (VmHWM, each)'],
+    results.map((x) => [String(x.round), String(x.replicas), `${x.result.orders}${x.result.drained ? '' : ' (drain timed out)'}`, x.result.seconds, x.result.ordersPerSecond, x.result.jobsPerSecond, ...PARTIES.map((p) => x.result.cpuMsPerJob[p]), `${(x.result.boxCpuBusy * 100).toFixed(0)} %`, `${x.result.relay.published} (${x.result.relay.leaders.join(' ') || 'no relay publishing'})`, Math.max(...x.result.eventLoop.map((l) => l.p99)), x.peakRssMb.map((m) => m.mb.toFixed(0)).join(' ')]),
   );
   printTable(
     `median (min–max) of ${rounds} rounds per step${fsyncNote}`,

@@ -93,6 +93,8 @@ try {
       p99: spread(of(side).map((x) => x.eventLoop[0]?.p99 ?? Number.NaN)),
       max: spread(of(side).map((x) => x.eventLoop[0]?.max ?? Number.NaN)),
     },
+    // on a saturated box the sides' throughputs stand roughly in the inverse ratio of these totals
+    cpuMsPerJobAll: spread(of(side).map((x) => PARTIES.reduce((n, p) => n + (Number.isFinite(x.cpuMsPerJob[p]) ? x.cpuMsPerJob[p] : 0), 0))),
     boxCpuBusy: spread(of(side).map((x) => x.boxCpuBusy)),
     allDrained: of(side).every((x) => x.drained),
   });
@@ -103,13 +105,14 @@ try {
 
   printTable(
     `rounds${fsyncNote}`,
-    ['round', 'side', 'orders', 'window s', 'instances/s', 'jobs/s', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'box CPU busy', 'loop delay p50/p99/max ms'],
-    results.map((x) => [String(x.round), x.side, `${x.result.orders}${x.result.drained ? '' : ' (drain timed out)'}`, x.result.seconds, x.result.ordersPerSecond, x.result.jobsPerSecond, ...PARTIES.map((p) => x.result.cpuMsPerJob[p]), `${(x.result.boxCpuBusy * 100).toFixed(0)} %`, loopText(x.result)]),
+    ['round', 'side', 'orders', 'window s', 'instances/s', 'jobs/s', ...PARTIES.map((p) => `CPU ms/job ${p}`), 'box CPU busy', 'loop delay p50/p99/max ms', 'outbox events relayed'],
+    results.map((x) => [String(x.round), x.side, `${x.result.orders}${x.result.drained ? '' : ' (drain timed out)'}`, x.result.seconds, x.result.ordersPerSecond, x.result.jobsPerSecond, ...PARTIES.map((p) => x.result.cpuMsPerJob[p]), `${(x.result.boxCpuBusy * 100).toFixed(0)} %`, loopText(x.result), relayText(x.result)]),
   );
   printTable(`median (min–max) of ${rounds} rounds per side${fsyncNote}`, ['', 'bare', 'farm', 'farm/bare (per pair of rounds)'], [
     ['instances/s', fmtSpread(bareS.ordersPerSecond), fmtSpread(farmS.ordersPerSecond), fmtSpread(ratio)],
     ['jobs/s', fmtSpread(bareS.jobsPerSecond), fmtSpread(farmS.jobsPerSecond), fmtSpread(spread(jobRatios))],
     ...PARTIES.map((p) => [`CPU ms per job: ${p}`, fmtSpread(bareS.cpuMsPerJob[p]), fmtSpread(farmS.cpuMsPerJob[p]), '']),
+    ['CPU ms per job: all of them', fmtSpread(bareS.cpuMsPerJobAll), fmtSpread(farmS.cpuMsPerJobAll), fmtSpread(spread([bareS.cpuMsPerJobAll.median / farmS.cpuMsPerJobAll.median]))],
     ['box CPU busy (share of all cores)', fmtSpread(bareS.boxCpuBusy), fmtSpread(farmS.boxCpuBusy), ''],
     ['replica event-loop delay p50 ms', fmtSpread(bareS.eventLoopMs.p50), fmtSpread(farmS.eventLoopMs.p50), ''],
     ['replica event-loop delay p99 ms', fmtSpread(bareS.eventLoopMs.p99), fmtSpread(farmS.eventLoopMs.p99), ''],
@@ -144,6 +147,11 @@ try {
   await setup.close();
 }
 process.exit(0);
+
+/** The farm's event side at work: events its relay published in the window (or why none). */
+function relayText(r: RoundResult<undefined>): string {
+  return r.relay.leaders.length ? String(r.relay.published) : `${r.relay.published} (no relay publishing)`;
+}
 
 function loopText(r: RoundResult<undefined>): string {
   const l = r.eventLoop[0];

@@ -41,6 +41,8 @@ export type ReplicaMessage =
       readonly cpuSystemUs: number;
       /** the event loop's delay since the previous window (then reset): ms beyond the sampling interval */
       readonly eventLoop: EventLoopDelay;
+      /** the event side: whether this replica's relay is the publisher, and what it published so far */
+      readonly relay: { readonly leader: boolean; readonly published: number } | null;
     }
   | {
       readonly kind: 'samples';

@@ -68,6 +68,7 @@ loopDelay.enable();
 let stop: () => Promise<void>;
 let jobTypes: readonly string[];
 let probe: JobProbe | undefined;
+let relay: { isLeader(): boolean; published(): number } | undefined;
 
 if (values.mode === 'bare') {
   const bare = startBareWorkers({ gatewayAddress: config.ZEEBE_GRPC_ADDRESS, suffix, maxConcurrentJobs: concurrency, jobTimeoutMs, log, onDone });
@@ -100,6 +101,7 @@ if (values.mode === 'bare') {
   });
   // the event side as every farm replica runs it, in a consumer group of this bench run's own
   const events = values.events !== 'off' ? (await import('../../src/main/event-side.ts')).startEventProcessing({ config, db, messages, log, consumerGroup: `bench-${suffix}` }) : undefined;
+  relay = events?.relay;
   jobTypes = farm.jobTypes;
   stop = async () => {
     await farm.drain(5_000);
@@ -116,7 +118,7 @@ process.on('message', (m: ParentMessage) => {
     const beyond = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
     const eventLoop = { p50: beyond(loopDelay.percentile(50)), p99: beyond(loopDelay.percentile(99)), max: beyond(loopDelay.max), mean: beyond(loopDelay.mean), samples: loopDelay.count };
     loopDelay.reset();
-    send({ kind: 'window', pid: process.pid, finished, jobs, cpuUserUs: cpu.user, cpuSystemUs: cpu.system, eventLoop });
+    send({ kind: 'window', pid: process.pid, finished, jobs, cpuUserUs: cpu.user, cpuSystemUs: cpu.system, eventLoop, relay: relay ? { leader: relay.isLeader(), published: relay.published() } : null });
   }
 });
 function report() {

@@ -23,6 +23,8 @@ export interface WindowFigures {
   readonly eventLoop: readonly ({ readonly replica: string } & EventLoopDelay)[];
   /** share of the whole box's CPU time in use during the window (/proc/stat; 1 = every core busy) */
   readonly boxCpuBusy: number;
+  /** outbox events the replicas' relays published in the window, and which replica was the publisher */
+  readonly relay: { readonly published: number; readonly leaders: readonly string[] };
 }
 
 /** Busy and total jiffies of all CPUs since boot (/proc/stat: idle and iowait count as not busy). */
@@ -71,6 +73,10 @@ export async function openWindow(replicas: readonly Replica[]): Promise<Window> 
         jobsPerSecond: jobs / seconds,
         cpuMs: Object.fromEntries(Object.entries(cpuMs).map(([party, ms]) => [party, round(ms, 0)])) as Record<Party, number>,
         cpuMsPerJob,
+        relay: {
+          published: sum((w) => w.relay?.published ?? 0, end) - sum((w) => w.relay?.published ?? 0, start),
+          leaders: end.flatMap((w, i) => (w.relay?.leader ? [replicas[i]?.spec.name ?? String(w.pid)] : [])),
+        },
         boxCpuBusy: round((box1.busy - box0.busy) / Math.max(1, box1.total - box0.total), 3),
         eventLoop: end.map((w, i) => ({ replica: replicas[i]?.spec.name ?? String(w.pid), ...w.eventLoop })),
       };
