@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { startBenchSetup } from './support/bench-setup.ts';
 import { requireFsync } from './support/fsync.ts';
+import { outboxBacklogPublished } from './support/outbox.ts';
 import { IntakeProbe } from './support/intake-probe.ts';
 import { ordinaryOrder } from './support/load.ts';
 import { say } from './support/progress.ts';
@@ -77,6 +78,7 @@ try {
       atClose: async () => ({ jobs: await farm.samples(), intake: intake.take() }),
     });
 
+  await outboxBacklogPublished(h.db);
   const idle = await idleCpuPerSecond([farm], 5);
   say(`idle CPU ms per second (no orders): ${PARTIES.map((p) => `${p} ${idle[p]}`).join(', ')}`);
   if (Number(values['warmup-s']) > 0) await run(Math.max(...levels), 'warm-up', Number(values['warmup-s']));

@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { startBenchSetup } from './support/bench-setup.ts';
 import { requireFsync } from './support/fsync.ts';
+import { outboxBacklogPublished } from './support/outbox.ts';
 import { ordinaryOrder } from './support/load.ts';
 import { say } from './support/progress.ts';
 import { Replica } from './support/replicas.ts';
@@ -69,6 +70,7 @@ try {
       running = await Promise.all(
         Array.from({ length: count }, (_, i) => Replica.start({ name: `farm-${count}x-${i + 1}-r${r}`, mode: 'farm', suffix: h.suffix, concurrency, env: setup.replicaEnv, logDir: setup.logDir })),
       );
+      await outboxBacklogPublished(h.db);
       const result = await timeBoxedRound({
         label: `round ${r}/${rounds}, ${count} replica(s)`,
         replicas: running,

@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { startBenchSetup } from './support/bench-setup.ts';
 import { requireFsync } from './support/fsync.ts';
+import { outboxBacklogPublished } from './support/outbox.ts';
 import { ordinaryOrder, startBareInstances } from './support/load.ts';
 import { say } from './support/progress.ts';
 import { Replica } from './support/replicas.ts';
@@ -70,6 +71,7 @@ try {
       submit: () => (side === 'farm' ? h.submitOrder(ordinaryOrder(items)) : startBareInstances(h.pt.zeebe, h.config, bareSuffix, [ordinaryOrder(items)], 1)),
     });
 
+  await outboxBacklogPublished(h.db);
   const idle = await idleCpuPerSecond([farm, bare], 5);
   say(`idle CPU ms per second (no orders): ${PARTIES.map((p) => `${p} ${idle[p]}`).join(', ')}`);
   if (warmupS > 0) {
