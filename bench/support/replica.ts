@@ -9,12 +9,16 @@
 // Benches run it compiled (build-replica.ts), never type-stripped.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { collectDefaultMetrics } from 'prom-client';
 import { suffixedMessages } from '../../src/adapters/engine/model-suffix.ts';
 import { openGateway } from '../../src/main/gateway.ts';
 import { createFarmServices } from '../../src/main/services.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabasePool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { metrics } from '../../src/platform/metrics.ts';
+import type { JobObserver } from '../../src/worker-runtime/execute-job.ts';
+import { jobMetrics } from '../../src/worker-runtime/job-metrics.ts';
 import { startFarm } from '../../src/worker-runtime/farm.ts';
 import { workers } from '../../workers/index.ts';
 import { startBareWorkers } from './bare-workers.ts';
@@ -97,8 +101,10 @@ if (values.mode === 'bare') {
     maxConcurrentJobs: concurrency,
     jobTimeoutMs,
     jobTypeSuffix: suffix,
-    observer: probe ? probe.observer(onDone) : { activated: () => undefined, decided: (type, outcome) => onDone(type, outcomeKind(outcome)) },
+    observer: alongside(jobMetrics(), probe ? probe.observer(onDone) : { activated: () => undefined, decided: (type, outcome) => onDone(type, outcomeKind(outcome)) }),
   });
+  // what a production replica also does (src/main/compose.ts); its ops endpoint is not served here
+  collectDefaultMetrics({ register: metrics.registry });
   // the event side as every farm replica runs it, in a consumer group of this bench run's own
   const events = values.events !== 'off' ? (await import('../../src/main/event-side.ts')).startEventProcessing({ config, db, messages, log, consumerGroup: `bench-${suffix}` }) : undefined;
   relay = events?.relay;
@@ -142,3 +148,17 @@ process.on('SIGTERM', () => {
 });
 // the parent is gone (e.g. the bench was interrupted): do not linger
 process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+
+/** The production job series (metrics) and the bench's own counting, both told of every job. */
+function alongside(production: JobObserver, bench: JobObserver): JobObserver {
+  return {
+    activated(type) {
+      production.activated(type);
+      bench.activated(type); // the probe enters the job's AsyncLocalStorage entry here, in the job's own context
+    },
+    decided(type, outcome, durationMs) {
+      production.decided(type, outcome, durationMs);
+      bench.decided(type, outcome, durationMs);
+    },
+  };
+}
