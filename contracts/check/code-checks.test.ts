@@ -20,7 +20,7 @@ afterEach(() => fx.remove());
 describe('message-publishers', () => {
   test('a variable the publisher sends but the registry does not list fails at the publish call', async () => {
     const added = await fx.added(messagePublishers, () => fx.edit(VARIABLES, /\n {6}provisioningSla: \{[^\n]*\}/, ''));
-    expect(added).toEqual([expect.stringMatching(/^src\/application\/accept-order\.ts \| line \d+ \| sends variable provisioningSla with OrderAccepted, which .*process-variables\.yaml does not list/)]);
+    expect(added).toEqual([expect.stringMatching(/^src\/core\/use-cases\/accept-order\.ts \| line \d+ \| sends variable provisioningSla with OrderAccepted, which .*process-variables\.yaml does not list/)]);
   });
 
   test('a registry variable no publisher sends, and a publisher the registry does not name, fail', async () => {
@@ -29,9 +29,9 @@ describe('message-publishers', () => {
       fx.edit(VARIABLES, 'publishedBy: [src/core/use-cases/provisioning-result.ts]', 'publishedBy: [src/application/provisioning-callback.ts]');
     });
     expect(added).toEqual([
-      expect.stringMatching(/^src\/application\/provisioning-result\.ts \| line \d+ \| does not send variable provisioningFailureCode with ProvisioningCompleted/),
+      expect.stringMatching(/^src\/core\/use-cases\/provisioning-result\.ts \| line \d+ \| does not send variable provisioningFailureCode with ProvisioningCompleted/),
       expect.stringMatching(/process-variables\.yaml \| ProvisioningCompleted\.publishedBy \| names src\/application\/provisioning-callback\.ts/),
-      expect.stringMatching(/process-variables\.yaml \| ProvisioningCompleted\.publishedBy \| does not name src\/application\/provisioning-result\.ts/),
+      expect.stringMatching(/process-variables\.yaml \| ProvisioningCompleted\.publishedBy \| does not name src\/core\/use-cases\/provisioning-result\.ts/),
     ]);
   });
 });
@@ -44,8 +44,8 @@ describe('error-map', () => {
     });
     expect(added).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^src\/fulfillment\/bpmn-errors\.ts \| BILLING_REJECTED \| BPMN_ERRORS has BILLING_REJECTED, .*error-map\.yaml has no bpmn-error with that code/),
-        expect.stringMatching(/error-map\.yaml \| BILLING_REFUSED \| bpmn-error BILLING_REFUSED is not in src\/fulfillment\/bpmn-errors\.ts/),
+        expect.stringMatching(/^src\/core\/domain\/bpmn-errors\.ts \| BILLING_REJECTED \| BPMN_ERRORS has BILLING_REJECTED, .*error-map\.yaml has no bpmn-error with that code/),
+        expect.stringMatching(/error-map\.yaml \| BILLING_REFUSED \| bpmn-error BILLING_REFUSED is not in src\/core\/domain\/bpmn-errors\.ts/),
         expect.stringMatching(/^src\/intake\/order-routes\.ts \| problemType\('invalid-order'\) line \d+ \| problem type invalid-order is not in/),
         expect.stringMatching(/error-map\.yaml \| INVALID_ORDER \| problem type invalid-order-body is sent nowhere/),
       ]),
@@ -74,7 +74,7 @@ describe('enums', () => {
   test('an enum value only in TypeScript fails at the TypeScript constant', async () => {
     const added = await fx.added(enums, () => fx.edit(ENUMS, 'values: [ACCEPTED, IN_FULFILLMENT, COMPLETED, REJECTED, FALLOUT, CANCELLED]', 'values: [ACCEPTED, IN_FULFILLMENT, COMPLETED, REJECTED, FALLOUT]'));
     expect(added).toEqual([
-      expect.stringMatching(/^src\/fulfillment\/order\.ts \| ORDER_STATUSES \| CANCELLED only in TypeScript ORDER_STATUSES/),
+      expect.stringMatching(/^src\/core\/domain\/order\.ts \| ORDER_STATUSES \| CANCELLED only in TypeScript ORDER_STATUSES/),
       expect.stringMatching(/contracts\/openapi\/intake\.yaml \| \/components\/schemas\/OrderStatus \| CANCELLED only in OpenAPI/),
     ]);
   });
@@ -88,7 +88,7 @@ describe('enums', () => {
     expect(added).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/contracts\/openapi\/intake\.yaml \| \/components\/schemas\/ResourceType \| SIM_CARD only in OpenAPI/),
-        expect.stringMatching(/^src\/fulfillment\/order\.ts \| orderRequestSchema\.marketSegment \| PUBLIC_SECTOR only in .*enum-map\.yaml MarketSegment/),
+        expect.stringMatching(/^src\/core\/domain\/order\.ts \| orderRequestSchema\.marketSegment \| PUBLIC_SECTOR only in .*enum-map\.yaml MarketSegment/),
         expect.stringMatching(/bpmn\/forms\/billing-fallout\.form \| Field_FalloutDecision \| RETRY_BILLING only in form billing-fallout field falloutDecision; RETRY only in/),
       ]),
     );
@@ -96,7 +96,7 @@ describe('enums', () => {
 
   test('an exported enum tuple no entry names fails at its module', async () => {
     const added = await fx.added(enums, () => fx.edit(ENUMS, 'typescript: [src/core/ports/external-result.ts#EXTERNAL_SYSTEMS]', 'typescript: []'));
-    expect(added).toEqual([expect.stringMatching(/^src\/integration\/external-result\.ts \| EXTERNAL_SYSTEMS \| exports enum EXTERNAL_SYSTEMS .* no entry of .*enum-map\.yaml names/)]);
+    expect(added).toEqual([expect.stringMatching(/^src\/core\/ports\/external-result\.ts \| EXTERNAL_SYSTEMS \| exports enum EXTERNAL_SYSTEMS .* no entry of .*enum-map\.yaml names/)]);
   });
 });
 
@@ -109,7 +109,7 @@ describe('concept-map', () => {
     });
     expect(added).toEqual([
       expect.stringMatching(/concept-map\.yaml \| OrderId\.openapi \| openapi\/intake\.yaml has nothing at \/components\/schemas\/OrderIdentifier/),
-      expect.stringMatching(/concept-map\.yaml \| IdempotencyKey\.typescript \| src\/fulfillment\/idempotency-keys\.ts does not export idempotencyKeyOf/),
+      expect.stringMatching(/concept-map\.yaml \| IdempotencyKey\.typescript \| src\/core\/domain\/idempotency-keys\.ts does not export idempotencyKeyOf/),
       expect.stringMatching(/concept-map\.yaml \| CorrelationId\.bpmn \| process variable correlationRef is written by no model/),
     ]);
   });

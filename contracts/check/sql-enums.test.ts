@@ -61,7 +61,7 @@ test('an enum value only in TypeScript (and the map), a constraint no enum names
     expect.arrayContaining([
       expect.stringMatching(/migrations\/9999_order_copy\.sql \| 9999_order_copy \| not applied to schema contracts_check_/),
       expect.stringMatching(
-        /migrations\/9999_order_copy\.sql \| order_copy\.ck_order_copy_status \(order_status\) \| CANCELLED only in .*enum-map\.yaml OrderStatus; CANCELLED only in TypeScript ORDER_STATUSES \(src\/fulfillment\/order\.ts\)/,
+        /migrations\/9999_order_copy\.sql \| order_copy\.ck_order_copy_status \(order_status\) \| CANCELLED only in .*enum-map\.yaml OrderStatus; CANCELLED only in TypeScript ORDER_STATUSES \(src\/core\/domain\/order\.ts\)/,
       ),
       expect.stringMatching(/migrations\/9999_order_copy\.sql \| stray\.ck_stray_kind \(kind\) \| enum constraint \[A, B\] is named by no entry/),
       expect.stringMatching(/enum-map\.yaml \| Missing\.sql order_copy\.ck_order_copy_state \| constraint ck_order_copy_state on order_copy is not in schema contracts_check_/),
