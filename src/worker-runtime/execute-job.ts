@@ -7,20 +7,14 @@ import type { EngineAction } from '../core/ports/engine-action.ts';
 import { redact, redactText } from '../platform/redaction.ts';
 import type { AnyWorker, JobInfo } from './define-worker.ts';
 import { isInfrastructureError } from './failure-classification.ts';
+import type { JobRef } from '../core/ports/job.ts';
 import { isJobDataError } from '../core/domain/job-data-error.ts';
 import { describeIssues } from '../platform/zod-issues.ts';
 import { withLogContext } from '../platform/log-context.ts';
 
 /** The part of the SDK's activated job the runtime uses. */
-export interface JobHandle {
-  readonly key: string;
-  readonly type: string;
-  readonly retries: number;
-  readonly processInstanceKey: string;
-  readonly bpmnProcessId: string;
-  readonly elementId: string;
-  readonly elementInstanceKey: string;
-  readonly tenantId: string;
+export interface JobHandle extends Omit<JobRef, 'deadline'> {
+  /** epoch ms as the gateway sends it (an int64 string) */
   readonly deadline: string;
   readonly variables: Readonly<Record<string, unknown>>;
   readonly customHeaders: Readonly<Record<string, unknown>>;
