@@ -4,7 +4,7 @@
 // person. Every observation lands in the case history.
 import { findAttempt, type AttemptRow } from '../../repositories/external-call-attempt.ts';
 import type { FarmServices } from '../services.ts';
-import { loadOrder } from '../use-cases/order-repository.ts';
+import { loadOrder } from '../use-cases/orders.ts';
 import { handleProvisioningResult } from '../use-cases/provisioning-result.ts';
 import { AttemptLedger } from '../../integration/ledger/attempt-ledger.ts';
 import { RECONCILER, appendCaseEvent, loadCase, setCaseStatus, type CaseRow } from './cases.ts';

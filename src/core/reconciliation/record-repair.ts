@@ -5,7 +5,7 @@
 // that came while the request was unknown are made due again in the inbox. The task is found by the
 // call's scope, not by its link to the attempt: a worker killed mid-call never wrote that link.
 import type { DatabaseTransactionConnection } from 'slonik';
-import { applyOutcome, findTask } from '../use-cases/fulfillment-task-repository.ts';
+import { applyOutcome, findTask } from '../use-cases/fulfillment-tasks.ts';
 import { stepRecordOf, type StepRecord } from '../use-cases/step-records.ts';
 import { emit } from '../../events/emit.ts';
 import { correlationIdOf } from '../../repositories/customer-order.ts';

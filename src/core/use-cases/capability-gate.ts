@@ -14,7 +14,7 @@ import { complete, type EngineAction } from '../ports/engine-action.ts';
 import type { ExternalSystem } from '../ports/external-result.ts';
 import type { CapabilityDecision } from '../../integration/registry/adapter-registry.ts';
 import type { CapabilityCode } from '../../integration/registry/capabilities.ts';
-import { setTaskStatus } from './fulfillment-task-repository.ts';
+import { setTaskStatus } from './fulfillment-tasks.ts';
 import { attemptExists } from '../../repositories/external-call-attempt.ts';
 import type { FarmServices } from '../services.ts';
 

@@ -14,7 +14,7 @@ import { attemptRow } from '../../integration/ledger/attempt-ledger.ts';
 import { claimFromOrderInsert, releaseUnusedClaim } from '../../repositories/external-call-attempt.ts';
 import { orderSelect } from '../../repositories/customer-order.ts';
 import { taskQualifies, taskRow, taskSelect } from '../../repositories/fulfillment-task.ts';
-import { OrderNotFound } from './order-repository.ts';
+import { OrderNotFound } from './orders.ts';
 import { claimSubjects } from './claim-keys.ts';
 import { longestLeaseMs, callLeaseMs, startReconciliation } from './external-step.ts';
 import { handleProvisioningResult } from './provisioning-result.ts';

@@ -28,7 +28,7 @@ import { toEngineAction, type OutcomePolicy } from '../../integration/outcome-ma
 import { orderSnapshotSchema, ORDER_STATUSES, type OrderSnapshot, type OrderStatus } from '../domain/order.ts';
 import type { JobRef } from '../ports/job.ts';
 import type { Clock } from '../ports/clock.ts';
-import { foundTask, taskOutcomeOf, type FoundTask, type TaskScope } from './fulfillment-task-repository.ts';
+import { foundTask, taskOutcomeOf, type FoundTask, type TaskScope } from './fulfillment-tasks.ts';
 import { requestCaseHandling } from '../reconciliation/request-case-handling.ts';
 import { openCase } from '../reconciliation/cases.ts';
 import type { FarmServices } from '../services.ts';
@@ -39,7 +39,7 @@ import type { ExternalSystem } from '../ports/external-result.ts';
 import type { CapabilityCode } from '../../integration/registry/capabilities.ts';
 import { leaseMsFor, timeoutsOf } from '../../integration/registry/profiles.ts';
 import { gateCapability, type Disabled } from './capability-gate.ts';
-import { OrderNotFound, markFulfillmentStarted } from './order-repository.ts';
+import { OrderNotFound, markFulfillmentStarted } from './orders.ts';
 import { orderHasItem, orderSelect, fulfillmentStartedUpdateWhen } from '../../repositories/customer-order.ts';
 import { linkProcessInstanceUpdate } from '../../repositories/order-orchestration-link.ts';
 import { claimFromOrderInsert, releaseUnusedClaim, type OrderText } from '../../repositories/external-call-attempt.ts';

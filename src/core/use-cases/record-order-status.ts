@@ -6,7 +6,7 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { complete, type EngineAction } from '../ports/engine-action.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../domain/order.ts';
-import { OrderNotFound } from './order-repository.ts';
+import { OrderNotFound } from './orders.ts';
 import { closeCasesOfEndedOrder } from '../reconciliation/close-cases-of-ended-order.ts';
 import { emitCorrelatedBy } from '../../events/emit.ts';
 import { orderStatusMove, orderStatusSelect } from '../../repositories/customer-order.ts';
