@@ -1,5 +1,5 @@
-// Orders and their orchestration link (seed 004 §14.1), as the use cases see them (not a repository: the SQL is in
-// the SQL is in src/repositories/customer-order.ts and order-orchestration-link.ts).
+// Orders and their orchestration link (seed 004 §14.1), as the use cases see them. Not a repository:
+// the SQL is in src/repositories/customer-order.ts and order-orchestration-link.ts.
 import type { CommonQueryMethods } from 'slonik';
 import { emit } from '../../events/emit.ts';
 import { JobDataError } from '../domain/job-data-error.ts';
