@@ -11,7 +11,7 @@ export default farmWorker({
   bpmnErrors: [],
   handle: async ({ services, job, variables, log }) => {
     // looks for the incident while holding the job, but never past the job's deadline
-    const holdMs = Math.max(0, Math.min(RESUME_HOLD_MS, job.deadline - Date.now() - 5_000));
+    const holdMs = Math.max(0, Math.min(RESUME_HOLD_MS, job.deadline - services.clock.now().getTime() - 5_000));
     const outcome = await resumeFulfillment({ cases: resumeCasesIn(services.db), engine: services.engine, clock: services.clock }, variables.caseId, { holdMs });
     if (outcome.kind === 'nothing-to-resume') log.info({ why: outcome.why }, 'nothing to resume');
     return resumeAction(outcome, job);
