@@ -63,7 +63,7 @@ export interface EngineInfo {
   readonly engine: string;
   /** last commit touching engine/ */
   readonly commit: string;
-  /** the checkout's HEAD, and whether engine/, src/, workers/ or bench/ had uncommitted changes */
+  /** the checkout's HEAD, and whether engine/, src/, workers/ or bench/ (results aside) had uncommitted changes */
   readonly head: string;
   readonly uncommittedChanges: boolean;
 }
@@ -82,7 +82,7 @@ export function engineInfo(): EngineInfo {
     engine: "the project's engine (engine/, gRPC gateway + REST v2), run by the stack",
     commit: git('log', '-1', '--format=%H %s', '--', 'engine'),
     head: git('rev-parse', 'HEAD'),
-    uncommittedChanges: git('status', '--porcelain', '--', 'engine', 'src', 'workers', 'bench') !== '',
+    uncommittedChanges: git('status', '--porcelain', '--', 'engine', 'src', 'workers', 'bench', ':(exclude)bench/results') !== '',
   };
 }
 
