@@ -103,6 +103,20 @@ describe('cache', () => {
     expect(reads).toEqual(['t1', 't1', 't1']);
   });
 
+  it('answers from the rows in hand while their refresh runs, and from the refreshed rows after it', async () => {
+    const rows = { systems: [system()], capabilities: [capability()] };
+    const { r, reads, clock } = registry({ t1: rows }, 1_000);
+    expect((await r.capability('t1', 'BILLING', 'BILLING_ACTIVATE_SUBSCRIPTION')).enabled).toBe(true);
+    rows.capabilities = [capability({ enabled: false })];
+    clock.now = 1_000;
+    // expired: the refresh starts, the answer is still the rows read before
+    expect((await r.capability('t1', 'BILLING', 'BILLING_ACTIVATE_SUBSCRIPTION')).enabled).toBe(true);
+    expect(reads).toEqual(['t1', 't1']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await r.capability('t1', 'BILLING', 'BILLING_ACTIVATE_SUBSCRIPTION')).enabled).toBe(false);
+    expect(reads).toEqual(['t1', 't1']);
+  });
+
   it('sees a changed row after invalidation', async () => {
     const rows = { systems: [system()], capabilities: [capability()] };
     const { r } = registry({ t1: rows });

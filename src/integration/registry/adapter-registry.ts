@@ -1,13 +1,20 @@
 // The adapter registry (seed 000 §10): per tenant and external system, where and how to call it
 // (base URL, credential source, timeouts) and which capabilities the tenant may use. Use cases ask
 // `capability(...)` instead of guessing; adapters ask `binding(...)` for where to send. A tenant's
-// rows are cached for a short while (INTEGRATION_CONFIG_TTL_MS), so a change in the tables takes
-// effect within that time without a restart.
+// rows are cached for a short while (INTEGRATION_CONFIG_TTL_MS) and refreshed behind the answers, so
+// a change in the tables takes effect within about that time without a restart.
 import type { Config } from '../../platform/config.ts';
 import type { ExternalSystem } from '../../core/ports/external-result.ts';
 import { systemOf, type CapabilityCode, type CapabilityDisabledReason } from './capabilities.ts';
 import { IntegrationConfigError, type CapabilityRow, type SystemConfigRow, type TenantIntegration } from './tenant-integration.ts';
 import { timeoutsOf, type AuthProfile, type RetryProfile, type Timeouts } from './profiles.ts';
+
+/** A tenant's rows as cached: `settled` is a read that succeeded, kept to answer while a refresh runs. */
+interface CacheEntry {
+  readonly expiresAt: number;
+  readonly view: Promise<TenantView>;
+  readonly settled: Promise<TenantView> | undefined;
+}
 
 export interface SystemBinding {
   readonly tenantId: string;
@@ -47,7 +54,7 @@ export class AdapterRegistry {
   private readonly config: RegistryConfig;
   private readonly ttlMs: number;
   private readonly now: () => number;
-  private readonly cache = new Map<string, { readonly expiresAt: number; readonly view: Promise<TenantView> }>();
+  private readonly cache = new Map<string, CacheEntry>();
 
   constructor(load: LoadTenantIntegration, config: RegistryConfig, opts: { readonly ttlMs: number; readonly now?: () => number }) {
     this.load = load;
@@ -96,14 +103,22 @@ export class AdapterRegistry {
     const cached = this.cache.get(tenantId);
     if (cached && cached.expiresAt > now) return cached.view;
     const view = this.load(tenantId).then((t) => this.toView(tenantId, t));
-    if (this.ttlMs > 0) {
-      this.cache.set(tenantId, { expiresAt: now + this.ttlMs, view });
-      // a failed read is not remembered: the next question tries again
-      view.catch(() => {
-        if (this.cache.get(tenantId)?.view === view) this.cache.delete(tenantId);
-      });
-    }
-    return view;
+    if (this.ttlMs <= 0) return view;
+    // Rows already read keep answering while their refresh runs, so no job waits on (or pays a
+    // round trip for) a refresh; a change in the tables shows from the answer after the refresh.
+    const stale = cached?.settled;
+    const entry: CacheEntry = { expiresAt: now + this.ttlMs, view: stale ?? view, settled: stale };
+    this.cache.set(tenantId, entry);
+    view.then(
+      () => {
+        if (this.cache.get(tenantId) === entry) this.cache.set(tenantId, { expiresAt: entry.expiresAt, view, settled: view });
+      },
+      () => {
+        // a failed read is not remembered: the next question tries again (rows in hand stay until then)
+        if (this.cache.get(tenantId) === entry && !stale) this.cache.delete(tenantId);
+      },
+    );
+    return entry.view;
   }
 
   private toView(tenantId: string, t: TenantIntegration): TenantView {
