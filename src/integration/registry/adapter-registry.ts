@@ -3,6 +3,7 @@
 // `capability(...)` instead of guessing; adapters ask `binding(...)` for where to send. A tenant's
 // rows are cached for a short while (INTEGRATION_CONFIG_TTL_MS) and refreshed behind the answers, so
 // a change in the tables takes effect within about that time without a restart.
+import { AsyncResource } from 'node:async_hooks';
 import type { Config } from '../../platform/config.ts';
 import type { ExternalSystem } from '../../core/ports/external-result.ts';
 import { systemOf, type CapabilityCode, type CapabilityDisabledReason } from './capabilities.ts';
@@ -55,6 +56,8 @@ export class AdapterRegistry {
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly cache = new Map<string, CacheEntry>();
+  /** made with the registry, outside any job: background refreshes belong to no job */
+  private readonly refreshScope = new AsyncResource('AdapterRegistryRefresh');
 
   constructor(load: LoadTenantIntegration, config: RegistryConfig, opts: { readonly ttlMs: number; readonly now?: () => number }) {
     this.load = load;
@@ -102,11 +105,13 @@ export class AdapterRegistry {
     const now = this.now();
     const cached = this.cache.get(tenantId);
     if (cached && cached.expiresAt > now) return cached.view;
-    const view = this.load(tenantId).then((t) => this.toView(tenantId, t));
-    if (this.ttlMs <= 0) return view;
     // Rows already read keep answering while their refresh runs, so no job waits on (or pays a
     // round trip for) a refresh; a change in the tables shows from the answer after the refresh.
-    const stale = cached?.settled;
+    // The refresh runs in the registry's own async scope, not in that of the job that noticed it.
+    const stale = this.ttlMs > 0 ? cached?.settled : undefined;
+    const read = () => this.load(tenantId).then((t) => this.toView(tenantId, t));
+    const view = stale ? this.refreshScope.runInAsyncScope(read) : read();
+    if (this.ttlMs <= 0) return view;
     const entry: CacheEntry = { expiresAt: now + this.ttlMs, view: stale ?? view, settled: stale };
     this.cache.set(tenantId, entry);
     view.then(
