@@ -1,4 +1,4 @@
-import { REDACTED, redact, redactLogValue, redactText } from './redaction.ts';
+import { REDACTED, redact, redactLogValue, redactText, registerSecretValues } from './redaction.ts';
 
 test('secrets are redacted at any depth and in any spelling', () => {
   const out = redact({
@@ -75,4 +75,14 @@ test('recognisable credentials in free text are masked: key=value pairs, quoted 
   expect(redactText('sent Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x.y')).toBe('sent Authorization: Bearer <redacted>');
   // words that only look alike stay
   expect(redactText('tokenType: Bearer, 3 tokens left')).toBe('tokenType: Bearer, 3 tokens left');
+});
+
+test('registered credential values of any length are scrubbed from free text: long ones anywhere, short ones as tokens of their own', () => {
+  registerSecretValues(['k7Q', 'a-long-credential-value', '']);
+  expect(redactText('upstream said: key k7Q refused; key=k7Q; (k7Q)')).toBe(`upstream said: key ${REDACTED} refused; key=${REDACTED}; (${REDACTED})`);
+  // inside a longer word a short value is ordinary text, not the credential
+  expect(redactText('order k7Qx and xk7Q stay')).toBe('order k7Qx and xk7Q stay');
+  expect(redactText('echo:a-long-credential-value!')).toBe(`echo:${REDACTED}!`);
+  // an empty value registers nothing (it would match everywhere)
+  expect(redactText('nothing to hide')).toBe('nothing to hide');
 });

@@ -66,16 +66,30 @@ export function maskCard(value: string): string {
 /**
  * Credential values in use (registered by the adapters when they send them): an external system
  * echoing one in free text (an error message, a plain-text body) must not carry it into a snapshot
- * or a log line. Values shorter than 8 characters are not registered (too likely to be ordinary text).
+ * or a log line. Every length is scrubbed: a value of 8 characters or more wherever it appears, a
+ * shorter one where it stands as a token of its own (between non-alphanumeric characters), since
+ * inside a longer word it is more likely ordinary text than the credential.
  */
 const SECRET_VALUES = new Set<string>();
+const SHORT_SECRET_LENGTH = 8;
+let shortSecretsInText: RegExp | undefined;
 export function registerSecretValues(values: Iterable<string>): void {
-  for (const v of values) if (v.length >= 8) SECRET_VALUES.add(v);
+  let short = false;
+  for (const v of values) {
+    if (v.length === 0 || SECRET_VALUES.has(v)) continue;
+    SECRET_VALUES.add(v);
+    if (v.length < SHORT_SECRET_LENGTH) short = true;
+  }
+  if (short) {
+    const alternatives = [...SECRET_VALUES].filter((v) => v.length < SHORT_SECRET_LENGTH).map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    shortSecretsInText = new RegExp(`(?<![A-Za-z0-9])(?:${alternatives.join('|')})(?![A-Za-z0-9])`, 'g');
+  }
 }
 
 /** Masks card numbers, recognisable credentials and known credential values inside free text (messages, external error texts). */
 export function redactText(text: string): string {
-  for (const secret of SECRET_VALUES) if (text.includes(secret)) text = text.replaceAll(secret, REDACTED);
+  for (const secret of SECRET_VALUES) if (secret.length >= SHORT_SECRET_LENGTH && text.includes(secret)) text = text.replaceAll(secret, REDACTED);
+  if (shortSecretsInText) text = text.replace(shortSecretsInText, REDACTED);
   return text
     .replace(SECRET_PAIR_IN_TEXT, (_m, key: string, value: string) => (/^["']/.test(value) ? `${key}${value[0]}${REDACTED}${value[0]}` : `${key}${REDACTED}`))
     .replace(AUTH_SCHEME_IN_TEXT, (_m, scheme: string) => `${scheme} ${REDACTED}`)
