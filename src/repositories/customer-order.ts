@@ -15,16 +15,6 @@ export async function findOrder(db: CommonQueryMethods, orderId: string): Promis
   return db.maybeOne(sql.type(orderRow)`select order_snapshot, order_status from customer_order where order_id = ${orderId}`);
 }
 
-const statusRow = z.object({ order_status: z.enum(ORDER_STATUSES) });
-
-/** Moves the order to a status; terminal statuses are never left (a late job cannot reopen an order). Null: it did not move. */
-export async function updateOrderStatus(db: CommonQueryMethods, orderId: string, status: OrderStatus): Promise<OrderStatus | null> {
-  const row = await db.maybeOne(sql.type(statusRow)`
-    update customer_order set order_status = ${status}, updated_at = now()
-    where order_id = ${orderId} and (order_status not in ('COMPLETED', 'REJECTED', 'CANCELLED') or order_status = ${status})
-    returning order_status`);
-  return row?.order_status ?? null;
-}
 
 /** ACCEPTED → IN_FULFILLMENT as a fragment: returns the order id only when this statement moved it. */
 export const fulfillmentStartedUpdate = (orderId: string): FragmentSqlToken => sql.fragment`

@@ -27,14 +27,6 @@ const upsert = (scope: TaskScope, source: FragmentSqlToken) => sql.fragment`
   on conflict (order_id, coalesce(order_item_id, ''), task_type) do update set updated_at = fulfillment_task.updated_at
   returning fulfillment_task_id`;
 
-/** The task's id, creating the task (IN_PROGRESS) the first time; stable across retries. */
-export async function upsertTask(db: CommonQueryMethods, scope: TaskScope): Promise<string> {
-  return db.oneFirst(sql.type(z.object({ fulfillment_task_id: z.string() }))`${upsert(
-    scope,
-    sql.fragment`values (${randomUUID()}, ${scope.orderId}, ${scope.orderItemId ?? null}, ${scope.taskType}, 'IN_PROGRESS')`,
-  )}`);
-}
-
 /**
  * The same upsert as a CTE of a job's first statement, made only when the order read by CTE
  * `orderCte` exists (a job of an unknown order creates nothing).

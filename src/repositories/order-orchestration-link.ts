@@ -10,19 +10,11 @@ export const linkProcessInstanceUpdate = (orderId: string, processInstanceKey: s
   where order_id = ${orderId}
   returning order_id`;
 
-export async function linkProcessInstance(db: CommonQueryMethods, orderId: string, processInstanceKey: string, lastActivity: string): Promise<void> {
-  await db.query(sql.unsafe`${linkProcessInstanceUpdate(orderId, processInstanceKey, lastActivity)}`);
-}
-
 /** The instance reached an end: recorded once (the first end wins), as a fragment. */
 export const orchestrationEndedUpdate = (orderId: string, lastActivity: string): FragmentSqlToken => sql.fragment`
   update order_orchestration_link set ended_at = coalesce(ended_at, now()), last_known_activity = ${lastActivity}, last_sync_at = now()
   where order_id = ${orderId}
   returning order_id`;
-
-export async function markOrchestrationEnded(db: CommonQueryMethods, orderId: string, lastActivity: string): Promise<void> {
-  await db.query(sql.unsafe`${orchestrationEndedUpdate(orderId, lastActivity)}`);
-}
 
 /**
  * The link of each order `orders` (the name of an earlier CTE returning `order_id`) inserted, as

@@ -3,13 +3,8 @@
 import type { CommonQueryMethods } from 'slonik';
 import type { FulfillmentTaskStatus } from '../domain/fulfillment-task.ts';
 import type { CallOutcome } from '../../integration/external-call.ts';
-import { findTaskRow, updateTaskOutcome, upsertTask, type TaskOutcome, type TaskScope } from '../../repositories/fulfillment-task.ts';
+import { findTaskRow, updateTaskOutcome, type TaskOutcome, type TaskScope } from '../../repositories/fulfillment-task.ts';
 export { setTaskStatus, type TaskScope } from '../../repositories/fulfillment-task.ts';
-
-/** The task's id, creating the task (IN_PROGRESS) the first time; stable across retries. */
-export async function ensureTask(db: CommonQueryMethods, scope: TaskScope): Promise<string> {
-  return upsertTask(db, scope);
-}
 
 export interface FoundTask {
   readonly id: string;
