@@ -18,18 +18,25 @@ interface PidRecord {
   readonly command: string;
 }
 
-/** Kernel start time (clock ticks since boot) of a live pid, or undefined when it is gone. */
-function startTimeOf(pid: number): string | undefined {
+/**
+ * The fields of /proc/<pid>/stat after the command name (state, ppid, ..., utime at index 11), or
+ * undefined when the pid is gone. The name (field 2) may hold spaces; the fields after its closing
+ * parenthesis are fixed.
+ */
+export function procStatFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces; fields after the closing parenthesis are fixed.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const state = fields[0];
-    if (state === 'Z' || state === 'X') return undefined;
-    return fields[19];
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** Kernel start time (clock ticks since boot) of a live pid, or undefined when it is gone. */
+function startTimeOf(pid: number): string | undefined {
+  const fields = procStatFields(pid);
+  if (!fields || fields[0] === 'Z' || fields[0] === 'X') return undefined;
+  return fields[19];
 }
 
 export function readPid(pidFile: string): PidRecord | undefined {

@@ -3,9 +3,9 @@
 // checkpointer, WAL writer...). Each process counts utime + stime plus what its exited and reaped
 // children spent (cutime + cstime), so a backend that ends inside a window is not lost.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { runningPid } from '../../stack/proc.ts';
+import { procStatFields, runningPid } from '../../stack/proc.ts';
 import { stackSettings } from '../../stack/settings.ts';
 
 export const SERVERS = ['postgres', 'engine', 'kafka'] as const;
@@ -27,14 +27,9 @@ interface ProcStat {
 }
 
 function readStat(pid: number): ProcStat | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // fields after the command name's closing parenthesis: state ppid ... utime(14) stime cutime cstime
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-    return { pid, ppid: f[1] ?? 0, ticks: (f[11] ?? 0) + (f[12] ?? 0) + (f[13] ?? 0) + (f[14] ?? 0) };
-  } catch {
-    return undefined; // gone between the listing and the read
-  }
+  // state ppid ... utime(11) stime cutime cstime; undefined: gone between the listing and the read
+  const f = procStatFields(pid)?.map(Number);
+  return f && { pid, ppid: f[1] ?? 0, ticks: (f[11] ?? 0) + (f[12] ?? 0) + (f[13] ?? 0) + (f[14] ?? 0) };
 }
 
 /** CPU ms of each process tree rooted at the given pids (one pass over /proc). */
