@@ -94,6 +94,40 @@ export const configSchema = z.object({
   PROVISIONING_PASSWORD: z.string().min(1).default('dev-provisioning-password'),
   BILLING_TOKEN: z.string().min(1).default('dev-billing-token'),
   NOTIFICATION_API_KEY: z.string().min(1).default('dev-notify-key'),
+  /**
+   * Provider signatures (HMAC-SHA256 over "<timestamp>.<body>"): comma-separated secrets of the
+   * provisioning provider. Every one verifies (rotation: old and new are valid at once); the first
+   * is the one a provider (the simulator) signs with. Covers callbacks and Kafka results.
+   */
+  PROVISIONING_SIGNING_SECRETS: z
+    .string()
+    .default('dev-provisioning-signing-secret')
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().min(16, 'a signing secret needs at least 16 characters')).min(1).max(4)),
+  /** Replay window: a signed timestamp older or newer than this many seconds is refused. */
+  PROVISIONING_SIGNATURE_TOLERANCE_S: z.coerce.number().int().min(1).max(3_600).default(300),
+  /**
+   * Bearer tokens on the intake, callback-free APIs (orders, operator): jwt = every request needs a
+   * JWT valid against API_JWKS_URL; off = no check (development only; refused in production).
+   */
+  API_AUTH: z.enum(['jwt', 'off']).default('jwt'),
+  /** JWKS of the token issuer: the local engine's token endpoint here, any OIDC provider in production. */
+  API_JWKS_URL: url.default('http://127.0.0.1:8080/.well-known/jwks.json'),
+  API_TOKEN_ISSUER: z.string().min(1).default('local-engine'),
+  API_TOKEN_AUDIENCE: z.string().min(1).default('fulfillment-api'),
+  /** Claim holding the caller's roles (an array or a space-separated string); the `scope` claim is read too. */
+  API_ROLES_CLAIM: z.string().min(1).default('roles'),
+  /** Per-client intake rate limit (token bucket): sustained requests per second and burst. */
+  INTAKE_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
+  INTAKE_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** How long the intake waits for the engine to accept a start before it answers 503 with Retry-After. */
+  INTAKE_ENGINE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Largest response body an adapter reads from an external system; a bigger one is a malformed response. */
+  EXTERNAL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** Times an inbox event's handler may fail before the event is parked for an operator. */
+  INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(10),
+  /** Password of DATABASE_URL's user, kept out of the URL (DATABASE_PASSWORD_FILE in Kubernetes). */
+  DATABASE_PASSWORD: z.string().min(1).optional(),
   /** Per-tenant credentials (auth_profile TENANT): a folder per tenant with one file per system (src/integration/registry/credentials.ts). */
   CREDENTIALS_DIR: z.string().min(1).optional(),
   /** How long a tenant's adapter registry rows and secrets are cached (0: read on every call). */

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 /** Settings that may come from a file. */
 export const SECRET_SETTINGS = [
   'DATABASE_URL',
+  'DATABASE_PASSWORD',
+  'PROVISIONING_SIGNING_SECRETS',
   'ZEEBE_CLIENT_SECRET',
   'CAMUNDA_BASIC_AUTH_PASSWORD',
   'CRM_API_KEY',
