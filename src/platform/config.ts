@@ -122,6 +122,8 @@ export const configSchema = z.object({
   INTAKE_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(200),
   /** How long the intake waits for the engine to accept a start before it answers 503 with Retry-After. */
   INTAKE_ENGINE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Order starts the intake keeps waiting on the engine at once; past it new orders get 503 with Retry-After at once (load shedding). */
+  INTAKE_MAX_PENDING_STARTS: z.coerce.number().int().min(1).max(100_000).default(256),
   /** Largest response body an adapter reads from an external system; a bigger one is a malformed response. */
   EXTERNAL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(1024 * 1024),
   /** Times an inbox event's handler may fail before the event is parked for an operator. */
