@@ -3,6 +3,8 @@
 import { enableCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { z } from 'zod';
+import type { OAuthClient } from './auth/oauth.ts';
 import type { StartEngineOptions } from './start.ts';
 
 
@@ -14,11 +16,18 @@ The project's local Zeebe-compatible engine: gRPC gateway (the SDK's proto) and 
   --rest-port <n>       REST port (env ENGINE_REST_PORT, default 8080; 0 = any free port)
   --host <address>      interface to bind (env ENGINE_HOST, default 0.0.0.0)
   --data-dir <dir>      keep state in a journal there, surviving kill -9 (env ENGINE_DATA_DIR; default: memory only)
-  --oauth <on|off>      require bearer tokens from POST /oauth/token (env ENGINE_OAUTH; default off,
-                        but on when a client id and secret are given and it is not set to off)
+  --oauth <on|off|issuer>
+                        on: serve POST /oauth/token and the JWKS, and require its bearer tokens on gRPC and
+                        REST; issuer: serve the token endpoint and JWKS only (tokens for other APIs' clients),
+                        the engine stays open; off: neither (env ENGINE_OAUTH; default off, but on when a
+                        client id and secret are given, issuer when only API clients are given)
   --client-id <id>      the OAuth client allowed to get tokens (env ENGINE_OAUTH_CLIENT_ID, default engine-client)
   --client-secret <s>   its secret (env ENGINE_OAUTH_CLIENT_SECRET, default engine-secret)
   --audience <aud>      the audience tokens carry and calls must present (env ENGINE_OAUTH_AUDIENCE; default: not checked)
+  env ENGINE_OAUTH_API_CLIENTS
+                        more clients, for APIs that take this engine's tokens: a JSON array of
+                        {"clientId","clientSecret","roles":[...],"audience"}; roles go in the token's "roles"
+                        claim, audience (optional) is its "aud". Environment only, so secrets stay out of ps.
   --log-level <level>   pino level (env ENGINE_LOG_LEVEL, default info)
   --help                this text
 `;
@@ -28,6 +37,14 @@ function port(name: string, value: string | undefined, fallback: number): number
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new Error(`${name} must be a port number (0-65535), got '${value}'`);
   return parsed;
+}
+
+type OAuthMode = 'on' | 'off' | 'issuer';
+
+function oauthMode(name: string, value: string | undefined, fallback: OAuthMode): OAuthMode {
+  if (value === undefined || value === '') return fallback;
+  if (/^issuer$/i.test(value)) return 'issuer';
+  return onOff(name, value, false) ? 'on' : 'off';
 }
 
 function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
@@ -56,9 +73,13 @@ export function optionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv): St
   });
   const clientId = values['client-id'] ?? env['ENGINE_OAUTH_CLIENT_ID'];
   const clientSecret = values['client-secret'] ?? env['ENGINE_OAUTH_CLIENT_SECRET'];
-  // the stack passes only the client it configured the farm with: that alone turns OAuth on
-  const oauth = onOff('--oauth / ENGINE_OAUTH', values.oauth ?? env['ENGINE_OAUTH'], Boolean(clientId && clientSecret));
+  const apiClients = apiClientsFrom(env['ENGINE_OAUTH_API_CLIENTS']);
+  // the stack passes only the client it configured the farm with: that alone turns OAuth on;
+  // API clients alone make the engine an issuer for them and nothing more
+  const fallbackMode: OAuthMode = clientId && clientSecret ? 'on' : apiClients.length > 0 ? 'issuer' : 'off';
+  const mode = oauthMode('--oauth / ENGINE_OAUTH', values.oauth ?? env['ENGINE_OAUTH'], fallbackMode);
   const audience = values.audience ?? env['ENGINE_OAUTH_AUDIENCE'];
+  const engineClients = mode === 'on' || (clientId && clientSecret) ? [{ clientId: clientId || 'engine-client', clientSecret: clientSecret || 'engine-secret' }] : [];
   const dataDir = values['data-dir'] ?? env['ENGINE_DATA_DIR'];
   return {
     help: values.help === true,
@@ -67,8 +88,32 @@ export function optionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv): St
     restPort: port('--rest-port / ENGINE_REST_PORT', values['rest-port'] ?? env['ENGINE_REST_PORT'], 8080),
     host: values.host ?? env['ENGINE_HOST'] ?? '0.0.0.0',
     dataDir: dataDir ? dataDir : undefined,
-    oauth: oauth ? { clients: [{ clientId: clientId || 'engine-client', clientSecret: clientSecret || 'engine-secret' }], audience: audience || undefined } : undefined,
+    oauth:
+      mode === 'off'
+        ? undefined
+        : { clients: [...engineClients, ...apiClients], audience: audience || undefined, ...(mode === 'issuer' ? { requireTokens: false } : {}) },
   };
+}
+
+const apiClient = z.strictObject({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  roles: z.array(z.string().min(1)).optional(),
+  audience: z.string().min(1).optional(),
+});
+
+/** ENGINE_OAUTH_API_CLIENTS read; a refusal names the variable and the field, never a secret. */
+function apiClientsFrom(raw: string | undefined): OAuthClient[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error('ENGINE_OAUTH_API_CLIENTS must be a JSON array of {"clientId","clientSecret","roles","audience"}; it is not JSON');
+  }
+  const read = z.array(apiClient).safeParse(parsed);
+  if (!read.success) throw new Error(`ENGINE_OAUTH_API_CLIENTS is invalid: ${read.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  return read.data;
 }
 
 async function main(): Promise<void> {
@@ -92,7 +137,7 @@ async function main(): Promise<void> {
   const running = await startEngine({ ...options, log });
   log.info({ address: running.grpcAddress, port: running.grpcPort }, `gRPC gateway listening on ${running.grpcAddress}`);
   log.info({ address: running.restAddress, port: running.restPort }, `REST API v2 listening on ${running.restAddress}`);
-  log.info({ ms: Date.now() - started, dataDir: options.dataDir ?? null, oauth: options.oauth ? 'on' : 'off' }, 'engine ready');
+  log.info({ ms: Date.now() - started, dataDir: options.dataDir ?? null, oauth: options.oauth === undefined ? 'off' : options.oauth.requireTokens === false ? 'issuer' : 'on' }, 'engine ready');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -18,6 +18,11 @@ import { createRestServer } from './rest/server.ts';
 export type OAuthOptions = Omit<AuthOptions, 'issuer' | 'now'> & {
   /** the tokens' `iss` (default: "local-engine") */
   readonly issuer?: string | undefined;
+  /**
+   * whether the gRPC gateway and REST API demand bearer tokens (default true); false serves the
+   * token endpoint and JWKS only, as an issuer for other APIs' clients while the engine stays open
+   */
+  readonly requireTokens?: boolean | undefined;
 };
 
 export interface StartEngineOptions {
@@ -29,7 +34,7 @@ export interface StartEngineOptions {
   readonly host?: string | undefined;
   /** keep state in a journal under this directory (survives kill -9); default: memory only */
   readonly dataDir?: string | undefined;
-  /** require bearer tokens from the local client-credentials endpoint (POST /oauth/token) */
+  /** serve the local client-credentials endpoint (POST /oauth/token) and, unless requireTokens is false, require its bearer tokens */
   readonly oauth?: OAuthOptions | undefined;
   /** the engine clock (default: system time, pinnable through the REST clock endpoints) */
   readonly clock?: Clock | undefined;
@@ -83,7 +88,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Run
         signingKeyFile: options.oauth.signingKeyFile ?? (options.dataDir ? path.join(options.dataDir, 'oauth-signing-key.pem') : undefined),
       })
     : undefined;
-  const authenticate = auth ? (authorization: string | undefined) => auth.authenticate(authorization) : undefined;
+  const authenticate = auth && options.oauth?.requireTokens !== false ? (authorization: string | undefined) => auth.authenticate(authorization) : undefined;
 
   let grpcPort = options.grpcPort ?? 26500;
   const gateway = createGrpcServer({

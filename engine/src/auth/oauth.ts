@@ -13,6 +13,10 @@ import { readTokenRequest } from './token-request.ts';
 export interface OAuthClient {
   readonly clientId: string;
   readonly clientSecret: string;
+  /** carried in its tokens as a `roles` claim (an array), for APIs that authorise by role */
+  readonly roles?: readonly string[] | undefined;
+  /** the `aud` of its tokens, ahead of the engine's audience: an API client's tokens are for that API, not the engine */
+  readonly audience?: string | undefined;
 }
 
 export interface OAuthOptions {
@@ -45,22 +49,23 @@ export function createOAuth(options: OAuthOptions): OAuth {
   const key = loadOrCreateSigningKey(options.signingKeyFile);
   const ttlSeconds = options.tokenTtlSeconds ?? 3600;
   const now = options.now ?? Date.now;
-  const secretDigests = new Map(options.clients.map((client) => [client.clientId, digest(client.clientSecret)]));
+  const clients = new Map(options.clients.map((client) => [client.clientId, { client, secretDigest: digest(client.clientSecret) }]));
 
-  const knownClient = (clientId: string, clientSecret: string): boolean => {
-    const expected = secretDigests.get(clientId);
+  const knownClient = (clientId: string, clientSecret: string): OAuthClient | undefined => {
+    const known = clients.get(clientId);
     // digests have one length, so the comparison takes the same time whatever the secret
     const given = digest(clientSecret);
-    return expected !== undefined && timingSafeEqual(expected, given);
+    return known !== undefined && timingSafeEqual(known.secretDigest, given) ? known.client : undefined;
   };
 
-  const issueToken = async (clientId: string, requestedAudience: string | undefined, scope: string | undefined): Promise<string> => {
+  const issueToken = async (client: OAuthClient, requestedAudience: string | undefined, scope: string | undefined): Promise<string> => {
     const issuedAt = Math.floor(now() / 1000);
-    const audience = options.audience ?? requestedAudience;
-    const token = new SignJWT({ client_id: clientId, ...(scope === undefined ? {} : { scope }) })
+    const audience = client.audience ?? options.audience ?? requestedAudience;
+    const claims = { client_id: client.clientId, ...(scope === undefined ? {} : { scope }), ...(client.roles === undefined ? {} : { roles: [...client.roles] }) };
+    const token = new SignJWT(claims)
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.keyId, typ: 'JWT' })
       .setIssuer(options.issuer)
-      .setSubject(clientId)
+      .setSubject(client.clientId)
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + ttlSeconds)
       .setJti(randomUUID());
@@ -79,10 +84,11 @@ export function createOAuth(options: OAuthOptions): OAuth {
           void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
           const read = readTokenRequest(request.body, request.headers.authorization);
           if (read.kind === 'refused') return reply.code(read.status).send({ error: read.error, error_description: read.description });
-          if (!knownClient(read.clientId, read.clientSecret)) {
+          const client = knownClient(read.clientId, read.clientSecret);
+          if (client === undefined) {
             return reply.code(401).send({ error: 'invalid_client', error_description: 'Client authentication failed: unknown client_id or wrong client_secret' });
           }
-          const accessToken = await issueToken(read.clientId, read.audience, read.scope);
+          const accessToken = await issueToken(client, read.audience, read.scope);
           return reply.send({ access_token: accessToken, token_type: 'Bearer', expires_in: ttlSeconds, ...(read.scope === undefined ? {} : { scope: read.scope }) });
         });
         scope.get(JWKS_PATH, async () => ({ keys: [key.publicJwk] }));

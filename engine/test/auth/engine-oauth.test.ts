@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { startEngine, type RunningEngine } from '../../src/start.ts';
 
 const client = { clientId: 'farm', clientSecret: 'farm-secret' };
@@ -62,5 +63,38 @@ describe('startEngine with OAuth', () => {
 
     const jwks = await fetch(`${running.restAddress}/.well-known/jwks.json`);
     expect(jwks.status).toBe(200);
+  });
+});
+
+describe('startEngine as a token issuer only (requireTokens: false)', () => {
+  const apiClient = { clientId: 'operator-client', clientSecret: 'operator-secret', roles: ['operator'], audience: 'fulfillment-api' };
+  let issuer: RunningEngine;
+  beforeAll(async () => {
+    issuer = await startEngine({ grpcPort: 0, restPort: 0, host: '127.0.0.1', oauth: { clients: [apiClient], requireTokens: false } });
+  });
+  afterAll(async () => {
+    await issuer.stop();
+  });
+
+  it('serves tokens with roles and the JWKS while REST and gRPC need no token', async () => {
+    expect((await fetch(`${issuer.restAddress}/v2/topology`)).status).toBe(200);
+    const tokenResponse = await fetch(`${issuer.restAddress}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: apiClient.clientId, client_secret: apiClient.clientSecret }),
+    });
+    expect(tokenResponse.status).toBe(200);
+    const { access_token: accessToken } = (await tokenResponse.json()) as { access_token: string };
+    const jwks = createRemoteJWKSet(new URL(`${issuer.restAddress}/.well-known/jwks.json`));
+    const { payload } = await jwtVerify(accessToken, jwks, { issuer: 'local-engine', audience: 'fulfillment-api' });
+    expect(payload).toMatchObject({ sub: 'operator-client', roles: ['operator'] });
+    const open = new ZeebeGrpcClient({
+      config: { ZEEBE_GRPC_ADDRESS: issuer.grpcAddress, CAMUNDA_AUTH_STRATEGY: 'NONE', CAMUNDA_LOG_LEVEL: 'none', zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_RETRY: false } },
+    });
+    try {
+      await expect(open.topology()).resolves.toMatchObject({ clusterSize: 1 });
+    } finally {
+      await open.close(1_000);
+    }
   });
 });

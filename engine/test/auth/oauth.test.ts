@@ -67,6 +67,22 @@ describe('OAuth token endpoint and bearer verification', () => {
     await expect(oauth.authenticate(`Bearer ${String(body.access_token)}`)).resolves.toBeUndefined();
   });
 
+  it("puts an API client's roles in a roles claim and its own audience in aud; the engine's guard refuses that audience", async () => {
+    const apiClient = { clientId: 'intake-client', clientSecret: 'intake-secret', roles: ['intake'], audience: 'fulfillment-api' };
+    const withApiClient = createOAuth({ ...options, clients: [client, apiClient] });
+    const apiApp = await appWith(withApiClient);
+    try {
+      const { status, body } = await requestToken(apiApp, { grant_type: 'client_credentials', client_id: apiClient.clientId, client_secret: apiClient.clientSecret });
+      expect(status).toBe(200);
+      expect(decodeJwt(String(body.access_token))).toMatchObject({ sub: 'intake-client', client_id: 'intake-client', roles: ['intake'], aud: 'fulfillment-api' });
+      expect(await refusal(withApiClient.authenticate(`Bearer ${String(body.access_token)}`))).toMatch(/"aud" claim/);
+      const farmToken = await requestToken(apiApp, credentials);
+      expect(decodeJwt(String(farmToken.body.access_token)).roles).toBeUndefined();
+    } finally {
+      await apiApp.close();
+    }
+  });
+
   it('takes the credentials from an HTTP Basic header too', async () => {
     const basic = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64');
     const { status, body } = await requestToken(app, { grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` });

@@ -25,6 +25,20 @@ describe('engine CLI options', () => {
     expect(optionsFrom([], { ENGINE_OAUTH_CLIENT_ID: 'farm' }).oauth).toBeUndefined();
   });
 
+  it('makes the engine an issuer only for API clients given alone, and adds them to the farm client', () => {
+    const apiClients = JSON.stringify([{ clientId: 'intake', clientSecret: 'intake-secret', roles: ['intake'], audience: 'fulfillment-api' }]);
+    expect(optionsFrom([], { ENGINE_OAUTH_API_CLIENTS: apiClients }).oauth).toEqual({
+      clients: [{ clientId: 'intake', clientSecret: 'intake-secret', roles: ['intake'], audience: 'fulfillment-api' }],
+      requireTokens: false,
+    });
+    const both = optionsFrom([], { ENGINE_OAUTH_API_CLIENTS: apiClients, ENGINE_OAUTH_CLIENT_ID: 'farm', ENGINE_OAUTH_CLIENT_SECRET: 's3' }).oauth;
+    expect(both?.clients.map((c) => c.clientId)).toEqual(['farm', 'intake']);
+    expect(both?.requireTokens).toBeUndefined();
+    expect(optionsFrom(['--oauth', 'issuer'], { ENGINE_OAUTH_CLIENT_ID: 'farm', ENGINE_OAUTH_CLIENT_SECRET: 's3' }).oauth?.requireTokens).toBe(false);
+    expect(() => optionsFrom([], { ENGINE_OAUTH_API_CLIENTS: '[{"clientId":"x"}]' })).toThrow(/ENGINE_OAUTH_API_CLIENTS is invalid: 0.clientSecret/);
+    expect(() => optionsFrom([], { ENGINE_OAUTH_API_CLIENTS: 'nope' })).toThrow(/not JSON/);
+  });
+
   it('refuses a bad port or on/off value, naming it', () => {
     expect(() => optionsFrom(['--rest-port', 'eighty'], {})).toThrow(/--rest-port/);
     expect(() => optionsFrom([], { ENGINE_OAUTH: 'maybe' })).toThrow(/ENGINE_OAUTH/);
