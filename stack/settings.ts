@@ -12,6 +12,28 @@ export const VERSIONS = {
   dependencyPlugin: '3.8.1',
 } as const;
 
+/** Roles of the fulfillment APIs (intake and operator): what a bearer token's `roles` claim names. */
+export const API_ROLES = ['intake', 'operator', 'viewer'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+/**
+ * The development API clients the stack's engine issues tokens to, one per role (never used in
+ * production: there an OIDC provider issues the tokens). Ids and secrets are development settings,
+ * overridable per role (STACK_API_<ROLE>_CLIENT_ID / _SECRET) when a test needs others.
+ */
+export interface ApiClient {
+  readonly role: ApiRole;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+export function devApiClients(env: NodeJS.ProcessEnv = process.env): readonly ApiClient[] {
+  return API_ROLES.map((role) => {
+    const prefix = `STACK_API_${role.toUpperCase()}_CLIENT`;
+    return { role, clientId: env[`${prefix}_ID`] || `dev-${role}-client`, clientSecret: env[`${prefix}_SECRET`] || `dev-${role}-client-secret` };
+  });
+}
+
 export interface StackSettings {
   readonly config: Config;
   /** Data, logs and pid files of every component: one folder, removed by `stack:down --purge`. */
@@ -29,6 +51,8 @@ export interface StackSettings {
   readonly heap: { readonly kafka: string };
   /** PostgreSQL syncs its WAL to disk (STACK_POSTGRES_FSYNC=on): off by default for fast tests, on for benches. */
   readonly postgresFsync: boolean;
+  /** the API clients (intake, operator, viewer) the engine's token endpoint serves, audience config.API_TOKEN_AUDIENCE */
+  readonly apiClients: readonly ApiClient[];
 }
 
 const num = (name: string, fallback: number): number => {
@@ -94,5 +118,6 @@ export function stackSettings(env: NodeJS.ProcessEnv = process.env): StackSettin
       kafka: env.STACK_KAFKA_HEAP ?? '512m',
     },
     postgresFsync: env.STACK_POSTGRES_FSYNC === 'on',
+    apiClients: devApiClients(env),
   };
 }

@@ -39,6 +39,7 @@ function ownTokenEndpoint(s: StackSettings, tokenUrl: string | undefined): boole
  * With CAMUNDA_AUTH_STRATEGY=OAUTH and CAMUNDA_OAUTH_URL on the engine itself, the engine requires
  * bearer tokens and serves the token endpoint, for the client the farm is configured with
  * (ZEEBE_CLIENT_ID / ZEEBE_CLIENT_SECRET); a token URL elsewhere (SaaS) leaves the engine open.
+ * Either way the engine issues the intake/operator APIs' tokens to the stack's API clients.
  */
 export function engineEnvironment(s: StackSettings): Record<string, string> {
   const { config } = s;
@@ -50,11 +51,15 @@ export function engineEnvironment(s: StackSettings): Record<string, string> {
           ...((config.ZEEBE_TOKEN_AUDIENCE ?? config.CAMUNDA_TOKEN_AUDIENCE) ? { ENGINE_OAUTH_AUDIENCE: (config.ZEEBE_TOKEN_AUDIENCE ?? config.CAMUNDA_TOKEN_AUDIENCE) as string } : {}),
         }
       : {};
+  // the fulfillment APIs' development clients, always: without the farm's client the engine is
+  // their token issuer only and gRPC/REST stay open (CAMUNDA_AUTH_STRATEGY=NONE)
+  const apiClients = s.apiClients.map((client) => ({ clientId: client.clientId, clientSecret: client.clientSecret, roles: [client.role], audience: config.API_TOKEN_AUDIENCE }));
   return {
     ENGINE_HOST: '127.0.0.1',
     ENGINE_GRPC_PORT: String(s.ports.engineGrpc),
     ENGINE_REST_PORT: String(s.ports.engineRest),
     ENGINE_DATA_DIR: paths(s).data,
+    ENGINE_OAUTH_API_CLIENTS: JSON.stringify(apiClients),
     ...oauth,
   };
 }
