@@ -12,6 +12,9 @@ function defined<T extends Record<string, unknown>>(settings: T): { [K in keyof 
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
+/** retries of one SDK gRPC command (the SDK's client has no per-call deadline: the farm's own channel has, src/platform/gateway-client.ts) */
+export const SDK_MAX_RETRIES = 8;
+
 export function camundaOptions(config: Config) {
   const debug = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
   return {
@@ -28,6 +31,7 @@ export function camundaOptions(config: Config) {
       CAMUNDA_BASIC_AUTH_PASSWORD: config.CAMUNDA_BASIC_AUTH_PASSWORD,
     }),
     CAMUNDA_LOG_LEVEL: debug ? 'debug' : 'error',
-    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: debug ? 'DEBUG' : 'ERROR' },
+    // the SDK retried a refused command forever (-1): bounded here, ~1 minute of backoff in all
+    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: debug ? 'DEBUG' : 'ERROR', ZEEBE_GRPC_CLIENT_MAX_RETRIES: SDK_MAX_RETRIES, ZEEBE_GRPC_CLIENT_MAX_RETRY_TIMEOUT_SECONDS: 10 },
   } as const;
 }

@@ -5,6 +5,9 @@
 // which cost ~6% of a replica's CPU for payloads of a few hundred bytes on a local network.
 // Each command has a deadline, and transient refusals (gateway unreachable, backpressure,
 // deadline) are retried with backoff within a bounded budget: a hung engine never holds a job.
+// The budget is a hard deadline for the whole command (its last attempt's deadline is cut to it),
+// and a command that runs out of it fails with a GatewayCommandError naming the command, its
+// attempts and the last refusal (its gRPC `code` kept, so callers still read NOT_FOUND and the like).
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +24,8 @@ export interface GatewayCommands {
   publishMessage(req: { readonly name: string; readonly correlationKey: string; readonly messageId?: string; readonly variables?: GatewayVariables; readonly timeToLive: number }): Promise<unknown>;
   updateJobRetries(req: { readonly jobKey: string; readonly retries: number }): Promise<unknown>;
   resolveIncident(req: { readonly incidentKey: string }): Promise<unknown>;
+  /** the latest version of the process unless `version` is given */
+  createProcessInstance(req: { readonly bpmnProcessId: string; readonly version?: number; readonly variables?: GatewayVariables; readonly tenantId?: string }): Promise<{ readonly processInstanceKey: string }>;
   topology(): Promise<GatewayTopology>;
 }
 
@@ -33,8 +38,33 @@ export interface GatewayTopology {
 export interface GatewayConnection extends GatewayCommands {
   /** the generated client, for the streaming calls (StreamActivatedJobs, ActivateJobs) */
   readonly client: grpc.Client & Record<string, (...args: unknown[]) => unknown>;
+  /**
+   * The same commands over the same channel with a tighter budget: each command ends within
+   * `budgetMs` in all (e.g. the intake, which must answer its client in time).
+   */
+  within(budgetMs: number): GatewayCommands;
   close(): void;
 }
+
+/** A command that the gateway kept refusing (or never answered) until its budget ran out. */
+export class GatewayCommandError extends Error {
+  override readonly name = 'GatewayCommandError';
+  /** the last refusal's gRPC status code */
+  readonly code: number;
+  readonly method: string;
+  readonly attempts: number;
+  readonly elapsedMs: number;
+
+  constructor(method: string, attempts: number, elapsedMs: number, last: grpc.ServiceError) {
+    super(`engine command ${method} gave up after ${attempts} attempt(s) in ${elapsedMs} ms: ${last.message}`, { cause: last });
+    this.code = last.code;
+    this.method = method;
+    this.attempts = attempts;
+    this.elapsedMs = elapsedMs;
+  }
+}
+
+export const isGatewayCommandError = (err: unknown): err is GatewayCommandError => err instanceof GatewayCommandError;
 
 export interface GatewayOptions {
   readonly tls: boolean;
@@ -42,7 +72,7 @@ export interface GatewayOptions {
   readonly metadata?: (() => Promise<Record<string, string>>) | undefined;
   /** deadline of one command attempt (default 10 s) */
   readonly commandTimeoutMs?: number;
-  /** how long transient refusals of one command are retried in all (default 60 s) */
+  /** how long one command may take in all, its retries of transient refusals included (default 60 s) */
   readonly commandRetryMs?: number;
 }
 
@@ -62,6 +92,8 @@ function gatewayService(): GatewayClientClass {
 
 /** Worth another attempt: the gateway unreachable, backpressure, or the deadline passed. */
 const TRANSIENT = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.RESOURCE_EXHAUSTED, grpc.status.DEADLINE_EXCEEDED]);
+/** the shortest deadline worth another attempt */
+const MIN_ATTEMPT_MS = 100;
 
 /** `grpc://host:port` (plain) or `grpcs://host:port` (TLS), as ZEEBE_GRPC_ADDRESS is written. */
 export function connectGatewayAt(url: string, opts: Omit<GatewayOptions, 'tls'> = {}): GatewayConnection {
@@ -86,33 +118,45 @@ export function connectGateway(address: string, opts: GatewayOptions): GatewayCo
   const retryMs = opts.commandRetryMs ?? 60_000;
   let closed = false;
 
-  const once = (method: string, request: object): Promise<unknown> =>
+  const once = (method: string, request: object, deadline: number): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      (client[method] as unknown as UnaryMethod).call(client, request, { deadline: Date.now() + timeoutMs }, (err, response) => (err ? reject(err) : resolve(response)));
+      (client[method] as unknown as UnaryMethod).call(client, request, { deadline }, (err, response) => (err ? reject(err) : resolve(response)));
     });
 
-  const command = async (method: string, request: object): Promise<unknown> => {
+  /** one command: attempts until it succeeds, a refusal is not transient, or `budgetMs` is spent */
+  const command = async (method: string, request: object, budgetMs: number): Promise<unknown> => {
     const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
+    const giveUpAt = started + budgetMs;
+    for (let attempt = 1; ; attempt++) {
       try {
-        return await once(method, request);
+        return await once(method, request, Math.min(Date.now() + timeoutMs, giveUpAt));
       } catch (err) {
-        const backoffMs = Math.min(5_000, 250 * 2 ** attempt);
-        if (closed || !TRANSIENT.has((err as grpc.ServiceError).code) || Date.now() - started + backoffMs + timeoutMs > retryMs) throw err;
+        const refusal = err as grpc.ServiceError;
+        if (closed || !TRANSIENT.has(refusal.code)) throw err;
+        const backoffMs = Math.min(5_000, 250 * 2 ** (attempt - 1));
+        // another attempt only if it would still have a useful part of a deadline
+        if (Date.now() + backoffMs + MIN_ATTEMPT_MS > giveUpAt) throw new GatewayCommandError(method, attempt, Date.now() - started, refusal);
         await sleep(backoffMs);
       }
     }
   };
 
+  const commands = (budgetMs: number): GatewayCommands => ({
+    completeJob: (req) => command('CompleteJob', { jobKey: req.jobKey, variables: json(req.variables) }, budgetMs),
+    failJob: (req) => command('FailJob', { jobKey: req.jobKey, errorMessage: req.errorMessage, retries: req.retries, retryBackOff: String(Math.max(0, Math.round(req.retryBackOff ?? 0))) }, budgetMs),
+    throwError: (req) => command('ThrowError', { jobKey: req.jobKey, errorCode: req.errorCode, errorMessage: req.errorMessage ?? '', variables: json(req.variables) }, budgetMs),
+    publishMessage: (req) => command('PublishMessage', { name: req.name, correlationKey: req.correlationKey, messageId: req.messageId ?? '', timeToLive: String(req.timeToLive), variables: json(req.variables) }, budgetMs),
+    updateJobRetries: (req) => command('UpdateJobRetries', { jobKey: req.jobKey, retries: req.retries }, budgetMs),
+    resolveIncident: (req) => command('ResolveIncident', { incidentKey: req.incidentKey }, budgetMs),
+    createProcessInstance: async (req) =>
+      (await command('CreateProcessInstance', { bpmnProcessId: req.bpmnProcessId, version: req.version ?? -1, variables: json(req.variables), tenantId: req.tenantId ?? '' }, budgetMs)) as { processInstanceKey: string },
+    topology: async () => (await command('Topology', {}, budgetMs)) as GatewayTopology,
+  });
+
   return {
     client,
-    completeJob: (req) => command('CompleteJob', { jobKey: req.jobKey, variables: json(req.variables) }),
-    failJob: (req) => command('FailJob', { jobKey: req.jobKey, errorMessage: req.errorMessage, retries: req.retries, retryBackOff: String(Math.max(0, Math.round(req.retryBackOff ?? 0))) }),
-    throwError: (req) => command('ThrowError', { jobKey: req.jobKey, errorCode: req.errorCode, errorMessage: req.errorMessage ?? '', variables: json(req.variables) }),
-    publishMessage: (req) => command('PublishMessage', { name: req.name, correlationKey: req.correlationKey, messageId: req.messageId ?? '', timeToLive: String(req.timeToLive), variables: json(req.variables) }),
-    updateJobRetries: (req) => command('UpdateJobRetries', { jobKey: req.jobKey, retries: req.retries }),
-    resolveIncident: (req) => command('ResolveIncident', { incidentKey: req.incidentKey }),
-    topology: async () => (await command('Topology', {})) as GatewayTopology,
+    ...commands(retryMs),
+    within: (budgetMs) => commands(Math.min(budgetMs, retryMs)),
     close() {
       closed = true;
       client.close();
