@@ -3,6 +3,7 @@
 // measure without it, unless told to (--allow-fsync-off), and then marks every figure.
 import pg from 'pg';
 import { loadConfig } from '../../src/platform/config.ts';
+import { pgClientConfig } from '../../src/platform/database-connection.ts';
 
 export interface Durability {
   readonly fsync: string;
@@ -10,8 +11,8 @@ export interface Durability {
   readonly fullPageWrites: string;
 }
 
-export async function postgresDurability(databaseUrl = loadConfig().DATABASE_URL): Promise<Durability> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+export async function postgresDurability(connection: pg.ClientConfig = pgClientConfig(loadConfig())): Promise<Durability> {
+  const client = new pg.Client(connection);
   await client.connect();
   try {
     const { rows } = await client.query<{ name: string; setting: string }>("select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes')");

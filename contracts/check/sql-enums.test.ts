@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../../src/platform/config.ts';
+import { pgClientConfig } from '../../src/platform/database-connection.ts';
 import { sqlEnums } from './checks/sql-enums.ts';
 import { parseEnumConstraint, PostgresCatalog } from './database.ts';
 import { DriftFixture, lines } from './testing/drift-fixture.ts';
@@ -22,7 +23,7 @@ create table ${schema}.order_copy (
 create table ${schema}.stray (kind text, constraint ck_stray_kind check (kind is null or kind in ('A', 'B')));`;
 
 beforeAll(async () => {
-  admin = new pg.Client({ connectionString: loadConfig().DATABASE_URL });
+  admin = new pg.Client(pgClientConfig(loadConfig()));
   await admin.connect();
   await admin.query(`create schema ${schema};\n${DDL}`);
   catalog = await PostgresCatalog.connect(loadConfig(), { schema });

@@ -4,7 +4,7 @@
 // relays racing. It wakes on LISTEN/NOTIFY and also polls, so a missed notification only delays.
 // A relay killed between publishing and marking publishes those rows again on restart: consumers
 // deduplicate by event id (the inbox).
-import pg from 'pg';
+import pg, { type ClientConfig } from 'pg';
 import type { DatabasePool } from 'slonik';
 import { systemClock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -17,7 +17,8 @@ const RELAY_LOCK = 814_201_991;
 
 export interface RelayOptions {
   readonly db: DatabasePool;
-  readonly databaseUrl: string;
+  /** the relay's own connection (advisory lock, LISTEN): src/platform/database-connection.ts */
+  readonly database: ClientConfig;
   readonly bus: MessageBus;
   readonly log: Logger;
   readonly topics: readonly { readonly name: string; readonly partitions: number }[];
@@ -63,7 +64,7 @@ export function startRelay(o: RelayOptions): Relay {
     });
 
   async function becomeLeader(): Promise<boolean> {
-    client = new pg.Client({ connectionString: o.databaseUrl, application_name: 'outbox-relay' });
+    client = new pg.Client({ ...o.database, application_name: 'outbox-relay' });
     client.on('error', () => undefined); // a dropped connection ends leadership; the loop notices
     await client.connect();
     if (!(await takeRelayLock(client, RELAY_LOCK))) {

@@ -15,6 +15,7 @@ import { startRelay, type Relay } from '../events/relay.ts';
 import { buildIntakeServer } from '../intake/server.ts';
 import type { Config } from '../platform/config.ts';
 import { createDatabasePool, type DatabasePool } from '../platform/db.ts';
+import { pgClientConfig } from '../platform/database-connection.ts';
 import { databaseCheck, engineCheck, eventLoopCheck } from '../platform/health-checks.ts';
 import { createLogger, exitOnFatalErrors, flushLogs, type Logger } from '../platform/logger.ts';
 import { metrics } from '../platform/metrics.ts';
@@ -148,7 +149,7 @@ export async function composeRelay(config: Config): Promise<ServingProcess & { r
       return relay;
     },
     async serve() {
-      relay = startRelay({ db, databaseUrl: config.DATABASE_URL, bus, log, topics: TOPICS, batchSize: config.OUTBOX_RELAY_BATCH_SIZE });
+      relay = startRelay({ db, database: pgClientConfig(config), bus, log, topics: TOPICS, batchSize: config.OUTBOX_RELAY_BATCH_SIZE });
       log.info('relay started');
       // how many events it published, every 10 s while busy
       let reported = 0;

@@ -6,6 +6,7 @@ import { PROVISIONING_RESULTS_TOPIC, readProvisioningResultEvent } from '../adap
 import { deliverProvisioningResultEvent, PROVISIONING_RESULTS_GROUP } from '../core/provisioning-results/inbox-handlers.ts';
 import type { MessagePublisher } from '../core/ports/message-publisher.ts';
 import type { Config } from '../platform/config.ts';
+import { pgClientConfig } from '../platform/database-connection.ts';
 import type { Logger } from '../platform/logger.ts';
 import { LIFECYCLE_TOPIC, LIFECYCLE_TOPIC_PARTITIONS } from '../events/event-schemas.ts';
 import { kafkajsBus } from '../events/kafkajs-bus.ts';
@@ -27,7 +28,7 @@ export interface EventProcessing {
 export function startEventProcessing(deps: { config: Config; db: DatabasePool; messages: MessagePublisher; log: Logger; bus?: MessageBus; consumerGroup?: string }): EventProcessing {
   const log = deps.log.child({ component: 'events' });
   const bus = deps.bus ?? kafkajsBus({ brokers: deps.config.KAFKA_BROKERS, clientId: deps.config.KAFKA_CLIENT_ID, log });
-  const relay = startRelay({ db: deps.db, databaseUrl: deps.config.DATABASE_URL, bus, log, topics: TOPICS, batchSize: deps.config.OUTBOX_RELAY_BATCH_SIZE });
+  const relay = startRelay({ db: deps.db, database: pgClientConfig(deps.config), bus, log, topics: TOPICS, batchSize: deps.config.OUTBOX_RELAY_BATCH_SIZE });
   let consumer: BusConsumer | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

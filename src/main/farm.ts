@@ -4,13 +4,13 @@
 // serves a test's isolated model copy (job types and messages suffixed `-S`); its event side and
 // inbox retries are then left to the test, which scopes them to its own orders.
 import { workers } from '../../workers/index.ts';
-import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { composeFarm, exitProcess } from './compose.ts';
 import { farmArgs } from './farm/args.ts';
+import { processConfig } from './process-config.ts';
 
 // config
-const config = loadConfig();
+const config = processConfig('farm');
 const asked = farmArgs(process.argv.slice(2), config, workers);
 if (asked.kind === 'invalid') {
   const log = createLogger('farm', config.LOG_LEVEL);

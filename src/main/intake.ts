@@ -1,9 +1,9 @@
 // `npm run intake`: the order intake and callback HTTP server.
-import { loadConfig } from '../platform/config.ts';
 import { composeIntake, exitProcess } from './compose.ts';
+import { processConfig } from './process-config.ts';
 
 // config
-const config = loadConfig();
+const config = processConfig('intake');
 // compose
 const intake = await composeIntake(config);
 // serve

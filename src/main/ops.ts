@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { engineOverGateway } from '../adapters/engine/engine-port.ts';
 import { openGateway } from './gateway.ts';
-import { loadConfig } from '../platform/config.ts';
+import { processConfig } from './process-config.ts';
 import { createDatabasePool } from '../platform/db.ts';
 import { EngineSearch } from '../platform/engine-search.ts';
 import { textTable } from '../platform/text-table.ts';
@@ -24,7 +24,7 @@ const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: { status: { type: 'string' }, order: { type: 'string' }, decision: { type: 'string' }, by: { type: 'string' }, note: { type: 'string' }, reference: { type: 'string' } },
 });
-const config = loadConfig();
+const config = processConfig('ops');
 const db = await createDatabasePool(config, 'ops');
 const fmt = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'number' ? new Date(v).toISOString() : String(v ?? ''));
 

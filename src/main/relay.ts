@@ -1,10 +1,10 @@
 // `npm run relay`: an outbox relay on its own (the farm also runs one in every replica; any number
 // may run, one publishes at a time). Logs how many events it published, every 10 s while busy.
-import { loadConfig } from '../platform/config.ts';
 import { composeRelay, exitProcess } from './compose.ts';
+import { processConfig } from './process-config.ts';
 
 // config
-const config = loadConfig();
+const config = processConfig('relay');
 // compose
 const relay = await composeRelay(config);
 // serve

@@ -3,7 +3,8 @@ import { ConfigError, addressPort, loadConfig } from './config.ts';
 test('defaults point at the local stack', () => {
   const c = loadConfig({});
   expect(c.ZEEBE_GRPC_ADDRESS).toBe('grpc://127.0.0.1:26500');
-  expect(c.DATABASE_URL).toBe('postgres://farm:farm@127.0.0.1:55432/fulfillment');
+  expect(c.DATABASE_URL).toBe('postgres://farm@127.0.0.1:55432/fulfillment');
+  expect(c.DATABASE_PASSWORD).toBe('farm');
   expect(c.KAFKA_BROKERS).toEqual(['127.0.0.1:19092']);
   expect(c.ZEEBE_REST_ADDRESS).toBe('http://127.0.0.1:8080');
   expect(c.CAMUNDA_AUTH_STRATEGY).toBe('NONE');

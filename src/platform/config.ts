@@ -1,8 +1,27 @@
 // The one configuration module: every entry point (farm, intake, simulators, demo, stack scripts,
 // tests) reads its settings through loadConfig(), so a default changed here changes everywhere.
-// Defaults match the local stack started by `npm run stack:up`.
+// Defaults match the local stack started by `npm run stack:up`; with NODE_ENV=production a process
+// refuses every default it depends on that points at that stack or is a development credential
+// (production-config.ts).
 import { z } from 'zod';
+import { productionProblems, secretName, type ConfigPurpose } from './production-config.ts';
 import { resolveSecretFiles } from './secret-files.ts';
+
+export type { ConfigPurpose };
+
+/**
+ * Development credentials: the defaults below, matching the simulators and the local stack. A
+ * production process refuses them even when set explicitly.
+ */
+export const DEVELOPMENT_CREDENTIALS = {
+  DATABASE_PASSWORD: 'farm',
+  CRM_API_KEY: 'dev-crm-key',
+  INVENTORY_TOKEN: 'dev-inventory-token',
+  PROVISIONING_PASSWORD: 'dev-provisioning-password',
+  BILLING_TOKEN: 'dev-billing-token',
+  NOTIFICATION_API_KEY: 'dev-notify-key',
+  PROVISIONING_SIGNING_SECRETS: 'dev-provisioning-signing-secret',
+} as const;
 
 const url = z.url();
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -36,10 +55,16 @@ export const configSchema = z.object({
   CAMUNDA_TOKEN_SCOPE: z.string().min(1).optional(),
   CAMUNDA_BASIC_AUTH_USERNAME: z.string().min(1).optional(),
   CAMUNDA_BASIC_AUTH_PASSWORD: z.string().min(1).optional(),
+  /**
+   * Where the database is, without the password (that is DATABASE_PASSWORD). Outside production a
+   * password in the URL is still taken (moved into DATABASE_PASSWORD); production refuses it.
+   */
   DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database')
-    .default('postgres://farm:farm@127.0.0.1:55432/fulfillment'),
+    .regex(/^postgres(ql)?:\/\//, 'expected postgres://user@host:port/database')
+    .default('postgres://farm@127.0.0.1:55432/fulfillment'),
+  /** Password of DATABASE_URL's user (DATABASE_PASSWORD_FILE in Kubernetes); never part of a URL. */
+  DATABASE_PASSWORD: z.string().min(1).default(DEVELOPMENT_CREDENTIALS.DATABASE_PASSWORD),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   KAFKA_BROKERS: csv.default(['127.0.0.1:19092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('fulfillment-farm'),
@@ -88,12 +113,12 @@ export const configSchema = z.object({
   EXTERNAL_RESPONSE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
   // Credentials of the external systems (development defaults match the simulators; production
   // values come from the environment or *_FILE secret files (secret-files.ts), never from code).
-  CRM_API_KEY: z.string().min(1).default('dev-crm-key'),
-  INVENTORY_TOKEN: z.string().min(1).default('dev-inventory-token'),
+  CRM_API_KEY: z.string().min(1).default(DEVELOPMENT_CREDENTIALS.CRM_API_KEY),
+  INVENTORY_TOKEN: z.string().min(1).default(DEVELOPMENT_CREDENTIALS.INVENTORY_TOKEN),
   PROVISIONING_USERNAME: z.string().min(1).default('farm'),
-  PROVISIONING_PASSWORD: z.string().min(1).default('dev-provisioning-password'),
-  BILLING_TOKEN: z.string().min(1).default('dev-billing-token'),
-  NOTIFICATION_API_KEY: z.string().min(1).default('dev-notify-key'),
+  PROVISIONING_PASSWORD: z.string().min(1).default(DEVELOPMENT_CREDENTIALS.PROVISIONING_PASSWORD),
+  BILLING_TOKEN: z.string().min(1).default(DEVELOPMENT_CREDENTIALS.BILLING_TOKEN),
+  NOTIFICATION_API_KEY: z.string().min(1).default(DEVELOPMENT_CREDENTIALS.NOTIFICATION_API_KEY),
   /**
    * Provider signatures (HMAC-SHA256 over "<timestamp>.<body>"): comma-separated secrets of the
    * provisioning provider. Every one verifies (rotation: old and new are valid at once); the first
@@ -101,7 +126,7 @@ export const configSchema = z.object({
    */
   PROVISIONING_SIGNING_SECRETS: z
     .string()
-    .default('dev-provisioning-signing-secret')
+    .default(DEVELOPMENT_CREDENTIALS.PROVISIONING_SIGNING_SECRETS)
     .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
     .pipe(z.array(z.string().min(16, 'a signing secret needs at least 16 characters')).min(1).max(4)),
   /** Replay window: a signed timestamp older or newer than this many seconds is refused. */
@@ -128,8 +153,6 @@ export const configSchema = z.object({
   EXTERNAL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(1024 * 1024),
   /** Times an inbox event's handler may fail before the event is parked for an operator. */
   INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(10),
-  /** Password of DATABASE_URL's user, kept out of the URL (DATABASE_PASSWORD_FILE in Kubernetes). */
-  DATABASE_PASSWORD: z.string().min(1).optional(),
   /** Per-tenant credentials (auth_profile TENANT): a folder per tenant with one file per system (src/integration/registry/credentials.ts). */
   CREDENTIALS_DIR: z.string().min(1).optional(),
   /** How long a tenant's adapter registry rows and secrets are cached (0: read on every call). */
@@ -140,30 +163,69 @@ export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  /** The variables refused, by name (never their values). */
+  readonly variables: readonly string[];
+  constructor(message: string, variables: readonly string[] = []) {
+    super(message);
+    this.variables = variables;
+  }
 }
 
-/** Parses the environment; a bad value fails fast with every offending variable named. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const files = resolveSecretFiles(env);
-  if (files.kind === 'invalid') throw new ConfigError(`invalid configuration:\n${files.problems.map((p) => `  ${p}`).join('\n')}`);
-  const result = configSchema.safeParse(files.env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const missing = missingCredentials(result.data);
-  if (missing.length) throw new ConfigError(`invalid configuration:\n${missing.map((name) => `  ${name}: required when CAMUNDA_AUTH_STRATEGY=${result.data.CAMUNDA_AUTH_STRATEGY}`).join('\n')}`);
-  return result.data;
+interface Refusal {
+  readonly variable: string;
+  readonly message: string;
 }
+
+/**
+ * Parses the environment; a bad value fails fast with every offending variable named. purpose: the
+ * process (farm, intake, relay, ops, migrate) whose requirements apply under NODE_ENV=production;
+ * left out, every process's requirements apply.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, purpose?: ConfigPurpose): Config {
+  const files = resolveSecretFiles(env);
+  if (files.kind === 'invalid') throw new ConfigError(`invalid configuration:\n${files.problems.map((p) => `  ${p}`).join('\n')}`, files.problems.map((p) => p.split(':')[0] ?? p));
+  const raw = files.env;
+  const production = raw.NODE_ENV === 'production';
+  const result = configSchema.safeParse(raw);
+  const refusals: Refusal[] = result.success ? missingCredentials(result.data) : result.error.issues.map((i) => ({ variable: i.path.join('.'), message: `${i.path.join('.')}: ${i.message}` }));
+  if (production) refusals.push(...productionProblems(raw, purpose, DEVELOPMENT_VALUES));
+  else if (result.success) refusals.push(...passwordGivenTwice(result.data.DATABASE_URL, raw));
+  if (refusals.length || !result.success) {
+    const header = production ? `invalid configuration for production${purpose ? ` (${purpose})` : ''}` : 'invalid configuration';
+    throw new ConfigError(`${header}:\n${refusals.map((r) => `  ${r.message}`).join('\n')}`, [...new Set(refusals.map((r) => r.variable))]);
+  }
+  return passwordOutOfUrl(result.data);
+}
+
+/** Known development values per secret setting (a refused value in production). */
+const DEVELOPMENT_VALUES: Record<string, readonly string[]> = Object.fromEntries(Object.entries(DEVELOPMENT_CREDENTIALS).map(([name, value]) => [name, [value]]));
 
 /** The credentials the chosen strategy needs and the environment lacks (named, so a start fails with all of them). */
-function missingCredentials(config: Config): string[] {
+function missingCredentials(config: Config): Refusal[] {
   const required: Record<Config['CAMUNDA_AUTH_STRATEGY'], (keyof Config)[]> = {
     NONE: [],
     OAUTH: ['CAMUNDA_OAUTH_URL', 'ZEEBE_CLIENT_ID', 'ZEEBE_CLIENT_SECRET'],
     BASIC: ['CAMUNDA_BASIC_AUTH_USERNAME', 'CAMUNDA_BASIC_AUTH_PASSWORD'],
   };
-  return required[config.CAMUNDA_AUTH_STRATEGY].filter((name) => config[name] === undefined);
+  const secret = new Set<string>(['ZEEBE_CLIENT_SECRET', 'CAMUNDA_BASIC_AUTH_PASSWORD']);
+  return required[config.CAMUNDA_AUTH_STRATEGY]
+    .filter((name) => config[name] === undefined)
+    .map((name) => ({ variable: name, message: `${secret.has(name) ? secretName(name) : name}: required when CAMUNDA_AUTH_STRATEGY=${config.CAMUNDA_AUTH_STRATEGY}` }));
+}
+
+/** Outside production a password in DATABASE_URL is taken, unless DATABASE_PASSWORD is set as well: which one would be meant? */
+function passwordGivenTwice(databaseUrl: string, raw: NodeJS.ProcessEnv): Refusal[] {
+  if (!new URL(databaseUrl).password || raw.DATABASE_PASSWORD === undefined) return [];
+  return [{ variable: 'DATABASE_URL', message: `DATABASE_URL: holds a password and ${secretName('DATABASE_PASSWORD')} is set too; give the password once, as DATABASE_PASSWORD` }];
+}
+
+/** DATABASE_URL without its password, the password in DATABASE_PASSWORD: the URL can then be printed. */
+function passwordOutOfUrl(config: Config): Config {
+  const url = new URL(config.DATABASE_URL);
+  if (!url.password) return config;
+  const password = decodeURIComponent(url.password);
+  url.password = '';
+  return { ...config, DATABASE_URL: url.toString(), DATABASE_PASSWORD: password };
 }
 
 /** host:port parts of a URL-ish address, used by the stack to bind what the app will call. */

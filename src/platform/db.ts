@@ -1,11 +1,15 @@
 // The database pool (slonik on pg). One pool per process; callers receive it, never create it.
 import { createPool, type DatabasePool } from 'slonik';
 import { loadConfig, type Config } from './config.ts';
+import { databaseConnection } from './database-connection.ts';
 
 export type { DatabasePool };
 
 export async function createDatabasePool(config: Config = loadConfig(), name = 'farm'): Promise<DatabasePool> {
-  return createPool(config.DATABASE_URL, {
+  // the password goes to the driver as a field of its own, never inside the connection string
+  const connection = databaseConnection(config);
+  return createPool(connection.url, {
+    ...(connection.password === undefined ? {} : { password: connection.password }),
     poolName: name,
     maxPoolSize: config.DATABASE_POOL_SIZE,
     connectionTimeout: 5_000,

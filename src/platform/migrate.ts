@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import { loadConfig, type Config } from './config.ts';
+import { pgClientConfig } from './database-connection.ts';
 
 // src/platform/ when run from the sources, dist/src/platform/ when compiled: the nearest migrations/ above
 const projectDirOf = (dir: string): string => (existsSync(path.join(dir, 'migrations')) || path.dirname(dir) === dir ? dir : projectDirOf(path.dirname(dir)));
@@ -15,7 +16,7 @@ export interface MigrationReport {
 
 export async function migrate(config: Config = loadConfig(), log: (msg: string) => void = () => undefined): Promise<MigrationReport> {
   const ran = await runner({
-    databaseUrl: config.DATABASE_URL,
+    databaseUrl: pgClientConfig(config), // the password as a field, not inside a URL
     dir: MIGRATIONS_DIR,
     direction: 'up',
     migrationsTable: 'schema_migration',

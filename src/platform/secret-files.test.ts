@@ -17,7 +17,9 @@ test('a credential given as <NAME>_FILE is read from the file (a mounted Secret)
     DATABASE_URL_FILE: secret('database-url', 'postgres://farm:pw@db.internal:5432/fulfillment'),
   });
   expect(config.BILLING_TOKEN).toBe('s3cr3t-billing');
-  expect(config.DATABASE_URL).toBe('postgres://farm:pw@db.internal:5432/fulfillment');
+  // outside production a password in the URL is taken, and kept apart from it
+  expect(config.DATABASE_URL).toBe('postgres://farm@db.internal:5432/fulfillment');
+  expect(config.DATABASE_PASSWORD).toBe('pw');
   expect(config.CRM_API_KEY).toBe('dev-crm-key');
 });
 

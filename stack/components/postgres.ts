@@ -3,6 +3,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
+import { pgClientConfig } from '../../src/platform/database-connection.ts';
 import type { Component } from '../component.ts';
 import { assertPortsFree, giveTo, runningPid, serviceAccount, startDetached, stopRecorded, waitFor } from '../proc.ts';
 import { requirePostgresBin } from '../prereq.ts';
@@ -13,14 +14,11 @@ const paths = (s: StackSettings) => {
   return { dir, data: path.join(dir, 'data'), run: path.join(dir, 'run'), log: path.join(dir, 'logs', 'postgres.log'), pid: path.join(dir, 'pid') };
 };
 
-function adminUrl(s: StackSettings): string {
-  const u = new URL(s.config.DATABASE_URL);
-  u.pathname = '/postgres';
-  return u.toString();
-}
+/** The maintenance database, as the app's user (the password travels apart from the URL). */
+const admin = (s: StackSettings): pg.ClientConfig => pgClientConfig(s.config, { database: 'postgres' });
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+async function query<T extends pg.QueryResultRow>(connection: pg.ClientConfig, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ ...connection, connectionTimeoutMillis: 2_000 });
   await client.connect();
   try {
     return (await client.query<T>(sql, params)).rows;
@@ -30,8 +28,8 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string, para
 }
 
 async function ensureDatabase(s: StackSettings, name: string): Promise<void> {
-  const rows = await query(adminUrl(s), 'select 1 from pg_database where datname = $1', [name]);
-  if (rows.length === 0) await query(adminUrl(s), `create database "${name.replaceAll('"', '""')}"`);
+  const rows = await query(admin(s), 'select 1 from pg_database where datname = $1', [name]);
+  if (rows.length === 0) await query(admin(s), `create database "${name.replaceAll('"', '""')}"`);
 }
 
 /** fsync off (the default) is for fast tests only; full-page writes go with it, as a crash-safe server needs both. */
@@ -52,7 +50,7 @@ export const postgres: Component = {
       giveTo(account, p.dir, p.run, path.dirname(p.log));
       if (!existsSync(path.join(p.data, 'PG_VERSION'))) {
         const pwfile = path.join(p.dir, '.pwfile');
-        writeFileSync(pwfile, decodeURIComponent(db.password) + '\n', { mode: 0o600 });
+        writeFileSync(pwfile, s.config.DATABASE_PASSWORD + '\n', { mode: 0o600 });
         giveTo(account, pwfile);
         const asAccount = account ? ['runuser', '-u', account.name, '--'] : [];
         const initdb = [path.join(bin, 'initdb'), '-D', p.data, '-U', decodeURIComponent(db.username), `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8', '--no-instructions'];
@@ -72,7 +70,7 @@ export const postgres: Component = {
         account,
       });
     }
-    await waitFor('postgres', async () => (await query(adminUrl(s), 'select 1')).length === 1, 60_000, p.log, p.pid);
+    await waitFor('postgres', async () => (await query(admin(s), 'select 1')).length === 1, 60_000, p.log, p.pid);
     await ensureDatabase(s, db.pathname.slice(1));
   },
   async down(s) {
@@ -82,11 +80,11 @@ export const postgres: Component = {
   async status(s) {
     const pid = runningPid(paths(s).pid);
     if (pid === undefined) return { running: false, ready: false, detail: 'stopped' };
-    const ready = await query(adminUrl(s), 'select 1').then(() => true, () => false);
+    const ready = await query(admin(s), 'select 1').then(() => true, () => false);
     return { running: true, ready, detail: `pid ${pid}, 127.0.0.1:${s.ports.postgres}` };
   },
   async version(s) {
-    const [row] = await query<{ v: string }>(adminUrl(s), "select current_setting('server_version') as v");
+    const [row] = await query<{ v: string }>(admin(s), "select current_setting('server_version') as v");
     return `PostgreSQL ${row?.v ?? '?'}`;
   },
 };
