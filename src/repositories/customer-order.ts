@@ -45,7 +45,7 @@ export const orderStatusMove = (orderId: string, status: OrderStatus): FragmentS
   returning order_status`;
 
 export async function startFulfillment(db: CommonQueryMethods, orderId: string): Promise<boolean> {
-  const started = await db.maybeOne(sql.unsafe`${fulfillmentStartedUpdate(orderId)}`);
+  const started = await db.maybeOne(sql.type(z.object({ order_id: z.string() }))`${fulfillmentStartedUpdate(orderId)}`);
   return started !== null;
 }
 
@@ -77,6 +77,10 @@ const summaryRow = z.object({ order_id: z.string(), order_status: z.enum(ORDER_S
 export async function findOrderSummary(db: CommonQueryMethods, orderId: string): Promise<z.infer<typeof summaryRow> | null> {
   return db.maybeOne(sql.type(summaryRow)`select order_id, order_status, correlation_id from customer_order where order_id = ${orderId}`);
 }
+
+/** The snapshot of the order whose id is in column `orderIdColumn` (e.g. ['t', 'resource_id']), as a scalar subquery. */
+export const orderSnapshotOfColumn = (orderIdColumn: readonly string[]): FragmentSqlToken => sql.fragment`
+  (select order_snapshot from customer_order where order_id = ${sql.identifier([...orderIdColumn])})`;
 
 /** The correlation id of the order whose id is in column `orderIdColumn` (e.g. ['t', 'order_id']), as a scalar subquery. */
 export const correlationIdOfColumn = (orderIdColumn: readonly string[]): FragmentSqlToken => sql.fragment`

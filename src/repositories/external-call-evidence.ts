@@ -66,7 +66,8 @@ export const evidenceSummaryRow = z.object({
   detail: z.string().nullable(),
   http_status: z.number().nullable(),
   latency_ms: z.number().nullable(),
-  recorded_at: z.unknown(),
+  /** timestamptz: slonik's type parser gives epoch milliseconds */
+  recorded_at: z.number(),
 });
 export type EvidenceSummary = z.infer<typeof evidenceSummaryRow>;
 

@@ -42,7 +42,8 @@ export async function appendToOutbox(db: CommonQueryMethods, e: OutboxEvent): Pr
 
 // ---- the relay (src/events/relay.ts) ----
 
-const unpublishedRow = z.object({ outbox_seq: z.string().or(z.number()).transform(String), topic: z.string(), message_key: z.string(), envelope: z.unknown(), event_type: z.string() });
+/** outbox_seq is a bigserial: slonik's int8 parser gives a BigInt, kept as text for the relay's marks */
+const unpublishedRow = z.object({ outbox_seq: z.bigint().transform(String), topic: z.string(), message_key: z.string(), envelope: z.unknown(), event_type: z.string() });
 export type UnpublishedOutboxRow = z.infer<typeof unpublishedRow>;
 
 /** The oldest rows not yet published, in commit order. */

@@ -18,7 +18,7 @@ export async function insertCaseEvent(db: CommonQueryMethods, caseId: string, e:
     values (${randomUUID()}, ${caseId}, ${e.action}, ${e.actor}, ${e.observedState === undefined ? null : sql.jsonb(e.observedState as never)}, ${e.note ?? null})`);
 }
 
-export const caseEventRow = z.object({ action: z.enum(CASE_EVENT_ACTIONS), actor: z.string(), observed_state: z.unknown(), note: z.string().nullable(), recorded_at: z.unknown() });
+export const caseEventRow = z.object({ action: z.enum(CASE_EVENT_ACTIONS), actor: z.string(), observed_state: z.unknown(), note: z.string().nullable(), recorded_at: z.number() });
 export type CaseEventRow = z.infer<typeof caseEventRow>;
 
 export async function caseHistory(db: CommonQueryMethods, caseId: string): Promise<readonly CaseEventRow[]> {

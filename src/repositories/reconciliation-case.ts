@@ -43,8 +43,9 @@ export const caseRow = z.object({
   check_count: z.number(),
   resolution: z.string().nullable(),
   decided_by: z.string().nullable(),
-  detected_at: z.unknown(),
-  resolved_at: z.unknown(),
+  // timestamptz: slonik's type parser gives epoch milliseconds
+  detected_at: z.number(),
+  resolved_at: z.number().nullable(),
 });
 export type CaseRow = z.infer<typeof caseRow>;
 
