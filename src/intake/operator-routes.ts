@@ -1,5 +1,6 @@
 // Operator API: open reconciliation cases, their evidence and history, and decisions on cases
-// waiting for a person (the same decision the Tasklist form submits).
+// waiting for a person (the same decision the Tasklist form submits). The bearer guard lets only
+// operators decide; who decided is the token's operator, never a name in the body (ignored).
 import type { FastifyInstance } from 'fastify';
 import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
@@ -8,6 +9,7 @@ import { caseDetails } from '../core/reconciliation/case-details.ts';
 import { CASE_STATUSES, CaseNotFound, listCases } from '../core/reconciliation/cases.ts';
 import { decisionRequest, submitDecision } from '../core/reconciliation/submit-decision.ts';
 import { problemType, sendProblem } from './problem.ts';
+import { principalOf } from './auth/api-auth-hook.ts';
 
 export interface OperatorDeps {
   readonly db: DatabasePool;
@@ -43,10 +45,13 @@ export function operatorRoutes(app: FastifyInstance, deps: OperatorDeps): void {
       const issues = [...(p.success ? [] : p.error.issues), ...(body.success ? [] : body.error.issues)];
       return sendProblem(reply, { type: problemType('invalid-decision'), title: 'Invalid decision', status: 400, detail: `${issues.length} field(s) are invalid`, errors: issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message })) });
     }
+    // the bearer guard runs on every operator route, so a decision always has its operator
+    const decidedBy = principalOf(req)?.displayName;
+    if (decidedBy === undefined || decidedBy === '') throw new Error('operator decision without an authenticated operator: the bearer guard is not installed');
     try {
-      const result = await submitDecision(deps.db, deps.engine, p.data.caseId, body.data);
+      const result = await submitDecision(deps.db, deps.engine, p.data.caseId, body.data, decidedBy);
       if (result.kind === 'not-waiting') return sendProblem(reply, { type: problemType('case-not-waiting'), title: 'The case is not waiting for a decision', status: 409, detail: result.reason });
-      return reply.code(202).send({ caseId: p.data.caseId, decision: body.data.decision, decidedBy: body.data.decidedBy, status: 'DECISION_SUBMITTED' });
+      return reply.code(202).send({ caseId: p.data.caseId, decision: body.data.decision, decidedBy, status: 'DECISION_SUBMITTED' });
     } catch (err) {
       if (err instanceof CaseNotFound) return sendProblem(reply, { type: problemType('case-not-found'), title: 'Case not found', status: 404, detail: err.message });
       throw err;

@@ -5,12 +5,14 @@ import { acceptOrder, type AcceptOrderDeps } from '../core/use-cases/accept-orde
 import { readOrder } from '../core/use-cases/read-order.ts';
 import { orderRequestSchema } from '../core/domain/order.ts';
 import { problemType, sendProblem } from './problem.ts';
+import { orderRateLimitConfig, type IntakeRateLimit } from './auth/intake-rate-limit.ts';
 
 const headerValue = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only');
 const correlationHeader = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/);
 
-export function orderRoutes(app: FastifyInstance, deps: AcceptOrderDeps): void {
-  app.post('/orders', async (req, reply) => {
+export function orderRoutes(app: FastifyInstance, deps: AcceptOrderDeps, rateLimit: IntakeRateLimit): void {
+  // per client (the token's), after the bearer guard
+  app.post('/orders', { config: orderRateLimitConfig(rateLimit) }, async (req, reply) => {
     const key = headerValue.safeParse(req.headers['idempotency-key']);
     if (!key.success) {
       return sendProblem(reply, { type: problemType('idempotency-key-required'), title: 'Idempotency-Key header required', status: 400, detail: 'Send an Idempotency-Key header (1–200 visible characters) so that a retried request cannot create a second order.' });

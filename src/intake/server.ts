@@ -1,5 +1,6 @@
-// The intake HTTP server: order submission, external callbacks. Malformed requests get problem
-// details, never a stack trace.
+// The intake HTTP server: order submission, external callbacks, the operator API. Malformed
+// requests get problem details, never a stack trace; orders and operator routes need a bearer
+// token with the right role (auth/), and POST /orders is rate-limited per client.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AcceptOrderDeps } from '../core/use-cases/accept-order.ts';
 import type { EnginePort } from '../core/ports/engine.ts';
@@ -10,17 +11,24 @@ import { opsRoutes } from './ops-routes.ts';
 import type { OpsEndpoints } from '../platform/ops-endpoints.ts';
 import { orderRoutes } from './order-routes.ts';
 import { problemType, sendProblem } from './problem.ts';
+import type { ApiAccess } from './auth/api-access.ts';
+import { installApiAuth } from './auth/api-auth-hook.ts';
+import { registerRateLimit } from './auth/intake-rate-limit.ts';
+import { ProblemError } from './auth/problem-error.ts';
 
 export interface IntakeDeps extends AcceptOrderDeps {
   readonly log: Logger;
   readonly engine: EnginePort;
   /** GET /metrics, /health/live, /health/ready (the intake process serves them; tests may leave them out) */
   readonly ops?: OpsEndpoints;
+  /** bearer tokens and the per-client rate limit: apiAccess(config) */
+  readonly access: ApiAccess;
 }
 
 export function buildIntakeServer(deps: IntakeDeps): FastifyInstance {
   const app: FastifyInstance = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 256 * 1024 });
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (err instanceof ProblemError) return sendProblem(reply, err.problem);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) req.log.error({ err }, 'intake request failed');
     return sendProblem(reply, {
@@ -34,7 +42,12 @@ export function buildIntakeServer(deps: IntakeDeps): FastifyInstance {
   // string and refused as an invalid order instead of as the wrong media type (415).
   app.removeContentTypeParser('text/plain');
   app.setNotFoundHandler((req, reply) => sendProblem(reply, { type: problemType('not-found'), title: 'Not found', status: 404, detail: `${req.method} ${req.url} is not a route of the intake` }));
-  orderRoutes(app, deps);
+  installApiAuth(app, deps.access.auth);
+  // a scope of their own, so the rate limiter is loaded before the order routes are declared
+  void app.register(async (orders) => {
+    await registerRateLimit(orders);
+    orderRoutes(orders, deps, deps.access.rateLimit);
+  });
   callbackRoutes(app, deps);
   operatorRoutes(app, deps);
   if (deps.ops) opsRoutes(app, deps.ops);

@@ -13,6 +13,7 @@ import { startInboxRetries } from '../events/inbox-retries.ts';
 import { kafkajsBus } from '../events/kafkajs-bus.ts';
 import { startRelay, type Relay } from '../events/relay.ts';
 import { buildIntakeServer } from '../intake/server.ts';
+import { apiAccess } from '../intake/auth/api-access.ts';
 import type { Config } from '../platform/config.ts';
 import { createDatabasePool, type DatabasePool } from '../platform/db.ts';
 import { pgClientConfig } from '../platform/database-connection.ts';
@@ -120,7 +121,7 @@ export async function composeIntake(config: Config): Promise<ServingProcess> {
   const gateway = openGateway(config);
   // ready = engine and database answer
   const ops: OpsEndpoints = { registry: metrics.registry, liveness: [eventLoopCheck()], readiness: [engineCheck(gateway), databaseCheck(db)], checkTimeoutMs: config.HEALTH_CHECK_TIMEOUT_MS };
-  const app: FastifyInstance = buildIntakeServer({ db, messages: zeebeMessagePublisher(gateway), engine: engineOverGateway(config, gateway), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA, log, ops });
+  const app: FastifyInstance = buildIntakeServer({ db, messages: zeebeMessagePublisher(gateway), engine: engineOverGateway(config, gateway), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA, log, ops, access: apiAccess(config) });
   return {
     log,
     async serve() {

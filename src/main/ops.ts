@@ -49,11 +49,12 @@ async function run(): Promise<number> {
     }
     case 'decide': {
       if (!id) throw new Error('decide <caseId> --decision … --by …');
-      const d = decisionRequest.parse({ decision: values.decision, decidedBy: values.by, note: values.note, externalReference: values.reference });
+      if (!values.by?.trim()) throw new Error('decide <caseId> --decision … --by <operator>: name the operator who decides');
+      const d = decisionRequest.parse({ decision: values.decision, note: values.note, externalReference: values.reference });
       const zeebe = openGateway(config);
       try {
-        const r = await submitDecision(db, engineOverGateway(config, zeebe), id, d);
-        console.log(r.kind === 'submitted' ? `decision ${d.decision} by ${d.decidedBy} submitted (user task ${r.userTaskKey}); the reconciliation process applies it` : `not submitted: ${r.reason}`);
+        const r = await submitDecision(db, engineOverGateway(config, zeebe), id, d, values.by.trim());
+        console.log(r.kind === 'submitted' ? `decision ${d.decision} by ${values.by.trim()} submitted (user task ${r.userTaskKey}); the reconciliation process applies it` : `not submitted: ${r.reason}`);
         return r.kind === 'submitted' ? 0 : 1;
       } finally {
         zeebe.close();

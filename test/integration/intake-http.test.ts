@@ -5,14 +5,20 @@ import { randomUUID } from 'node:crypto';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { conformanceProblems, loadBundled, record, type RecordedAnswer } from '../support/http-conformance.ts';
+import { apiAuthorization } from '../../stack/api-tokens.ts';
 
 const intakeDoc = loadBundled('intake');
 const operatorDoc = loadBundled('operator');
-const json = (extra: Record<string, string> = {}) => ({ 'content-type': 'application/json', ...extra });
+const json = (...extra: Record<string, string>[]) => Object.assign({ 'content-type': 'application/json' }, ...extra) as Record<string, string>;
 
 let h: FulfillmentHarness;
+// bearer tokens of the stack's API clients, one per role
+let asIntake: { authorization: string };
+let asOperator: { authorization: string };
+let asViewer: { authorization: string };
 beforeAll(async () => {
   h = await FulfillmentHarness.start();
+  [asIntake, asOperator, asViewer] = await Promise.all([apiAuthorization('intake'), apiAuthorization('operator'), apiAuthorization('viewer')]);
 });
 afterAll(async () => {
   await h.close();
@@ -29,17 +35,17 @@ describe('POST /orders', () => {
   test('accepts an order, replays it for the same key and body, refuses the key with another body', async () => {
     const order = sampleOrder();
     const key = `k-${randomUUID()}`;
-    const first = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: json({ 'idempotency-key': key, 'x-correlation-id': 'corr-1' }), body: JSON.stringify(order) }));
+    const first = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: json(asIntake, { 'idempotency-key': key, 'x-correlation-id': 'corr-1' }), body: JSON.stringify(order) }));
     expect(first.status).toBe(202);
     expect(first.body).toMatchObject({ status: 'ACCEPTED', correlationId: 'corr-1' });
     expect(first.headers.get('location')).toBe(`/orders/${(first.body as { orderId: string }).orderId}`);
 
-    const again = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: json({ 'idempotency-key': key, 'x-correlation-id': 'corr-1' }), body: JSON.stringify(order) }));
+    const again = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: json(asIntake, { 'idempotency-key': key, 'x-correlation-id': 'corr-1' }), body: JSON.stringify(order) }));
     expect(again.status).toBe(202);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
 
-    const other = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: json({ 'idempotency-key': key }), body: JSON.stringify(sampleOrder()) }));
+    const other = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: json(asIntake, { 'idempotency-key': key }), body: JSON.stringify(sampleOrder()) }));
     expect([other.status, problemCode(other)]).toEqual([409, 'idempotency-key-reused']);
   });
 
@@ -50,22 +56,22 @@ describe('POST /orders', () => {
     ['a body that is not JSON', { 'idempotency-key': 'k2' }, '{"tenantId": ', 400, 'bad-request'],
     ['a JSON array', { 'idempotency-key': 'k3' }, '[]', 400, 'invalid-order'],
   ])('refuses %s with a problem naming it', async (_name, headers, body, status, code) => {
-    const answer = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: json(headers), body }));
+    const answer = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: json(asIntake, headers), body }));
     expect([answer.status, problemCode(answer)]).toEqual([status, code]);
   });
 
   test('an order breaking its contract lists every bad field', async () => {
     const order = sampleOrder();
     const broken = { ...order, items: [{ ...order.items[0], quantity: 0 }], subscription: { ...order.subscription, charges: [] } };
-    const answer = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: json({ 'idempotency-key': `k-${randomUUID()}` }), body: JSON.stringify(broken) }));
+    const answer = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: json(asIntake, { 'idempotency-key': `k-${randomUUID()}` }), body: JSON.stringify(broken) }));
     expect([answer.status, problemCode(answer)]).toEqual([400, 'invalid-order']);
     expect((answer.body as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual(['items.0.quantity', 'subscription.charges']);
   });
 
   test('a body in another media type, and one above the size limit, are refused as documented', async () => {
-    const text = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: { 'content-type': 'text/plain', 'idempotency-key': 'k4' }, body: 'hello' }));
+    const text = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: { ...asIntake, 'content-type': 'text/plain', 'idempotency-key': 'k4' }, body: 'hello' }));
     expect([text.status, problemCode(text)]).toEqual([415, 'bad-request']);
-    const huge = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: json({ 'idempotency-key': 'k5' }), body: JSON.stringify({ pad: 'x'.repeat(300 * 1024) }) }));
+    const huge = conforms(await record(h.intakeUrl, 'POST', '/orders', { headers: json(asIntake, { 'idempotency-key': 'k5' }), body: JSON.stringify({ pad: 'x'.repeat(300 * 1024) }) }));
     expect([huge.status, problemCode(huge)]).toEqual([413, 'bad-request']);
   });
 });
@@ -74,12 +80,12 @@ describe('GET /orders/{orderId}', () => {
   test('shows an accepted order with its tasks, and a problem for an unknown one', async () => {
     const orderId = await h.submitOrder(sampleOrder());
     await h.awaitOrderStatus(orderId, 'COMPLETED', 60_000);
-    const found = conforms(await record(h.intakeUrl, 'GET', `/orders/${orderId}`));
+    const found = conforms(await record(h.intakeUrl, 'GET', `/orders/${orderId}`, { headers: asViewer }));
     expect(found.status).toBe(200);
     expect(found.body).toMatchObject({ orderId, status: 'COMPLETED' });
     expect((found.body as { tasks: unknown[] }).tasks.length).toBeGreaterThan(0);
 
-    const missing = conforms(await record(h.intakeUrl, 'GET', '/orders/ord-does-not-exist'));
+    const missing = conforms(await record(h.intakeUrl, 'GET', '/orders/ord-does-not-exist', { headers: asIntake }));
     expect([missing.status, problemCode(missing)]).toEqual([404, 'order-not-found']);
   }, 90_000);
 });
@@ -95,15 +101,15 @@ describe('POST /callbacks/provisioning', () => {
 
 describe('operator API', () => {
   test('lists cases, refuses a bad query, a bad case id, an unknown case and an invalid decision', async () => {
-    const list = conforms(await record(h.intakeUrl, 'GET', '/operator/cases?limit=5'), operatorDoc);
+    const list = conforms(await record(h.intakeUrl, 'GET', '/operator/cases?limit=5', { headers: asViewer }), operatorDoc);
     expect(list.status).toBe(200);
-    const badQuery = conforms(await record(h.intakeUrl, 'GET', '/operator/cases?status=NOPE'), operatorDoc);
+    const badQuery = conforms(await record(h.intakeUrl, 'GET', '/operator/cases?status=NOPE', { headers: asOperator }), operatorDoc);
     expect([badQuery.status, problemCode(badQuery)]).toEqual([400, 'bad-query']);
-    const badId = conforms(await record(h.intakeUrl, 'GET', '/operator/cases/not-a-uuid'), operatorDoc);
+    const badId = conforms(await record(h.intakeUrl, 'GET', '/operator/cases/not-a-uuid', { headers: asOperator }), operatorDoc);
     expect([badId.status, problemCode(badId)]).toEqual([400, 'bad-case-id']);
-    const unknown = conforms(await record(h.intakeUrl, 'GET', `/operator/cases/${randomUUID()}`), operatorDoc);
+    const unknown = conforms(await record(h.intakeUrl, 'GET', `/operator/cases/${randomUUID()}`, { headers: asOperator }), operatorDoc);
     expect([unknown.status, problemCode(unknown)]).toEqual([404, 'case-not-found']);
-    const decision = conforms(await record(h.intakeUrl, 'POST', `/operator/cases/${randomUUID()}/decision`, { headers: json(), body: JSON.stringify({ decision: 'MAYBE' }) }), operatorDoc);
+    const decision = conforms(await record(h.intakeUrl, 'POST', `/operator/cases/${randomUUID()}/decision`, { headers: json(asOperator), body: JSON.stringify({ decision: 'MAYBE' }) }), operatorDoc);
     expect([decision.status, problemCode(decision)]).toEqual([400, 'invalid-decision']);
   });
 });

@@ -16,6 +16,8 @@ import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts'
 import { createLogger } from '../../src/platform/logger.ts';
 import { createZeebeClient } from '../../src/platform/zeebe-client.ts';
 import { buildIntakeServer } from '../../src/intake/server.ts';
+import { apiAccess } from '../../src/intake/auth/api-access.ts';
+import { apiAuthorization } from '../../stack/api-tokens.ts';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { counted, countedInProcess } from '../support/round-trip-counter.ts';
 
@@ -158,15 +160,18 @@ describe('provisioning result', () => {
 
 describe('over HTTP (the intake routes, in process)', () => {
   const app = async () => {
-    const intake = buildIntakeServer({ ...deps, engine: engineOverGateway(config, zeebe), log: createLogger('round-trips-test', 'silent') });
+    const intake = buildIntakeServer({ ...deps, engine: engineOverGateway(config, zeebe), log: createLogger('round-trips-test', 'silent'), access: apiAccess(config) });
     await intake.ready();
     return intake;
   };
 
   test('POST /orders: 202 in 2 round trips', async () => {
     const intake = await app();
+    // the bearer check reads no table (the JWKS is fetched once, then cached): fetched before counting
+    const authorization = await apiAuthorization('intake');
+    await intake.inject({ method: 'GET', url: '/orders/ord-none', headers: authorization });
     const { value: answer, statements } = await countedInProcess(() =>
-      intake.inject({ method: 'POST', url: '/orders', headers: { 'content-type': 'application/json', 'idempotency-key': `k-${randomUUID()}` }, payload: JSON.stringify(sampleOrder()) }),
+      intake.inject({ method: 'POST', url: '/orders', headers: { 'content-type': 'application/json', 'idempotency-key': `k-${randomUUID()}`, ...authorization }, payload: JSON.stringify(sampleOrder()) }),
     );
     expect(answer.statusCode).toBe(202);
     expect(statements).toHaveLength(2);

@@ -15,6 +15,8 @@ import { zeebeMessagePublisher } from '../../src/adapters/engine/message-publish
 import { MESSAGES, PROCESS_ID } from '../../src/core/domain/bpmn-errors.ts';
 import type { OrderRequest } from '../../src/core/domain/order.ts';
 import { buildIntakeServer } from '../../src/intake/server.ts';
+import { apiAccess } from '../../src/intake/auth/api-access.ts';
+import { apiAuthorization, type ApiRole } from '../../stack/api-tokens.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import { gatewayHeaders } from '../../src/platform/gateway-auth.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
@@ -103,7 +105,8 @@ export class FulfillmentHarness {
     });
     const messages = suffixed(zeebeMessagePublisher(pt.zeebe), suffix);
 
-    const intake = buildIntakeServer({ db, messages, engine: engineOverGateway(base, pt.zeebe), provisioningPollCycle: base.PROVISIONING_POLL_CYCLE, provisioningSla: base.PROVISIONING_SLA, log });
+    // bearer tokens as in production (API_AUTH=jwt): the stack engine's API clients (stack/api-tokens.ts)
+    const intake = buildIntakeServer({ db, messages, engine: engineOverGateway(base, pt.zeebe), provisioningPollCycle: base.PROVISIONING_POLL_CYCLE, provisioningSla: base.PROVISIONING_SLA, log, access: apiAccess(base) });
     await intake.listen({ host: '127.0.0.1', port: 0 });
     closers.push(() => intake.close());
     const intakeUrl = `http://127.0.0.1:${(intake.server.address() as AddressInfo).port}`;
@@ -161,8 +164,15 @@ export class FulfillmentHarness {
     for (const close of this.closers) await close().catch(() => undefined);
   }
 
+  /** A request to the intake with the bearer token of the stack's API client for this role. */
+  async fetchAs(role: ApiRole, pathAndQuery: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', (await apiAuthorization(role)).authorization);
+    return fetch(`${this.intakeUrl}${pathAndQuery}`, { ...init, headers });
+  }
+
   async submit(order: OrderRequest, idempotencyKey: string = randomUUID()): Promise<SubmitResult> {
-    const res = await fetch(`${this.intakeUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey }, body: JSON.stringify(order) });
+    const res = await this.fetchAs('intake', '/orders', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey }, body: JSON.stringify(order) });
     const body = (await res.json()) as Record<string, unknown>;
     if (res.status === 202 && typeof body.orderId === 'string') this.orderIds.push(body.orderId);
     return { status: res.status, body };

@@ -61,7 +61,7 @@ test('the intake answers a repeated request with the same order, and a changed o
 });
 
 test('bad requests get a problem naming what is wrong', async () => {
-  const noKey = await fetch(`${h.intakeUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sampleOrder()) });
+  const noKey = await h.fetchAs('intake', '/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sampleOrder()) });
   expect(noKey.status).toBe(400);
   expect(await noKey.json()).toMatchObject({ title: 'Idempotency-Key header required' });
 
@@ -70,7 +70,7 @@ test('bad requests get a problem naming what is wrong', async () => {
   const fields = (bad.body.errors as { field: string }[]).map((e) => e.field);
   expect(fields).toEqual(expect.arrayContaining(['items', 'contact.email']));
 
-  const notJson = await fetch(`${h.intakeUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'k-nj' }, body: '{"tenantId": ' });
+  const notJson = await h.fetchAs('intake', '/orders', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'k-nj' }, body: '{"tenantId": ' });
   expect(notJson.status).toBe(400);
   expect(notJson.headers.get('content-type')).toContain('application/problem+json');
 });

@@ -1,0 +1,71 @@
+// Verifies `Authorization: Bearer <jwt>` against the issuer's JWKS (fetched and cached by jose; a
+// token signed by a key not in the set makes it refetch, at most every 30 s). The answer is typed:
+// a refused token (401) is told apart from an issuer that cannot be reached (503): a JWKS outage
+// is not the caller's fault, and must not look like one.
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { principalFrom, type Principal } from './principal.ts';
+
+export interface TokenVerifierSettings {
+  readonly jwksUrl: string;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly rolesClaim: string;
+  /** epoch ms; tests move it to see a token expire */
+  readonly now?: (() => number) | undefined;
+  /** how long a JWKS fetch may take (default 2 s) */
+  readonly jwksTimeoutMs?: number | undefined;
+}
+
+export type Verification =
+  | { readonly kind: 'verified'; readonly principal: Principal }
+  /** 401: the token is missing, malformed, expired, or not from the trusted issuer */
+  | { readonly kind: 'refused'; readonly reason: string; readonly error: 'invalid_request' | 'invalid_token' }
+  /** 503: the JWKS could not be had, so no token can be judged now */
+  | { readonly kind: 'issuer-unavailable'; readonly reason: string };
+
+export type TokenVerifier = (authorization: string | undefined) => Promise<Verification>;
+
+const ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+
+export function createTokenVerifier(settings: TokenVerifierSettings): TokenVerifier {
+  const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: settings.jwksTimeoutMs ?? 2_000 });
+  const now = settings.now ?? Date.now;
+  return async (authorization) => {
+    if (authorization === undefined || authorization.trim() === '') {
+      return { kind: 'refused', error: 'invalid_request', reason: 'send Authorization: Bearer <token> (a token from the API token issuer)' };
+    }
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+    if (token === undefined) return { kind: 'refused', error: 'invalid_request', reason: 'the Authorization header must hold "Bearer <token>"' };
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: settings.issuer,
+        audience: settings.audience,
+        algorithms: ALGORITHMS,
+        requiredClaims: ['exp', 'sub'],
+        currentDate: new Date(now()),
+      });
+      return { kind: 'verified', principal: principalFrom(payload, settings.rolesClaim) };
+    } catch (error) {
+      return judged(error);
+    }
+  };
+}
+
+/** Why a token was refused, or that the issuer could not be reached; the token itself is never quoted. */
+function judged(error: unknown): Verification {
+  const refused = (reason: string): Verification => ({ kind: 'refused', error: 'invalid_token', reason });
+  if (error instanceof errors.JWTExpired) return refused('the token has expired; get a new one from the token issuer');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return refused(`the token's "${error.claim}" claim ${error.reason === 'missing' ? 'is missing' : 'is not the one expected'}`);
+  }
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWSSignatureVerificationFailed) {
+    return refused('the token is not signed by a key of the trusted issuer');
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return refused('the token is signed with an algorithm that is not accepted');
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JWKSMultipleMatchingKeys) {
+    return refused('the token is not a well-formed signed JWT');
+  }
+  // JWKS timeout, an unreachable issuer, a non-200 or a JWKS that is not one: nothing the caller did
+  const reason = error instanceof errors.JWKSTimeout ? 'the token issuer did not answer in time' : 'the token issuer’s keys could not be fetched';
+  return { kind: 'issuer-unavailable', reason };
+}
