@@ -37,6 +37,8 @@ export function orderRoutes(app: FastifyInstance, deps: AcceptOrderDeps, rateLim
         return reply.code(202).headers({ location: `/orders/${result.order.orderId}`, ...(result.replayed ? { 'idempotent-replayed': 'true' } : {}) }).send(result.order);
       case 'key-reused':
         return sendProblem(reply, { type: problemType('idempotency-key-reused'), title: 'Idempotency-Key reused', status: 409, detail: result.message });
+      case 'in-progress':
+        return sendProblem(reply, { type: problemType('idempotency-key-in-progress'), title: 'A request with this Idempotency-Key is in progress', status: 409, detail: `${result.message}. Retry the same request with the same Idempotency-Key for its answer.` }, { 'retry-after': String(result.retryAfterSeconds) });
       case 'start-failed':
         return sendProblem(reply, { type: problemType('engine-unavailable'), title: 'Fulfillment could not be started yet', status: 503, detail: `${result.message}. Retry the same request with the same Idempotency-Key.` }, { 'retry-after': '5' });
     }

@@ -2,7 +2,6 @@
 // (scope, key): the request's hash, the resource it created, and once answered, the answer a
 // replay gets. Every SQL text naming the table is here.
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
-import { z } from 'zod';
 
 export interface IdempotencyKeyRef {
   readonly scope: string;
@@ -26,24 +25,40 @@ export const claimIdempotencyKey = (claim: IdempotencyClaim): FragmentSqlToken =
   on conflict (scope, idempotency_key) do nothing
   returning resource_id`;
 
-const storedRecord = z.object({ request_hash: z.string(), response_body: z.unknown().nullable(), resource_id: z.string().nullable() });
+/**
+ * Where a used key stands, from its columns: a replay needs `response_body` (answered); a record
+ * with neither status nor body is being started by the request that claimed it (or took it over);
+ * START_FAILED_STATUS without a body was given back by a request that could not start its order,
+ * for the next request with the key to take over.
+ */
+export const START_FAILED_STATUS = 503;
 
-export interface StoredIdempotencyRecord {
-  readonly requestHash: string;
-  /** null until the request was answered: its work may have stopped half-way */
-  readonly responseBody: unknown;
-  readonly resourceId: string | null;
-}
+/** The key's record, as a fragment: `request_hash`, `response_body` (null until answered). */
+export const idempotencyRecordSelect = (ref: IdempotencyKeyRef): FragmentSqlToken => sql.fragment`
+  select request_hash, response_body from idempotency_record where scope = ${ref.scope} and idempotency_key = ${ref.idempotencyKey}`;
 
-export async function findIdempotencyRecord(db: CommonQueryMethods, ref: IdempotencyKeyRef): Promise<StoredIdempotencyRecord | null> {
-  const row = await db.maybeOne(sql.type(storedRecord)`
-    select request_hash, response_body, resource_id from idempotency_record where scope = ${ref.scope} and idempotency_key = ${ref.idempotencyKey}`);
-  return row ? { requestHash: row.request_hash, responseBody: row.response_body, resourceId: row.resource_id } : null;
-}
+/**
+ * Takes a used key over for the same request (`requestHash`), as a CTE returning `resource_id`:
+ * only when its record was given back (START_FAILED_STATUS) or its claim is older than
+ * `staleAfterMs` with no answer (the claiming process died). The row lock makes a concurrent
+ * take-over wait, then find the record taken and return nothing: one request restarts the work.
+ */
+export const idempotencyKeyTakeOver = (ref: IdempotencyKeyRef, o: { readonly requestHash: string; readonly staleAfterMs: number }): FragmentSqlToken => sql.fragment`
+  update idempotency_record set response_status = null
+  where scope = ${ref.scope} and idempotency_key = ${ref.idempotencyKey} and request_hash = ${o.requestHash} and response_body is null
+    and (response_status = ${START_FAILED_STATUS} or (response_status is null and created_at < now() - make_interval(secs => ${o.staleAfterMs / 1000})))
+  returning resource_id`;
 
 /** Keeps the answer a replay of the key gets from now on. */
 export async function storeIdempotentAnswer(db: CommonQueryMethods, ref: IdempotencyKeyRef, status: number, body: unknown): Promise<void> {
   await db.query(sql.unsafe`
     update idempotency_record set response_status = ${status}, response_body = ${sql.jsonb(body as never)}
     where scope = ${ref.scope} and idempotency_key = ${ref.idempotencyKey}`);
+}
+
+/** Gives the key back unanswered (its request could not start its work): the next request with it takes over. */
+export async function releaseUnansweredKey(db: CommonQueryMethods, ref: IdempotencyKeyRef): Promise<void> {
+  await db.query(sql.unsafe`
+    update idempotency_record set response_status = ${START_FAILED_STATUS}
+    where scope = ${ref.scope} and idempotency_key = ${ref.idempotencyKey} and response_body is null`);
 }
