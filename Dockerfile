@@ -7,7 +7,8 @@
 # stripping at run time (less memory per process), no tools/ or tests.
 # Models are deployed from CI (`npm run deploy` gates on the contract check, a dev tool).
 # Configuration comes from the environment; credentials from mounted files (<NAME>_FILE), never
-# from this file. Not built on the development machine (it has no Docker engine); test/deploy/
+# from this file. NODE_ENV=production (below): a process exits 78 (EX_CONFIG), naming every variable,
+# while any address or credential it needs is still a development default (src/platform/production-config.ts). Not built on the development machine (it has no Docker engine); test/deploy/
 # checks this file's must-haves.
 
 ARG NODE_VERSION=24.21.0

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from './config.ts';
-import { resolveSecretFiles } from './secret-files.ts';
+import { ConfigError, configSchema, loadConfig } from './config.ts';
+import { FILE_SETTINGS, resolveSecretFiles, SECRET_SETTINGS } from './secret-files.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'secret-files-'));
 const secret = (name: string, content: string) => {
@@ -43,4 +43,19 @@ test('only credentials may come from files; other _FILE variables are left alone
     throw new Error('must not read');
   });
   expect(r).toEqual({ kind: 'ok', env: { LOG_LEVEL_FILE: '/etc/passwd' } });
+});
+
+test('every credential is a setting of the configuration, and every one production asks for can come from a file', () => {
+  for (const name of SECRET_SETTINGS) expect(Object.keys(configSchema.shape)).toContain(name);
+  // every credential named by a production refusal, with its _FILE form
+  let message = '';
+  try {
+    loadConfig({ NODE_ENV: 'production', CAMUNDA_AUTH_STRATEGY: 'OAUTH' });
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  const offeredAsFiles = [...message.matchAll(/ (\w+) \(or \1_FILE\)/g)].map((m) => m[1]);
+  expect(offeredAsFiles.length).toBeGreaterThan(5);
+  for (const name of offeredAsFiles) expect(FILE_SETTINGS).toContain(name);
+  expect([...FILE_SETTINGS].sort()).toEqual([...SECRET_SETTINGS, 'DATABASE_URL'].sort());
 });

@@ -4,9 +4,8 @@
 // loaded; a rotated file is picked up at the next start. Errors name the variable, never the value.
 import { readFileSync } from 'node:fs';
 
-/** Settings that may come from a file. */
+/** Settings holding a credential: never a literal in a manifest, always possible as a file. */
 export const SECRET_SETTINGS = [
-  'DATABASE_URL',
   'DATABASE_PASSWORD',
   'PROVISIONING_SIGNING_SECRETS',
   'ZEEBE_CLIENT_SECRET',
@@ -18,6 +17,12 @@ export const SECRET_SETTINGS = [
   'NOTIFICATION_API_KEY',
 ] as const;
 
+/**
+ * Settings that may come from a file: every credential, and DATABASE_URL, which deployments used to
+ * keep in a Secret while it held the password (it holds none now: DATABASE_PASSWORD does).
+ */
+export const FILE_SETTINGS = [...SECRET_SETTINGS, 'DATABASE_URL'] as const;
+
 export type SecretFilesResult =
   | { readonly kind: 'ok'; readonly env: NodeJS.ProcessEnv }
   | { readonly kind: 'invalid'; readonly problems: readonly string[] };
@@ -26,7 +31,7 @@ export type SecretFilesResult =
 export function resolveSecretFiles(env: NodeJS.ProcessEnv, read: (file: string) => string = (f) => readFileSync(f, 'utf8')): SecretFilesResult {
   const out: NodeJS.ProcessEnv = { ...env };
   const problems: string[] = [];
-  for (const name of SECRET_SETTINGS) {
+  for (const name of FILE_SETTINGS) {
     const file = env[`${name}_FILE`];
     if (!file) continue;
     if (env[name] !== undefined) {

@@ -3,8 +3,9 @@
 // as Kubernetes reads YAML (1.1: an unquoted `on` is a boolean); and the must-haves hold against the
 // code: probes on the paths the processes serve, on their configured ports; limits; non-root and
 // read-only; a grace period longer than the job timeout; roles that cover every job type; settings
-// the configuration accepts; credentials only as files from Secrets; PDBs, HPAs and Services that
-// point at Deployments that exist.
+// the configuration accepts, and a production start of every process that would succeed
+// (NODE_ENV=production refuses development defaults); credentials only as files from Secrets;
+// PDBs, HPAs and Services that point at Deployments that exist.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -14,9 +15,10 @@ import { PodDisruptionBudget, type IPodDisruptionBudget } from 'kubernetes-model
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount, type IContainer, type IService } from 'kubernetes-models/v1';
 import { workers } from '../../workers/index.ts';
 import { isFarmRole, workersOfRole } from '../../src/main/farm/roles.ts';
-import { configSchema, loadConfig } from '../../src/platform/config.ts';
+import { ConfigError, configSchema, loadConfig, type ConfigPurpose } from '../../src/platform/config.ts';
+import { CONFIG_PURPOSES } from '../../src/platform/production-config.ts';
 import { OPS_PATHS } from '../../src/platform/ops-endpoints.ts';
-import { SECRET_SETTINGS } from '../../src/platform/secret-files.ts';
+import { FILE_SETTINGS, SECRET_SETTINGS } from '../../src/platform/secret-files.ts';
 import { FARM_NODE_FLAGS } from '../../src/main/farm/node-flags.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -158,7 +160,7 @@ describe.each(deployments.map((d) => [d.metadata.name, d] as const))('Deployment
         const setting = e.name.replace(/_FILE$/, '');
         if ((SECRET_SETTINGS as readonly string[]).includes(e.name)) throw new Error(`${e.name} given as a value: mount it and set ${e.name}_FILE`);
         if (!e.name.endsWith('_FILE')) continue;
-        expect(SECRET_SETTINGS).toContain(setting);
+        expect(FILE_SETTINGS).toContain(setting);
         const mount = c.volumeMounts?.find((m) => e.value?.startsWith(`${m.mountPath}/`));
         expect(mount).toBeDefined();
         const key = e.value!.slice(mount!.mountPath.length + 1);
@@ -200,20 +202,49 @@ test('the farm Deployments together serve every job type', () => {
   expect(roles).toEqual(expect.arrayContaining(['fulfillment', 'reconciliation']));
 });
 
-test('the ConfigMap holds only settings the configuration knows, accepts, and no credential', () => {
+/** The process a container runs (dist/src/main/<purpose>.js): its production requirements apply. */
+const purposeOf = (c: IContainer): ConfigPurpose => {
+  const purpose = /^dist\/src\/main\/([\w-]+)\.js$/.exec(c.command?.[1] ?? '')?.[1] ?? '';
+  if (!(CONFIG_PURPOSES as readonly string[]).includes(purpose)) throw new Error(`${c.name}: no configuration purpose for ${c.command?.join(' ')}`);
+  return purpose as ConfigPurpose;
+};
+
+/** What a container's process sees: the ConfigMap, its literal env and (stand-ins for) the files it mounts. */
+function containerEnv(c: IContainer, withSecrets: boolean): NodeJS.ProcessEnv {
+  const literal = Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined && !e.name.endsWith('_FILE') && e.name !== 'NODE_OPTIONS').map((e) => [e.name, e.value!]));
+  // a stand-in for each mounted file: no development value, long enough for a signing secret
+  const fromFiles = Object.fromEntries(
+    (c.env ?? [])
+      .filter((e) => e.name.endsWith('_FILE'))
+      .map((e) => e.name.replace(/_FILE$/, ''))
+      .map((name) => [name, `stand-in-for-${name.toLowerCase()}-from-the-secret`]),
+  );
+  return { ...configMap.data, ...literal, ...(withSecrets ? fromFiles : {}) };
+}
+
+test('the ConfigMap holds only settings the configuration knows, accepts, and no credential; it says production', () => {
   const known = Object.keys(configSchema.shape);
   expect(Object.keys(configMap.data).filter((k) => !known.includes(k))).toEqual([]);
   expect(Object.keys(configMap.data).filter((k) => (SECRET_SETTINGS as readonly string[]).includes(k))).toEqual([]);
-  for (const d of deployments) {
-    for (const c of containersOf(d)) {
-      const literal = Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined && !e.name.endsWith('_FILE') && e.name !== 'NODE_OPTIONS').map((e) => [e.name, e.value!]));
-      // credentials come from the mounted Secret: a stand-in for each one the configuration requires
-      const secrets = (c.env ?? []).filter((e) => e.name.endsWith('_FILE')).map((e) => e.name.replace(/_FILE$/, '') as keyof typeof configSchema.shape);
-      const hasDefault = (name: keyof typeof configSchema.shape) => configSchema.shape[name]?.safeParse(undefined).data !== undefined;
-      const fromFiles = Object.fromEntries(secrets.filter((name) => !hasDefault(name)).map((name) => [name, 'from-the-secret']));
-      expect(() => loadConfig({ ...configMap.data, ...literal, ...fromFiles })).not.toThrow();
+  expect(configMap.data.NODE_ENV).toBe('production');
+});
+
+describe.each(deployments.flatMap((d) => containersOf(d).map((c) => [`${d.metadata.name}/${c.name}`, c] as const)))('container %s', (_name, c) => {
+  test('starts in production: every setting its process requires is given, credentials from the mounted Secret', () => {
+    expect(() => loadConfig(containerEnv(c, true), purposeOf(c))).not.toThrow();
+  });
+
+  test('mounts the credentials its process asks for: without the files, those and only those are refused', () => {
+    let refused: readonly string[] = [];
+    try {
+      loadConfig(containerEnv(c, false), purposeOf(c));
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      refused = err.variables;
     }
-  }
+    const mounted = (c.env ?? []).filter((e) => e.name.endsWith('_FILE')).map((e) => e.name.replace(/_FILE$/, ''));
+    expect([...refused].sort()).toEqual(mounted.filter((name) => (SECRET_SETTINGS as readonly string[]).includes(name)).sort());
+  });
 });
 
 test('every PodDisruptionBudget covers one Deployment and still lets a node drain', () => {
