@@ -136,3 +136,37 @@ test('an incident (no retries left) is raised at once, without holding the job',
   expect(failed).toEqual([expect.objectContaining({ retries: 0 })]);
   expect(Date.now() - started).toBeLessThan(1_000);
 });
+
+test('a job whose deadline passed while it waited is not started: logged at warn and counted, the engine told nothing', async () => {
+  const { log, records } = capture();
+  const m = createMetrics();
+  const told: string[] = [];
+  let handled = 0;
+  const worker = defineWorker({ type: 't.v1', description: 'x', variables: z.object({}), output: z.object({}), bpmnErrors: [], handle: async () => (handled++, { kind: 'complete', variables: {} }) });
+  const job = { ...jobOf({}, told), deadline: String(Date.now() - 1) };
+
+  expect(await executeJob(worker, job, {}, log, jobMetrics(m))).toBe('skipped');
+
+  expect([handled, told]).toEqual([0, []]);
+  expect(records()).toEqual([expect.objectContaining({ level: 'warn', jobKey: job.key, jobType: job.type, msg: expect.stringContaining('deadline passed') })]);
+  const samples = parseMetricsText(await m.registry.metrics());
+  expect(seriesTotal(samples, 'job_skipped_total', { job_type: 't.v1', reason: 'deadline-passed' })).toBe(1);
+  expect(seriesTotal(samples, 'job_activated_total')).toBeUndefined();
+});
+
+test('a backoff hold gives its slot up; with no hold place left the whole backoff goes to the engine', async () => {
+  const failing = defineWorker({ type: 't.v1', description: 'x', variables: z.object({}), output: z.object({}), bpmnErrors: [], handle: async () => ({ kind: 'fail', retries: 2, backoffMs: 200, message: 'busy' }) });
+  const failed: { retryBackOff?: number }[] = [];
+  const job = { ...jobOf({}, []), deadline: String(Date.now() + 60_000), fail: async (conf: { retryBackOff?: number }) => failed.push(conf) };
+  const events: string[] = [];
+  const slot = { holdWithoutSlot: () => (events.push('slot given up'), { end: () => events.push('hold ended') }) };
+  await executeJob(failing, job, {}, capture().log, undefined, slot);
+  expect(events).toEqual(['slot given up', 'hold ended']);
+  expect(failed[0]?.retryBackOff).toBe(0);
+
+  const full = { holdWithoutSlot: () => undefined };
+  const started = Date.now();
+  await executeJob(failing, job, {}, capture().log, undefined, full);
+  expect(Date.now() - started).toBeLessThan(150);
+  expect(failed[1]?.retryBackOff).toBe(200);
+});

@@ -11,6 +11,7 @@ import type { JobRef } from '../core/ports/job.ts';
 import { isJobDataError } from '../core/domain/job-data-error.ts';
 import { describeIssues } from '../platform/zod-issues.ts';
 import { withLogContext } from '../platform/log-context.ts';
+import type { JobSlot } from './job-slots.ts';
 
 /** The part of the SDK's activated job the runtime uses. */
 export interface JobHandle extends Omit<JobRef, 'deadline'> {
@@ -23,7 +24,8 @@ export interface JobHandle extends Omit<JobRef, 'deadline'> {
   error(conf: { errorCode: string; errorMessage?: string; variables: never }): Promise<unknown>;
 }
 
-export type Decision = EngineAction['kind'];
+/** What the runtime did with the job: told the engine one of the actions, or 'skipped' (not started). */
+export type Decision = EngineAction['kind'] | 'skipped';
 
 /** What the engine was told, for metrics: a fail that leaves no retries is an incident. */
 export type JobOutcome = { readonly kind: 'completed' } | { readonly kind: 'bpmn_error'; readonly errorCode: string } | { readonly kind: 'failed' } | { readonly kind: 'incident' };
@@ -32,7 +34,11 @@ export type JobOutcome = { readonly kind: 'completed' } | { readonly kind: 'bpmn
 export interface JobObserver {
   activated(type: string): void;
   decided(type: string, outcome: JobOutcome, durationMs: number): void;
+  /** a job not started: its deadline had passed, or no slot was free (it was given back) */
+  skipped?(type: string, reason: SkipReason): void;
 }
+
+export type SkipReason = 'deadline-passed' | 'no-free-slot';
 
 /**
  * Process variables every job's log lines carry when the instance has them (fetched for every job
@@ -46,9 +52,10 @@ export const INFRASTRUCTURE_BACKOFF_MS = 10_000;
  * A retry's backoff is waited out here, holding the job, and the job is then failed with no engine
  * backoff. Jobs failed with an engine backoff were seen never to become activatable again — during
  * a database outage and after an engine restart (bench:chaos, two runs; upstream
- * camunda/camunda#16884, open) — and a lost job is a lost order. Holding costs a concurrency slot
- * for the wait; it is bounded by this cap and by the job's deadline (what is left of a longer
- * backoff still goes to the engine).
+ * camunda/camunda#16884, open) — and a lost job is a lost order. A hold is bounded by this cap and
+ * by the job's deadline (what is left of a longer backoff still goes to the engine). In the farm a
+ * hold gives its slot up meanwhile, and holds are capped in number (src/worker-runtime/job-slots.ts):
+ * past that cap the backoff goes to the engine, so a 503 storm of one job type starves no other.
  */
 export const MAX_BACKOFF_HOLD_MS = 60_000;
 /** Margin kept before the job's deadline, so the fail command still reaches the engine in time. */
@@ -56,7 +63,20 @@ const DEADLINE_MARGIN_MS = 5_000;
 /** Incident messages are shown in Operate; keep them readable. */
 const MAX_MESSAGE = 1_500;
 
-export async function executeJob<S>(worker: AnyWorker<S>, job: JobHandle, services: S, baseLog: Logger, observer?: JobObserver): Promise<Decision> {
+/**
+ * `slot`: the farm slot the job runs in; a retry's backoff hold gives it up meanwhile (without one,
+ * e.g. in tests, a hold simply waits).
+ */
+export async function executeJob<S>(worker: AnyWorker<S>, job: JobHandle, services: S, baseLog: Logger, observer?: JobObserver, slot?: Pick<JobSlot, 'holdWithoutSlot'>): Promise<Decision> {
+  // A job that waited past its deadline (in a stream's buffer, behind a slow process) belongs to
+  // nobody now: the engine re-offers it once its timeout passes. Starting it would repeat work
+  // another worker may already be doing, and its answer would be refused.
+  const overdueMs = Date.now() - Number(job.deadline);
+  if (overdueMs >= 0) {
+    baseLog.warn({ jobKey: job.key, jobType: job.type, processInstanceKey: job.processInstanceKey, overdueMs }, 'job deadline passed before it started; not started (the engine re-offers it after its timeout)');
+    observer?.skipped?.(worker.type, 'deadline-passed');
+    return 'skipped';
+  }
   const started = performance.now();
   observer?.activated(worker.type);
   const vars = job.variables;
@@ -99,7 +119,7 @@ export async function executeJob<S>(worker: AnyWorker<S>, job: JobHandle, servic
     }
   }
 
-  await tellEngine(job, action, log);
+  await tellEngine(job, action, log, slot);
   const durationMs = performance.now() - started;
   observer?.decided(worker.type, outcomeOf(action), durationMs);
   return action.kind;
@@ -138,7 +158,7 @@ async function runHandler<S>(worker: AnyWorker<S>, ctx: Parameters<AnyWorker<S>[
   }
 }
 
-async function tellEngine(job: JobHandle, action: EngineAction, log: Logger): Promise<void> {
+async function tellEngine(job: JobHandle, action: EngineAction, log: Logger, slot: Pick<JobSlot, 'holdWithoutSlot'> | undefined): Promise<void> {
   try {
     switch (action.kind) {
       case 'complete':
@@ -151,7 +171,7 @@ async function tellEngine(job: JobHandle, action: EngineAction, log: Logger): Pr
         log.debug({ decision: 'bpmn-error', errorCode: action.errorCode }, clip(action.message));
         return;
       case 'fail': {
-        const heldMs = action.retries > 0 ? await holdForBackoff(job, action.backoffMs) : 0;
+        const heldMs = action.retries > 0 ? await holdForBackoff(job, action.backoffMs, slot) : 0;
         await job.fail({ errorMessage: clip(action.message), retries: action.retries, retryBackOff: action.backoffMs - heldMs });
         log[action.retries === 0 ? 'error' : 'warn']({ decision: 'fail', retries: action.retries, backoffMs: action.backoffMs, heldMs }, clip(action.message));
         return;
@@ -164,10 +184,22 @@ async function tellEngine(job: JobHandle, action: EngineAction, log: Logger): Pr
   }
 }
 
-/** Waits out as much of the backoff as the cap and the job's deadline allow; returns how long. */
-async function holdForBackoff(job: JobHandle, backoffMs: number): Promise<number> {
+/**
+ * Waits out as much of the backoff as the cap and the job's deadline allow; returns how long. In
+ * the farm the hold gives its slot up (other jobs run meanwhile); when every hold place is taken
+ * the whole backoff goes to the engine instead.
+ */
+async function holdForBackoff(job: JobHandle, backoffMs: number, slot: Pick<JobSlot, 'holdWithoutSlot'> | undefined): Promise<number> {
   const heldMs = Math.max(0, Math.min(backoffMs, MAX_BACKOFF_HOLD_MS, Number(job.deadline) - Date.now() - DEADLINE_MARGIN_MS));
-  if (heldMs > 0) await sleep(heldMs);
+  if (heldMs <= 0) return 0;
+  const hold = slot ? slot.holdWithoutSlot() : { end: () => undefined };
+  if (!hold) return 0;
+  try {
+    // unref: a hold never keeps a stopping process alive (the engine re-offers the job after its timeout)
+    await sleep(heldMs, undefined, { ref: false });
+  } finally {
+    hold.end();
+  }
   return heldMs;
 }
 

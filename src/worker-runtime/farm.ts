@@ -1,14 +1,18 @@
 // The farm: one reconnecting job stream (plus backup poll) per worker, a bound on concurrent jobs
 // per process, and a drain on shutdown: stop taking jobs, let running ones finish within the grace
 // period, then close. Replicas are just more farm processes.
+// The farm takes no more jobs than it has free slots (job-slots.ts): with none free its streams
+// stop reading (the gateway is held back by flow control and passes jobs to other workers), the
+// backup poll asks for none, and a job that still arrives is given back to the engine at once
+// (failed with its retries unchanged and no backoff), never queued.
 import { hostname } from 'node:os';
 import { connectGatewayAt, type GatewayCommands, type GatewayConnection } from '../platform/gateway-client.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AnyWorker } from './define-worker.ts';
 import { executeJob, LOG_CONTEXT_VARIABLES, type JobHandle, type JobObserver } from './execute-job.ts';
 import { jobMetrics } from './job-metrics.ts';
+import { JobSlots } from './job-slots.ts';
 import { activateJobsNow, openJobStream, type ActivatedJob, type JobStream } from './job-stream.ts';
-import { Semaphore } from './semaphore.ts';
 
 /** The engine commands that answer a job. */
 export type JobCommands = Pick<GatewayCommands, 'completeJob' | 'failJob' | 'throwError'>;
@@ -28,6 +32,8 @@ export interface FarmOptions<S> {
   readonly log: Logger;
   /** jobs this process runs at once (across all job types) */
   readonly maxConcurrentJobs: number;
+  /** retry backoffs waited out in the process at once, each without a slot (default maxConcurrentJobs); past it they go to the engine */
+  readonly maxBackoffHolds?: number;
   /** default job timeout; a worker's own timeoutMs wins */
   readonly jobTimeoutMs: number;
   /** defaults to the process's job series (src/platform/metrics.ts) */
@@ -69,17 +75,23 @@ export interface Farm {
 }
 
 export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
-  const gate = new Semaphore(opts.maxConcurrentJobs);
+  const streams: JobStream[] = [];
+  let streamsPaused = false;
+  // pause every stream while no slot is free, resume them as soon as one is
+  const slots = new JobSlots(opts.maxConcurrentJobs, opts.maxBackoffHolds ?? opts.maxConcurrentJobs, () => {
+    const full = slots.free <= 0;
+    if (full === streamsPaused) return;
+    streamsPaused = full;
+    for (const s of streams) (full ? s.pause() : s.resume());
+  });
   const running = new Map<Promise<unknown>, RunningJob>();
   let draining = false;
-  let accepted = 0;
   const name = opts.workerName ?? `farm-${hostname()}-${process.pid}`;
   const own = opts.gateway === undefined;
   const gateway = opts.gateway ?? connectGatewayAt(requireAddress(opts.gatewayAddress), { metadata: opts.gatewayMetadata, ...(opts.commandTimeoutMs ? { commandTimeoutMs: opts.commandTimeoutMs } : {}) });
   const commands: JobCommands = opts.zeebe ?? gateway;
   const tenantIds = opts.tenantIds ?? ['<default>'];
   const observer = opts.observer ?? jobMetrics();
-  const streams: JobStream[] = [];
   const types: string[] = [];
 
   for (const worker of opts.workers) {
@@ -88,18 +100,22 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
     const fetchVariables = variableNames(worker);
     const onJob = (raw: ActivatedJob) => {
       const job = handleOf(raw, commands);
-      if (draining) {
-        // Shutting down: hand the job straight back so another replica takes it now.
-        void job.fail({ errorMessage: `farm ${name} is shutting down; job handed back`, retries: raw.retries, retryBackOff: 0 }).catch(() => undefined);
+      const slot = draining ? undefined : slots.tryTake();
+      if (!slot) {
+        // Shutting down, or no free slot: hand the job straight back so another worker (or this
+        // one, once a slot frees) takes it now instead of after its timeout.
+        if (!draining) {
+          observer.skipped?.(worker.type, 'no-free-slot');
+          opts.log.debug({ jobKey: raw.key, jobType: raw.type }, 'no free slot; job given back');
+        }
+        const why = draining ? `farm ${name} is shutting down` : `farm ${name} has no free slot`;
+        void job.fail({ errorMessage: `${why}; job handed back`, retries: raw.retries, retryBackOff: 0 }).catch(() => undefined);
         return;
       }
-      accepted++;
-      const work = gate
-        .acquire()
-        .then((release) => executeJob(worker, job, opts.services, opts.log, observer).finally(release))
+      const work = executeJob(worker, job, opts.services, opts.log, observer, slot)
         .catch((err: unknown) => opts.log.error({ err: (err as Error).message, jobKey: raw.key }, 'job execution failed outside the runtime'))
         .finally(() => {
-          accepted--;
+          slot.release();
           running.delete(work);
         });
       running.set(work, { key: raw.key, type: raw.type, processInstanceKey: raw.processInstanceKey, elementId: raw.elementId });
@@ -114,7 +130,7 @@ export async function startFarm<S>(opts: FarmOptions<S>): Promise<Farm> {
         fetchVariables,
         onJob,
         poll: (max) => activateJobsNow(gateway, { type, worker: name, timeoutMs, max, tenantIds, fetchVariables }),
-        freeCapacity: () => (draining ? 0 : opts.maxConcurrentJobs - accepted),
+        freeCapacity: () => (draining ? 0 : slots.free),
         pollIntervalMs: opts.pollIntervalMs ?? 10_000,
         log: opts.log,
       }),

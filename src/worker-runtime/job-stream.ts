@@ -46,6 +46,12 @@ export interface JobStreamOptions {
 }
 
 export interface JobStream {
+  /**
+   * Stops reading pushed jobs (the process has no free slot): gRPC flow control then holds the
+   * gateway back, and the engine passes jobs it cannot push to other workers or polls.
+   */
+  pause(): void;
+  resume(): void;
   close(): void;
 }
 
@@ -56,6 +62,7 @@ export function openJobStream(opts: JobStreamOptions): JobStream {
   let reconnectTimer: NodeJS.Timeout | undefined;
   let pollTimer: NodeJS.Timeout | undefined;
   let broken = false;
+  let paused = false;
 
   const poll = async (reason: string) => {
     const max = Math.min(32, opts.freeCapacity());
@@ -97,6 +104,7 @@ export function openJobStream(opts: JobStreamOptions): JobStream {
     const request = { type: opts.type, worker: opts.worker, timeout: String(opts.timeoutMs), fetchVariable: [...(opts.fetchVariables ?? [])], tenantIds: [...opts.tenantIds] };
     const stream = (opts.gateway.client.StreamActivatedJobs as (req: object, md: grpc.Metadata) => grpc.ClientReadableStream<ActivatedJob>)(request, md);
     call = stream;
+    if (paused) stream.pause();
     // the gateway answers with headers once the stream is registered
     stream.on('metadata', () => {
       if (broken) opts.log.info({ jobType: opts.type }, 'job stream restored');
@@ -118,6 +126,14 @@ export function openJobStream(opts: JobStreamOptions): JobStream {
   void open();
   schedulePoll();
   return {
+    pause() {
+      paused = true;
+      call?.pause();
+    },
+    resume() {
+      paused = false;
+      call?.resume();
+    },
     close() {
       closed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);
