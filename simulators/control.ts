@@ -25,9 +25,11 @@ const rawRecordInput = z.strictObject({
   key: z.string().nullable().optional(),
   // a string on purpose: malformed JSON is what tests send through here
   value: z.string(),
+  // sent as given (none, a bad signature); left out, the record is signed as the provider signs
+  headers: z.record(z.string(), z.string()).optional(),
 });
 
-export async function registerControl(app: FastifyInstance, state: SimulatorState, catalog: FaultCatalog): Promise<void> {
+export async function registerControl(app: FastifyInstance, state: SimulatorState, catalog: FaultCatalog, sign: (value: string) => Readonly<Record<string, string>>): Promise<void> {
   await app.register(
     async (scope) => {
       scope.setNotFoundHandler((request, reply) => {
@@ -85,9 +87,9 @@ export async function registerControl(app: FastifyInstance, state: SimulatorStat
         const checked = checkBody(rawRecordInput, request.body);
         if (!checked.ok) return badRequest(reply, checked.message);
         if (!state.kafka) return kafkaDisabled(reply);
-        const { topic, key, value } = checked.data;
+        const { topic, key, value, headers } = checked.data;
         try {
-          const record = await state.kafka.send({ topic, key: key ?? null, value });
+          const record = await state.kafka.send({ topic, key: key ?? null, value, headers: headers ?? sign(value) });
           return { topic, ...(key === undefined || key === null ? {} : { key }), partition: record.partition, offset: record.offset };
         } catch (error) {
           return kafkaUnavailable(reply, error instanceof Error ? error.message : String(error));

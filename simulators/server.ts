@@ -17,6 +17,7 @@ import { createInventorySystem } from './systems/inventory.ts';
 import { createNotificationSystem } from './systems/notification.ts';
 import { createProvisioningSystem } from './systems/provisioning.ts';
 import { ResultPublishing } from './systems/provisioning-results.ts';
+import { signProvisioningPayload } from '../src/adapters/provisioning/signature.ts';
 import type { SimulatedSystem } from './systems/simulated-system.ts';
 
 export type { SimulatorCredentials, SimulatorState };
@@ -61,11 +62,14 @@ export async function startSimulators(options: StartSimulatorsOptions): Promise<
   const faults = new FaultRuleBook();
   const delays = new Scheduler();
   const log = options.logger;
+  // the provider signs callbacks and result events with its first secret (src/adapters/provisioning/signature.ts)
+  const sign = (body: string) => signProvisioningPayload(body, credentials.provisioningSigningSecret);
   const kafka = options.kafkaBrokers?.length ? new KafkaPublisher({ brokers: options.kafkaBrokers, clientId: 'simulators' }) : undefined;
   const results = kafka
     ? new ResultPublishing({
         publisher: kafka,
         retryDelaysMs: options.kafkaRetryDelaysMs ?? [250, 500, 1_000],
+        sign,
         onAttemptFailed: (order, p) => log?.warn({ provTxnRef: order.provTxnRef, eventId: p.eventId, attempt: p.attempt, error: p.error }, 'provisioning result not published to Kafka'),
         onGivenUp: (order, event) => log?.error({ provTxnRef: order.provTxnRef, eventId: event.eventId }, 'provisioning result given up: not published to Kafka'),
       })
@@ -81,6 +85,7 @@ export async function startSimulators(options: StartSimulatorsOptions): Promise<
       completionDelayMs: options.completionDelayMs ?? defaults.completionDelayMs,
       callbackRetryDelaysMs: options.callbackRetryDelaysMs ?? [200, 400, 800],
       callbackTimeoutMs: options.callbackTimeoutMs ?? 2_000,
+      sign,
       ...(options.logger ? { onCallbackFailed: (order) => options.logger?.warn({ provTxnRef: order.provTxnRef, attempts: order.callbackAttempts.length }, 'provisioning callback not delivered') } : {}),
       ...(results ? { results } : {}),
     }),
@@ -97,7 +102,7 @@ export async function startSimulators(options: StartSimulatorsOptions): Promise<
     void reply.code(404).send({ error: 'NOT_FOUND', detail: `no simulated system at ${request.method} ${request.url}` });
   });
   for (const definition of definitions) await registerSystem(app, definition, { faults, delays });
-  await registerControl(app, state, catalogOf(definitions));
+  await registerControl(app, state, catalogOf(definitions), sign);
 
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   const address = app.server.address() as AddressInfo;

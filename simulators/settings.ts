@@ -11,6 +11,8 @@ export interface SimulatorCredentials {
   readonly provisioningPassword: string;
   readonly billingToken: string;
   readonly notificationApiKey: string;
+  /** what provisioning signs its callbacks and result events with (the first of PROVISIONING_SIGNING_SECRETS) */
+  readonly provisioningSigningSecret: string;
 }
 
 export interface SimulatorSettings {
@@ -41,6 +43,7 @@ export function simulatorSettings(env: NodeJS.ProcessEnv = process.env): Simulat
       provisioningPassword: config.PROVISIONING_PASSWORD,
       billingToken: config.BILLING_TOKEN,
       notificationApiKey: config.NOTIFICATION_API_KEY,
+      provisioningSigningSecret: config.PROVISIONING_SIGNING_SECRETS[0] ?? '',
     },
   };
 }

@@ -1,5 +1,6 @@
-// Outgoing callbacks (provisioning results), delivered the way a real provider does: POST, a few
-// retries with growing pauses, then give up. It never throws: a dead receiver must not crash the
+// Outgoing callbacks (provisioning results), delivered the way a real provider does: POST (signed
+// afresh on each attempt, so a retry is not refused as stale), a few retries with growing pauses,
+// then give up. It never throws: a dead receiver must not crash the
 // simulator, and close() cancels pending retries through the scheduler.
 import type { Scheduler } from './scheduler.ts';
 
@@ -18,11 +19,14 @@ export interface CallbackDeliveryOptions {
   readonly retryDelaysMs: readonly number[];
   readonly timeoutMs: number;
   readonly onAttempt: (attempt: CallbackAttempt) => void;
+  /** the signature headers for the body, as sent */
+  readonly sign?: (body: string) => Readonly<Record<string, string>>;
 }
 
 /** True when a 2xx answer came back. */
 export async function deliverCallback(url: string, body: unknown, options: CallbackDeliveryOptions): Promise<boolean> {
   const cancelled = options.scheduler.signal; // captured: cancelAll() swaps in a fresh signal
+  const text = JSON.stringify(body);
   for (let attempt = 1; attempt <= options.retryDelaysMs.length + 1; attempt++) {
     if (attempt > 1) {
       const pause = options.retryDelaysMs[attempt - 2] ?? 0;
@@ -32,8 +36,8 @@ export async function deliverCallback(url: string, body: unknown, options: Callb
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...options.sign?.(text) },
+        body: text,
         signal: AbortSignal.any([cancelled, AbortSignal.timeout(options.timeoutMs)]),
       });
       await response.arrayBuffer().catch(() => undefined); // free the connection

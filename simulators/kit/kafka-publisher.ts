@@ -16,6 +16,7 @@ export interface OutgoingRecord {
   /** null: no key (the broker spreads such records over the partitions) */
   readonly key: string | null;
   readonly value: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface PublishedRecord {
@@ -55,7 +56,7 @@ export class KafkaPublisher {
     const { producer } = await this.connect();
     await this.ensureTopic(record.topic);
     try {
-      const [meta] = await producer.send({ topic: record.topic, acks: -1, messages: [{ key: record.key, value: record.value }] });
+      const [meta] = await producer.send({ topic: record.topic, acks: -1, messages: [{ key: record.key, value: record.value, ...(record.headers ? { headers: { ...record.headers } } : {}) }] });
       return { topic: record.topic, partition: meta?.partition ?? -1, offset: meta?.baseOffset ?? '' };
     } catch (error) {
       this.topics.delete(record.topic); // it may have been deleted since: check again next time

@@ -52,6 +52,8 @@ export interface LifecycleOptions {
   readonly callbackRetryDelaysMs: readonly number[];
   readonly callbackTimeoutMs: number;
   readonly onCallbackFailed?: (order: ServiceOrder) => void;
+  /** signs a callback body the way the provider does */
+  readonly sign: (body: string) => Readonly<Record<string, string>>;
   /** at DONE, ERR or ERR2, after the order took its final state */
   readonly onFinal?: (order: ServiceOrder) => void;
 }
@@ -93,6 +95,7 @@ export class ServiceOrderLifecycle {
       retryDelaysMs: this.options.callbackRetryDelaysMs,
       timeoutMs: this.options.callbackTimeoutMs,
       onAttempt: (attempt) => order.callbackAttempts.push(attempt),
+      sign: this.options.sign,
     });
     this.deliveries.add(delivery);
     void delivery.then((delivered) => {

@@ -10,11 +10,13 @@ import { startCallbackReceiver } from '../testing/callback-receiver.ts';
 import { deref, loadDocument, validate, type OpenApiDocument } from '../testing/openapi-check.ts';
 import { TEST_CREDENTIALS, authHeaders, call, eventually, simControl, sleep } from '../testing/sim-client.ts';
 import { PROVISIONING_RESULTS_TOPIC } from './provisioning-results.ts';
+import { verifyProvisioningResultMessage } from '../../src/adapters/provisioning/signature.ts';
 
 interface Received {
   readonly topic: string;
   readonly key: string | null;
   readonly value: string;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 const brokers = loadConfig().KAFKA_BROKERS;
@@ -36,7 +38,8 @@ async function consume(topic: string): Promise<void> {
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ topic: from, message }) => {
-      received.push({ topic: from, key: message.key?.toString() ?? null, value: message.value?.toString() ?? '' });
+      const headers = Object.fromEntries(Object.entries(message.headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+      received.push({ topic: from, key: message.key?.toString() ?? null, value: message.value?.toString() ?? '', headers });
     },
   });
 }
@@ -92,6 +95,8 @@ describe('final results on provisioning.results.v1', () => {
         svcInstanceId: order?.svcInstanceId,
       });
       expect(validate(asyncApi, messageSchema, value, true)).toEqual([]);
+      // signed over the value with the provider's secret, as the farm's consumer checks it
+      expect(verifyProvisioningResultMessage({ secrets: [TEST_CREDENTIALS.provisioningSigningSecret], toleranceSeconds: 60 })(message)).toEqual({ ok: true });
       // the farm's adapter reads it as the same result the callback carries
       expect(readProvisioningResultEvent(message.value)).toMatchObject({ kind: 'result', eventId: value.eventId, result: { providerRequestId: provTxnRef, status: 'SUCCEEDED', serviceInstanceId: order?.svcInstanceId } });
       // the callback is still delivered, with the same status
@@ -148,7 +153,7 @@ describe('POST /__sim/provisioning/republish', () => {
 });
 
 describe('POST /__sim/kafka/raw', () => {
-  it('creates a missing topic and publishes key and value exactly as given', async () => {
+  it('creates a missing topic and publishes key and value exactly as given, signed unless headers are given', async () => {
     const key = `raw-${randomUUID()}`;
     const value = '{"eventType": "SomethingNew", "broken": ';
     const res = await call(sim.url, 'POST', '/__sim/kafka/raw', { body: { topic: rawTopic, key, value } });
@@ -156,10 +161,19 @@ describe('POST /__sim/kafka/raw', () => {
     expect(res.body).toEqual({ topic: rawTopic, key, partition: expect.any(Number), offset: expect.any(String) });
     const keyless = await call(sim.url, 'POST', '/__sim/kafka/raw', { body: { topic: rawTopic, value: 'plain text' } });
     expect(keyless.body).toEqual({ topic: rawTopic, partition: expect.any(Number), offset: expect.any(String) });
+    const unsigned = await call(sim.url, 'POST', '/__sim/kafka/raw', { body: { topic: rawTopic, value: 'unsigned text', headers: { 'x-test': 'as given' } } });
+    expect(unsigned.status).toBe(200);
 
     await consume(rawTopic);
-    await eventually(() => (received.filter((m) => m.topic === rawTopic).length === 2 ? true : undefined), 20_000);
-    expect(received.filter((m) => m.topic === rawTopic)).toEqual(expect.arrayContaining([{ topic: rawTopic, key, value }, { topic: rawTopic, key: null, value: 'plain text' }]));
+    await eventually(() => (received.filter((m) => m.topic === rawTopic).length === 3 ? true : undefined), 20_000);
+    const signed = expect.objectContaining({ 'X-Signature-Timestamp': expect.any(String), 'X-Signature': expect.stringMatching(/^v1=[0-9a-f]{64}$/) });
+    expect(received.filter((m) => m.topic === rawTopic)).toEqual(
+      expect.arrayContaining([
+        { topic: rawTopic, key, value, headers: signed },
+        { topic: rawTopic, key: null, value: 'plain text', headers: signed },
+        { topic: rawTopic, key: null, value: 'unsigned text', headers: { 'x-test': 'as given' } },
+      ]),
+    );
   });
 
   it('refuses a body it cannot use with 400', async () => {

@@ -30,6 +30,8 @@ export interface ResultPublishingOptions {
   readonly publisher: KafkaPublisher;
   /** pause before each retry; its length is the number of retries */
   readonly retryDelaysMs: readonly number[];
+  /** the signature headers of a message value, as the provider sends them */
+  readonly sign: (value: string) => Readonly<Record<string, string>>;
   readonly onAttemptFailed?: (order: ServiceOrder, publication: ResultPublication) => void;
   readonly onGivenUp?: (order: ServiceOrder, event: ServiceOrderStatusChanged) => void;
 }
@@ -91,7 +93,8 @@ export class ResultPublishing {
       if (attempt > 1 && (!(await this.scheduler.sleep(this.options.retryDelaysMs[attempt - 2] ?? 0)) || cancelled.aborted)) return undefined;
       const at = new Date().toISOString();
       try {
-        const record = await this.options.publisher.send({ topic: PROVISIONING_RESULTS_TOPIC, key: event.provTxnRef, value });
+        // signed on each attempt: a retry carries a fresh timestamp
+        const record = await this.options.publisher.send({ topic: PROVISIONING_RESULTS_TOPIC, key: event.provTxnRef, value, headers: this.options.sign(value) });
         order.resultPublications.push({ eventId: event.eventId, attempt, at, published: true, partition: record.partition, offset: record.offset });
         return record;
       } catch (error) {

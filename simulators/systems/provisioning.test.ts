@@ -1,3 +1,4 @@
+import { verifyProvisioningSignature } from '../../src/adapters/provisioning/signature.ts';
 import { startSimulators, type RunningSimulators } from '../server.ts';
 import { startCallbackReceiver, type CallbackReceiver } from '../testing/callback-receiver.ts';
 import { TEST_CREDENTIALS, authHeaders, call, eventually, simControl, sleep } from '../testing/sim-client.ts';
@@ -127,6 +128,10 @@ describe('provisioning callbacks', () => {
     const accepted = await submit(order({ callbackUrl: receiver.url }));
     const [callback] = await eventually(() => (receiver!.received.length > 0 ? receiver!.received : undefined));
     expect(callback?.contentType).toMatch(/application\/json/);
+    // signed the way the provider signs: the farm verifies it with the same secret
+    const signing = { secrets: [TEST_CREDENTIALS.provisioningSigningSecret], toleranceSeconds: 60 };
+    expect(verifyProvisioningSignature(callback?.headers, callback?.raw ?? '', signing)).toEqual({ ok: true });
+    expect(verifyProvisioningSignature(callback?.headers, callback?.raw ?? '', { ...signing, secrets: ['another-secret-0123456789'] })).toMatchObject({ ok: false, reason: 'mismatch' });
     expect(callback?.body).toEqual({ provTxnRef: accepted.body.provTxnRef, clientTxnRef: 'TXN-1', orderRef: 'ORD-1', itemRef: 'ITEM-1', status: 'DONE', svcInstanceId: expect.any(String) });
     expect(callback?.body).toEqual((await status(accepted.body.provTxnRef)).body);
   });

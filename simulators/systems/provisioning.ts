@@ -34,6 +34,8 @@ export interface ProvisioningOptions {
   readonly callbackRetryDelaysMs: readonly number[];
   readonly callbackTimeoutMs: number;
   readonly onCallbackFailed?: (order: ServiceOrder) => void;
+  /** signs callbacks (result events are signed by ResultPublishing) */
+  readonly sign: (body: string) => Readonly<Record<string, string>>;
   /** final results also go to Kafka (absent: callbacks and status answers only) */
   readonly results?: ResultPublishing;
 }
@@ -60,6 +62,7 @@ export function createProvisioningSystem(options: ProvisioningOptions): Provisio
     completionDelayMs: options.completionDelayMs,
     callbackRetryDelaysMs: options.callbackRetryDelaysMs,
     callbackTimeoutMs: options.callbackTimeoutMs,
+    sign: options.sign,
     ...(options.onCallbackFailed ? { onCallbackFailed: options.onCallbackFailed } : {}),
     ...(options.results ? { onFinal: (order: ServiceOrder) => options.results?.publishFinal(order) } : {}),
   });

@@ -6,6 +6,9 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedCallback {
   readonly body: unknown;
   readonly contentType: string | undefined;
+  /** the body as sent (what the provider's signature covers) */
+  readonly raw: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly answeredWith: number;
 }
 
@@ -24,7 +27,7 @@ export async function startCallbackReceiver(statuses: readonly number[] = []): P
     req.on('end', () => {
       const status = script.shift() ?? 200;
       const text = Buffer.concat(chunks).toString('utf8');
-      received.push({ body: text ? (JSON.parse(text) as unknown) : undefined, contentType: req.headers['content-type'], answeredWith: status });
+      received.push({ body: text ? (JSON.parse(text) as unknown) : undefined, contentType: req.headers['content-type'], raw: text, headers: { ...req.headers }, answeredWith: status });
       res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
     });
   });

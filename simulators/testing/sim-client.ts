@@ -18,6 +18,7 @@ export const TEST_CREDENTIALS: SimulatorCredentials = {
   provisioningPassword: 'test-provisioning-password',
   billingToken: 'test-billing-token',
   notificationApiKey: 'test-notify-key',
+  provisioningSigningSecret: 'test-provisioning-signing-secret',
 };
 
 /** The auth header(s) each system expects, for the given credentials. */

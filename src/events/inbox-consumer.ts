@@ -3,7 +3,8 @@
 // what was read). Unknown event types, unknown fields and malformed messages never stop the
 // consumer: each ends in its inbox status; an event that cannot be delivered yet is retried from the
 // inbox, so the next message is not held up. Only a failure to record it at all (database away) has
-// it delivered again.
+// it delivered again. Every message is first checked by the verifier the composition root hands
+// over (the producer's signature): one that fails is parked with the reason, never decoded.
 import type { DatabasePool } from 'slonik';
 import type { Logger } from '../platform/logger.ts';
 import { RetryLater, receiveOnce, type InboxStatus } from './inbox.ts';
@@ -19,12 +20,21 @@ export type EventDecoder<E> = (value: string) => E | UndeliverableEvent;
 /** Delivers one decoded event through the inbox; returns its inbox status. */
 export type EventHandler<E> = (event: E, source: { readonly sourceTopic: string }) => Promise<InboxStatus | 'duplicate'>;
 
+/** Checks a message before anything of it is read (its producer's signature); says why it fails. */
+export type MessageVerifier = (message: ConsumedMessage) => { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly detail: string };
+
 /** Events without an id of their own are identified by where they were read. */
 export const positionId = (topic: string, partition: number, offset: string) => `${topic}/${partition}/${offset}`;
 
 const undeliverable = (read: { readonly kind: string }): read is UndeliverableEvent => read.kind === 'unsupported-type' || read.kind === 'contract-violation';
 
-export async function receiveMessage<E extends { readonly kind: string }>(db: DatabasePool, decode: EventDecoder<E>, deliver: EventHandler<E>, msg: ConsumedMessage): Promise<string> {
+export async function receiveMessage<E extends { readonly kind: string }>(db: DatabasePool, verify: MessageVerifier, decode: EventDecoder<E>, deliver: EventHandler<E>, msg: ConsumedMessage): Promise<string> {
+  const verdict = verify(msg);
+  if (!verdict.ok) {
+    // identified by its position, not by the id it claims: an unsigned message must not take a real event's id
+    const eventId = positionId(msg.topic, msg.partition, msg.offset);
+    return receiveOnce(db, { eventId, sourceTopic: msg.topic, payload: { raw: msg.value.slice(0, 2_000) } }, async () => ({ status: 'PARKED_BAD_SIGNATURE', note: `signature ${verdict.reason}: ${verdict.detail}` }));
+  }
   const read = decode(msg.value);
   const sourceTopic = msg.topic;
   if (!undeliverable(read)) return deliver(read as E, { sourceTopic });
@@ -43,6 +53,7 @@ export interface InboxConsumerOptions<E extends { readonly kind: string }> {
   readonly groupId: string;
   /** what the events are, for the log: e.g. 'provisioning result' */
   readonly describes: string;
+  readonly verify: MessageVerifier;
   readonly decode: EventDecoder<E>;
   readonly deliver: EventHandler<E>;
 }
@@ -53,8 +64,11 @@ export async function startInboxConsumer<E extends { readonly kind: string }>(o:
     topics: [o.topic],
     handle: async (msg) => {
       try {
-        const status = await receiveMessage(o.db, o.decode, o.deliver, msg);
-        o.log.debug({ topic: msg.topic, offset: msg.offset, inbox: status }, `${o.describes} consumed`);
+        const status = await receiveMessage(o.db, o.verify, o.decode, o.deliver, msg);
+        const where = { topic: msg.topic, partition: msg.partition, offset: msg.offset, inbox: status };
+        if (status === 'PARKED_BAD_SIGNATURE') o.log.warn(where, `${o.describes} parked: its signature did not verify`);
+        else if (status === 'PARKED_RETRIES_EXHAUSTED') o.log.error(where, `${o.describes} parked: its handling failed on every attempt`);
+        else o.log.debug(where, `${o.describes} consumed`);
       } catch (err) {
         const retry = err instanceof RetryLater;
         o.log[retry ? 'info' : 'warn']({ topic: msg.topic, partition: msg.partition, offset: msg.offset, err: (err as Error).message }, `${o.describes} not handled yet; it will be delivered again`);

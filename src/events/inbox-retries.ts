@@ -4,7 +4,7 @@
 // only delays it until the lease ends. The handlers are given by the composition root (the
 // core's, by retry input kind): this plumbing knows no event of its own.
 import type { DatabasePool, FragmentSqlToken } from 'slonik';
-import { claimDueInboxEvents as claimDue, type DueInboxEventRow } from '../repositories/inbox-event.ts';
+import { claimDueInboxEvents as claimDue, countFailedInboxRetry, type DueInboxEventRow, type InboxLimits } from '../repositories/inbox-event.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { InboxStatus } from './inbox.ts';
 
@@ -24,7 +24,7 @@ export type RetryScope = FragmentSqlToken | undefined;
 export const claimDueInboxEvents = (db: DatabasePool, limit: number, scope?: RetryScope): Promise<DueInboxEvent[]> => claimDue(db, { limit, leaseSeconds: LEASE_SECONDS, scope });
 
 /** Claims due events once and hands each to the handler for its kind; returns how many were retried. */
-export async function retryDueInboxEvents(db: DatabasePool, handlers: Readonly<Record<string, InboxRetryHandler>>, log: Logger, o: { limit?: number; scope?: RetryScope } = {}): Promise<number> {
+export async function retryDueInboxEvents(db: DatabasePool, handlers: Readonly<Record<string, InboxRetryHandler>>, log: Logger, o: { limit?: number; scope?: RetryScope; limits?: InboxLimits } = {}): Promise<number> {
   const due = await claimDueInboxEvents(db, o.limit ?? BATCH, o.scope);
   for (const row of due) {
     const kind = (row.retryInput as { kind?: unknown } | null)?.kind;
@@ -36,12 +36,25 @@ export async function retryDueInboxEvents(db: DatabasePool, handlers: Readonly<R
     }
     try {
       const status = await handler(row);
-      log.info({ eventId: row.eventId, eventType: row.eventType, attempt: row.attempts + 1, inbox: status }, 'inbox event retried');
+      if (status === 'PARKED_RETRIES_EXHAUSTED') log.error({ eventId: row.eventId, eventType: row.eventType, attempt: row.attempts + 1 }, 'inbox event parked: its handling failed on every attempt');
+      else log.info({ eventId: row.eventId, eventType: row.eventType, attempt: row.attempts + 1, inbox: status }, 'inbox event retried');
     } catch (err) {
-      log.warn({ eventId: row.eventId, err: (err as Error).message }, `inbox event retry failed; next try when its lease ends (${LEASE_SECONDS} s)`);
+      await countFailure(db, row, err as Error, log, o.limits);
     }
   }
   return due.length;
+}
+
+/** A handler that threw outside the inbox protocol: the attempt is counted, so it too ends parked. */
+async function countFailure(db: DatabasePool, row: DueInboxEvent, err: Error, log: Logger, limits: InboxLimits | undefined): Promise<void> {
+  try {
+    const status = await countFailedInboxRetry(db, row, err.message, limits);
+    if (status === 'PARKED_RETRIES_EXHAUSTED') log.error({ eventId: row.eventId, eventType: row.eventType, attempt: row.attempts + 1, err: err.message }, 'inbox event parked: its retry failed on every attempt');
+    else log.warn({ eventId: row.eventId, attempt: row.attempts + 1, err: err.message }, 'inbox event retry failed; tried again after its backoff');
+  } catch {
+    // the database is away: the lease ends and the event is claimed again
+    log.warn({ eventId: row.eventId, err: err.message }, `inbox event retry failed; next try when its lease ends (${LEASE_SECONDS} s)`);
+  }
 }
 
 export interface InboxRetries {

@@ -3,6 +3,7 @@
 // does not stop the farm: the consumer keeps trying, and the outbox simply fills up.
 import type { DatabasePool } from 'slonik';
 import { PROVISIONING_RESULTS_TOPIC, readProvisioningResultEvent } from '../adapters/provisioning/result-event.ts';
+import { provisioningSigning, verifyProvisioningResultMessage } from '../adapters/provisioning/signature.ts';
 import { deliverProvisioningResultEvent, PROVISIONING_RESULTS_GROUP } from '../core/provisioning-results/inbox-handlers.ts';
 import type { MessagePublisher } from '../core/ports/message-publisher.ts';
 import type { Config } from '../platform/config.ts';
@@ -35,7 +36,7 @@ export function startEventProcessing(deps: { config: Config; db: DatabasePool; m
   const connect = async () => {
     try {
       await bus.ensureTopics(TOPICS);
-      consumer = await startInboxConsumer({ bus, db: deps.db, log, topic: PROVISIONING_RESULTS_TOPIC, groupId: deps.consumerGroup ?? PROVISIONING_RESULTS_GROUP, describes: 'provisioning result', decode: readProvisioningResultEvent, deliver: deliverProvisioningResultEvent(deps.db, deps.messages) });
+      consumer = await startInboxConsumer({ bus, db: deps.db, log, topic: PROVISIONING_RESULTS_TOPIC, groupId: deps.consumerGroup ?? PROVISIONING_RESULTS_GROUP, describes: 'provisioning result', verify: verifyProvisioningResultMessage(provisioningSigning(deps.config)), decode: readProvisioningResultEvent, deliver: deliverProvisioningResultEvent(deps.db, deps.messages) });
       log.info('consuming provisioning results');
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'cannot consume provisioning results yet; trying again in 5 s');

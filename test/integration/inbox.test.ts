@@ -9,6 +9,8 @@ import { RetryLater, receiveOnce, retryDelaySeconds, type InboxVerdict } from '.
 import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { registerSecretValues } from '../../src/platform/redaction.ts';
+import { listParkedInboxEvents, replayParkedInboxEvent } from '../../src/repositories/inbox-event.ts';
 
 const quiet = createLogger('inbox-test', 'silent');
 let db: DatabasePool;
@@ -107,4 +109,82 @@ test('a retry input no handler knows is left alone, not retried in a loop', asyn
 
 test('backoff doubles and is capped at a minute', () => {
   expect([1, 2, 3, 4, 5, 6, 7, 20].map(retryDelaySeconds)).toEqual([2, 4, 8, 16, 32, 60, 60, 60]);
+});
+
+describe('the retry cap (INBOX_MAX_ATTEMPTS)', () => {
+  const limits = { maxAttempts: 3 };
+  const canary = `canary-inbox-${randomUUID()}`;
+  beforeAll(() => registerSecretValues([canary]));
+
+  test('a handler that always throws is retried from the inbox up to the cap, then parked with its redacted error, and never claimed again', async () => {
+    const eventId = randomUUID();
+    const kind = `test-${randomUUID()}`;
+    let runs = 0;
+    const failing = async (): Promise<InboxVerdict> => {
+      runs++;
+      throw new Error(`provider said no (token ${canary})`);
+    };
+    const handler: InboxRetryHandler = (r) => receiveOnce(db, { eventId: r.eventId, sourceTopic: r.sourceTopic, retryInput: r.retryInput }, failing, limits);
+
+    expect(await receiveOnce(db, { eventId, sourceTopic: topic, retryInput: { kind } }, failing, limits)).toBe('FAILED_RETRYABLE');
+    for (let attempt = 2; attempt <= limits.maxAttempts; attempt++) {
+      await makeDue(eventId);
+      expect(await retryDueInboxEvents(db, { [kind]: handler }, quiet, { scope: ours })).toBe(1);
+    }
+    const parked = await row(eventId);
+    expect(parked).toMatchObject({ status: 'PARKED_RETRIES_EXHAUSTED', attempts: limits.maxAttempts, due_in: null });
+    expect(parked.last_error).toContain('provider said no');
+    expect(parked.last_error).not.toContain(canary);
+    expect(runs).toBe(limits.maxAttempts);
+
+    // not picked up again, however long one waits; a redelivery is a duplicate
+    await makeDue(eventId);
+    expect(await retryDueInboxEvents(db, { [kind]: handler }, quiet, { scope: ours })).toBe(0);
+    expect(await receiveOnce(db, { eventId, sourceTopic: topic }, failing, limits)).toBe('duplicate');
+    expect(runs).toBe(limits.maxAttempts);
+  });
+
+  test('without retry input (left to redelivery) the cap parks it too: RetryLater until the last attempt', async () => {
+    const eventId = randomUUID();
+    const failing = async (): Promise<InboxVerdict> => {
+      throw new Error('still broken');
+    };
+    for (let attempt = 1; attempt < limits.maxAttempts; attempt++) {
+      await expect(receiveOnce(db, { eventId, sourceTopic: topic }, failing, limits)).rejects.toBeInstanceOf(RetryLater);
+    }
+    expect(await receiveOnce(db, { eventId, sourceTopic: topic }, failing, limits)).toBe('PARKED_RETRIES_EXHAUSTED');
+    expect(await row(eventId)).toMatchObject({ status: 'PARKED_RETRIES_EXHAUSTED', attempts: limits.maxAttempts });
+    expect(await receiveOnce(db, { eventId, sourceTopic: topic }, failing, limits)).toBe('duplicate');
+  });
+
+  test('a retry handler that throws before the inbox counts it is counted by the retry loop and parked at the cap', async () => {
+    const eventId = randomUUID();
+    const kind = `test-${randomUUID()}`;
+    const broken: InboxRetryHandler = async () => {
+      throw new Error('retry input unreadable');
+    };
+    expect(await receiveOnce(db, { eventId, sourceTopic: topic, retryInput: { kind } }, async () => ({ status: 'retry-later', note: 'not yet' }), limits)).toBe('FAILED_RETRYABLE');
+    for (let attempt = 2; attempt <= limits.maxAttempts; attempt++) {
+      await makeDue(eventId);
+      expect(await retryDueInboxEvents(db, { [kind]: broken }, quiet, { scope: ours, limits })).toBe(1);
+    }
+    expect(await row(eventId)).toMatchObject({ status: 'PARKED_RETRIES_EXHAUSTED', attempts: limits.maxAttempts, due_in: null });
+    await makeDue(eventId);
+    expect(await retryDueInboxEvents(db, { [kind]: broken }, quiet, { scope: ours, limits })).toBe(0);
+  });
+
+  test('parked events are listed for an operator, and one with its retry input can be replayed', async () => {
+    const eventId = randomUUID();
+    const kind = `test-${randomUUID()}`;
+    const failing = async (): Promise<InboxVerdict> => {
+      throw new Error('broken for now');
+    };
+    await receiveOnce(db, { eventId, sourceTopic: topic, retryInput: { kind } }, failing, { maxAttempts: 1 });
+    expect((await listParkedInboxEvents(db, 500)).find((p) => p.eventId === eventId)).toMatchObject({ status: 'PARKED_RETRIES_EXHAUSTED', attempts: 1, sourceTopic: topic });
+    expect(await replayParkedInboxEvent(db, eventId)).toBe(true);
+    const handled: InboxRetryHandler = (r) => receiveOnce(db, { eventId: r.eventId, sourceTopic: r.sourceTopic, retryInput: r.retryInput }, async () => ({ status: 'PROCESSED' }), limits);
+    expect(await retryDueInboxEvents(db, { [kind]: handled }, quiet, { scope: ours })).toBe(1);
+    expect(await row(eventId)).toMatchObject({ status: 'PROCESSED', attempts: 1 });
+    expect(await replayParkedInboxEvent(db, eventId)).toBe(false);
+  });
 });

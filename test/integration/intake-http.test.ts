@@ -5,6 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { conformanceProblems, loadBundled, record, type RecordedAnswer } from '../support/http-conformance.ts';
+import { providerSigningSecret, signedCallbackHeaders } from '../support/signed-callback.ts';
+import { sql } from 'slonik';
+import { z } from 'zod';
+import { loadConfig } from '../../src/platform/config.ts';
 import { apiAuthorization } from '../../stack/api-tokens.ts';
 
 const intakeDoc = loadBundled('intake');
@@ -91,11 +95,36 @@ describe('GET /orders/{orderId}', () => {
 });
 
 describe('POST /callbacks/provisioning', () => {
+  const signed = (body: string) => ({ headers: signedCallbackHeaders(body), body });
   test('a malformed result is refused with the field it lacks', async () => {
-    const bad = conforms(await record(h.intakeUrl, 'POST', '/callbacks/provisioning', { headers: json(), body: JSON.stringify({ state: 'done' }) }));
+    const bad = conforms(await record(h.intakeUrl, 'POST', '/callbacks/provisioning', signed(JSON.stringify({ state: 'done' }))));
     expect([bad.status, problemCode(bad)]).toEqual([400, 'invalid-callback']);
-    const notJson = conforms(await record(h.intakeUrl, 'POST', '/callbacks/provisioning', { headers: json(), body: '{' }));
+    const notJson = conforms(await record(h.intakeUrl, 'POST', '/callbacks/provisioning', signed('{')));
     expect([notJson.status, problemCode(notJson)]).toEqual([400, 'bad-request']);
+  });
+
+  test('an unsigned, stale, future or wrongly signed callback is refused with 401 and nothing is stored; a signed one is accepted', async () => {
+    const provTxnRef = `PTX-SIG-${randomUUID()}`;
+    const body = JSON.stringify({ provTxnRef, clientTxnRef: 'x', orderRef: 'ORD-SIG', itemRef: 'ITEM-1', status: 'DONE', svcInstanceId: 'SVC-1' });
+    const tolerance = loadConfig().PROVISIONING_SIGNATURE_TOLERANCE_S;
+    const refused = [
+      ['unsigned', json()],
+      ['stale', signedCallbackHeaders(body, new Date(Date.now() - (tolerance + 60) * 1000))],
+      ['from the future', signedCallbackHeaders(body, new Date(Date.now() + (tolerance + 60) * 1000))],
+      ['signed with a secret we do not have', signedCallbackHeaders(body, new Date(), 'a-secret-the-farm-does-not-have')],
+      ['signed over another body', { ...signedCallbackHeaders(body.replace('DONE', 'ERR')) }],
+    ] as const;
+    for (const [name, headers] of refused) {
+      const answer = conforms(await record(h.intakeUrl, 'POST', '/callbacks/provisioning', { headers, body }));
+      expect([name, answer.status, problemCode(answer)]).toEqual([name, 401, 'invalid-signature']);
+      expect(JSON.stringify(answer.body)).not.toContain(providerSigningSecret());
+    }
+    const rows = () => h.db.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from inbox_event where subject_id = ${provTxnRef}`);
+    expect(await rows()).toBe(0);
+
+    const accepted = conforms(await record(h.intakeUrl, 'POST', '/callbacks/provisioning', signed(body)));
+    expect(accepted.status).toBe(202);
+    expect(await rows()).toBe(1);
   });
 });
 

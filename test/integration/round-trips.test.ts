@@ -20,6 +20,7 @@ import { apiAccess } from '../../src/intake/auth/api-access.ts';
 import { apiAuthorization } from '../../stack/api-tokens.ts';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { counted, countedInProcess } from '../support/round-trip-counter.ts';
+import { signedCallbackHeaders } from '../support/signed-callback.ts';
 
 const config = loadConfig();
 let db: DatabasePool;
@@ -182,7 +183,8 @@ describe('over HTTP (the intake routes, in process)', () => {
     const intake = await app();
     const w = await waitingActivation();
     const body = { provTxnRef: w.providerRequestId, clientTxnRef: `ct-${w.callId}`, orderRef: w.orderId, itemRef: w.orderItemId, status: 'DONE', svcInstanceId: 'SI-1' };
-    const { value: answer, statements } = await countedInProcess(() => intake.inject({ method: 'POST', url: '/callbacks/provisioning', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) }));
+    const payload = JSON.stringify(body);
+    const { value: answer, statements } = await countedInProcess(() => intake.inject({ method: 'POST', url: '/callbacks/provisioning', headers: signedCallbackHeaders(payload), payload }));
     expect([answer.statusCode, answer.json()]).toEqual([202, { accepted: true, inbox: 'PROCESSED' }]);
     expect(statements).toHaveLength(3);
     await intake.close();

@@ -20,6 +20,8 @@ import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts'
 import { createLogger } from '../../src/platform/logger.ts';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { eventually } from '../support/process-test.ts';
+import { postSignedCallback, providerSigningSecret } from '../support/signed-callback.ts';
+import { signProvisioningPayload } from '../../src/adapters/provisioning/signature.ts';
 
 const config = loadConfig();
 const quiet = createLogger('events-test', 'silent');
@@ -148,12 +150,52 @@ describe('with the farm, its relay and its results consumer', () => {
     const provTxnRef = await h.db.oneFirst(sql.type(z.object({ external_request_id: z.string() }))`
       select external_request_id from fulfillment_task where order_id = ${orderId} and task_type = 'ACTIVATE_SERVICE'`);
     const callback = { provTxnRef, clientTxnRef: 'x', orderRef: orderId, itemRef: order.items[0]!.orderItemId, status: 'DONE', svcInstanceId: 'SVC-1' };
-    const post = () => fetch(`${h.intakeUrl}/callbacks/provisioning`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(callback) });
+    const post = () => postSignedCallback(h.intakeUrl, callback);
     const first = (await (await post()).json()) as { inbox: string };
     const again = (await (await post()).json()) as { inbox: string };
     expect(first.inbox).toBe('PROCESSED');
     expect(again.inbox).toBe('duplicate');
   }, 120_000);
+
+  test('a result whose signature does not verify is parked with the reason and changes nothing', async () => {
+    const order = sampleOrder();
+    const orderId = await h.submitOrder(order);
+    await h.awaitOrderStatus(orderId, 'COMPLETED', 90_000);
+    const task = await h.db.one(sql.type(z.object({ external_request_id: z.string(), status: z.string(), last_external_call_id: z.string() }))`
+      select external_request_id, status, last_external_call_id from fulfillment_task where order_id = ${orderId} and task_type = 'ACTIVATE_SERVICE'`);
+    const evidence = () => h.db.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from external_call_evidence where external_call_id = ${task.last_external_call_id}`);
+    const evidenceBefore = await evidence();
+    const forged = () => {
+      const eventId = randomUUID();
+      const value = JSON.stringify({ eventId, eventType: 'ServiceOrderStatusChanged', occurredAt: new Date().toISOString(), provTxnRef: task.external_request_id, clientTxnRef: 'x', orderRef: orderId, itemRef: order.items[0]!.orderItemId, status: 'ERR', errCd: 'FORGED', errMsg: 'forged' });
+      return { eventId, value };
+    };
+    const tolerance = config.PROVISIONING_SIGNATURE_TOLERANCE_S;
+    const cases = [
+      { reason: 'missing', headers: {} },
+      { reason: 'mismatch', sign: (v: string) => signProvisioningPayload(v, 'a-secret-the-farm-does-not-have') },
+      { reason: 'stale', sign: (v: string) => signProvisioningPayload(v, providerSigningSecret(), new Date(Date.now() - (tolerance + 60) * 1000)) },
+      { reason: 'malformed', headers: { 'X-Signature-Timestamp': 'yesterday', 'X-Signature': 'v1=nothex' } },
+    ].map((c) => ({ ...c, ...forged() }));
+    for (const c of cases) {
+      const headers = 'sign' in c && c.sign ? c.sign(c.value) : c.headers;
+      const res = await fetch(`${h.simulatorUrl}/__sim/kafka/raw`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topic: 'provisioning.results.v1', key: task.external_request_id, value: c.value, headers }) });
+      expect(res.ok).toBe(true);
+    }
+    const parked = (value: string) =>
+      h.db.maybeOne(sql.type(z.object({ status: z.string(), last_error: z.string().nullable(), event_id: z.string() }))`
+        select status, last_error, event_id from inbox_event where source_topic = 'provisioning.results.v1' and payload->>'raw' = ${value}`);
+    for (const c of cases) {
+      const row = await eventually(`the ${c.reason} one to be parked`, async () => (await parked(c.value)) ?? undefined, { timeoutMs: 30_000 });
+      expect(row).toMatchObject({ status: 'PARKED_BAD_SIGNATURE', last_error: expect.stringContaining(`signature ${c.reason}`) });
+      // kept under its position, not under the id it claims: a forged message cannot take a real event's id
+      expect(row.event_id).not.toBe(c.eventId);
+      expect(await inbox(c.eventId)).toBeNull();
+    }
+    const after = await h.db.oneFirst(sql.type(z.object({ status: z.string() }))`select status from fulfillment_task where external_request_id = ${task.external_request_id}`);
+    expect(after).toBe(task.status);
+    expect(await evidence()).toBe(evidenceBefore);
+  }, 150_000);
 
   test('unknown event types, unknown fields and malformed messages end in their inbox status; the consumer goes on', async () => {
     const raw = async (value: string) => {
@@ -196,7 +238,7 @@ describe('with the farm, its relay and its results consumer', () => {
       const tasks = await h.db.any(sql.type(z.object({ external_request_id: z.string(), order_item_id: z.string() }))`
         select external_request_id, order_item_id from fulfillment_task where order_id = ${orderId} and task_type = 'ACTIVATE_SERVICE'`);
       for (const t of tasks) {
-        await fetch(`${h.intakeUrl}/callbacks/provisioning`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provTxnRef: t.external_request_id, clientTxnRef: 'x', orderRef: orderId, itemRef: t.order_item_id, status: 'DONE', svcInstanceId: `SVC-${t.order_item_id}` }) });
+        await postSignedCallback(h.intakeUrl, { provTxnRef: t.external_request_id, clientTxnRef: 'x', orderRef: orderId, itemRef: t.order_item_id, status: 'DONE', svcInstanceId: `SVC-${t.order_item_id}` });
       }
       await h.awaitOrderStatus(orderId, 'COMPLETED', 90_000);
       const unpublished = await h.db.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from outbox_event where message_key = ${orderId} and published_at is null`);
