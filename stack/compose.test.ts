@@ -44,3 +44,8 @@ test('the compose images are the versions the scripts pin', () => {
   const pinnedNode = (JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.node;
   expect(compose.services.engine?.image).toBe(`node:${pinnedNode}-bookworm-slim`);
 });
+
+test('the compose engine issues tokens to the same development API clients as the scripts', () => {
+  const composed = compose.services.engine?.environment ?? {};
+  expect(JSON.parse(String(composed['ENGINE_OAUTH_API_CLIENTS']))).toEqual(JSON.parse(engineEnvironment(stackSettings({})).ENGINE_OAUTH_API_CLIENTS ?? 'null'));
+});

@@ -53,10 +53,11 @@ export async function submitUntilAccepted(send: (idempotencyKey: string) => Prom
   }
 }
 
-/** POST /orders of the intake at `baseUrl`. */
-export function intakeSender(baseUrl: string, order: OrderRequest): (idempotencyKey: string) => Promise<IntakeAnswer> {
+/** POST /orders of the intake at `baseUrl`; `authorization` gives the bearer header of each try (a token may be renewed between tries). */
+export function intakeSender(baseUrl: string, order: OrderRequest, authorization?: () => Promise<{ authorization: string }>): (idempotencyKey: string) => Promise<IntakeAnswer> {
   return async (idempotencyKey) => {
-    const res = await fetch(`${baseUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey }, body: JSON.stringify(order), signal: AbortSignal.timeout(30_000) });
+    const bearer = authorization === undefined ? {} : await authorization();
+    const res = await fetch(`${baseUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...bearer }, body: JSON.stringify(order), signal: AbortSignal.timeout(30_000) });
     const text = await res.text();
     let body: Record<string, unknown> = {};
     try {

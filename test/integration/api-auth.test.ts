@@ -17,6 +17,7 @@ import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts'
 import { createLogger } from '../../src/platform/logger.ts';
 import { createZeebeClient } from '../../src/platform/zeebe-client.ts';
 import { apiAuthorization } from '../../stack/api-tokens.ts';
+import { conformanceProblems, loadBundled } from '../support/http-conformance.ts';
 
 const config = loadConfig();
 const OTHER_ISSUER = 'another-issuer';
@@ -65,6 +66,18 @@ async function otherToken(clientId: string): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
+const docs = { intake: loadBundled('intake'), operator: loadBundled('operator') };
+
+type Injected = { statusCode: number; headers: Record<string, unknown>; body: string; json: () => unknown };
+
+/** The answer against the OpenAPI document of its route: every refusal here is a documented one. */
+function expectDocumented(method: string, url: string, answer: Injected): void {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined) headers.set(name, String(value));
+  const doc = url.startsWith('/operator/') ? docs.operator : docs.intake;
+  expect(conformanceProblems(doc, { method, path: url, status: answer.statusCode, headers, body: answer.json() })).toEqual([]);
+}
+
 const problem = (answer: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }) => ({
   status: answer.statusCode,
   contentType: answer.headers['content-type'],
@@ -85,6 +98,7 @@ describe('without a valid token', () => {
     const answer = await app.inject(request);
     expect(problem(answer)).toEqual({ status: 401, contentType: 'application/problem+json; charset=utf-8', type: 'unauthenticated' });
     expect(answer.headers['www-authenticate']).toBe('Bearer realm="fulfillment-api"');
+    expectDocumented(request.method, request.url, answer);
   });
 
   test('an expired token is refused with the reason, and the token is never echoed', async () => {
@@ -122,6 +136,7 @@ describe('roles', () => {
     const viewerDecides = await app.inject({ ...guarded[2], headers: { ...guarded[2]?.headers, ...(await apiAuthorization('viewer')) } });
     expect(problem(viewerDecides)).toMatchObject({ status: 403, type: 'forbidden' });
     expect((viewerDecides.json() as { detail: string }).detail).toBe('POST /operator/cases/:caseId/decision needs the role operator');
+    expectDocumented('POST', guarded[2]?.url ?? '', viewerDecides);
     const intakeLists = await app.inject({ method: 'GET', url: '/operator/cases', headers: await apiAuthorization('intake') });
     expect([intakeLists.statusCode, (intakeLists.json() as { detail: string }).detail]).toEqual([403, 'GET /operator/cases needs the role operator or viewer']);
     const viewerOrders = await app.inject({ ...guarded[0], headers: { ...guarded[0]?.headers, ...(await apiAuthorization('viewer')) } });
@@ -150,6 +165,7 @@ test('the JWKS out of reach: 503 problem with Retry-After, not 401 nor 500', asy
   const answer = await app.inject({ method: 'GET', url: '/operator/cases', headers: await apiAuthorization('viewer') });
   expect(problem(answer)).toMatchObject({ status: 503, type: 'token-issuer-unavailable' });
   expect(answer.headers['retry-after']).toBe('5');
+  expectDocumented('GET', '/operator/cases', answer);
 });
 
 test('a burst beyond the limit gets 429 with Retry-After for that client, while another client is still served', async () => {
@@ -164,6 +180,7 @@ test('a burst beyond the limit gets 429 with Retry-After for that client, while 
   expect(limited && problem(limited)).toEqual({ status: 429, contentType: 'application/problem+json; charset=utf-8', type: 'rate-limited' });
   expect(Number(limited?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   expect(Number(limited?.headers['retry-after'])).toBeLessThanOrEqual(3);
+  if (limited) expectDocumented('POST', '/orders', limited);
   // the other client has its own window
   expect((await post(clientB)).statusCode).toBe(400);
   // reads are not limited

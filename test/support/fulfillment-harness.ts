@@ -178,9 +178,14 @@ export class FulfillmentHarness {
     return { status: res.status, body };
   }
 
-  /** Submits and returns the new order's id (fails the test on anything but 202). */
+  /** Submits and returns the new order's id (fails the test on anything but 202; a 429 is waited out, as a client would). */
   async submitOrder(order: OrderRequest): Promise<string> {
-    const res = await this.submit(order);
+    const key = randomUUID();
+    let res = await this.submit(order, key);
+    for (let tries = 1; res.status === 429 && tries < 20; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      res = await this.submit(order, key);
+    }
     if (res.status !== 202) throw new Error(`order not accepted: HTTP ${res.status} ${JSON.stringify(res.body)}`);
     return String(res.body.orderId);
   }

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { up } from '../../stack/cli.ts';
 import { stackComponents } from '../../stack/components/index.ts';
 import { stackSettings } from '../../stack/settings.ts';
+import { apiAuthorization } from '../../stack/api-tokens.ts';
 import { deployModels } from '../deploy/deploy.ts';
 import { engineOverGateway } from '../../src/adapters/engine/engine-port.ts';
 import { FARM_NODE_FLAGS } from '../../src/main/farm/node-flags.ts';
@@ -57,7 +58,7 @@ try {
   await fetch(`http://127.0.0.1:${config.SIMULATOR_PORT}/__sim/reset`, { method: 'POST' });
   const intake = startChild('intake', 'src/main/intake.ts', logDir);
   children.push(intake);
-  await awaitReady(intake, async () => (await fetch(`http://127.0.0.1:${config.HTTP_PORT}/orders/none`)).status === 404);
+  await awaitReady(intake, async () => (await fetch(`http://127.0.0.1:${config.HTTP_PORT}/orders/none`, { headers: await apiAuthorization('viewer') })).status === 404);
   const replicas = Number(values.replicas);
   for (let i = 1; i <= replicas; i++) {
     const opsPort = config.FARM_HTTP_PORT + i - 1;
@@ -76,7 +77,7 @@ try {
   }
   // a just-started engine may refuse for a while: each order is tried again under its own key
   const submitOrder = async (name: string, order: OrderRequest): Promise<string> => {
-    const r = await submitUntilAccepted(intakeSender(`http://127.0.0.1:${config.HTTP_PORT}`, order), {
+    const r = await submitUntilAccepted(intakeSender(`http://127.0.0.1:${config.HTTP_PORT}`, order, () => apiAuthorization('intake')), {
       idempotencyKey: `demo-${randomUUID()}`,
       onRetry: (answer, tries) => tries === 1 && say(`order ${name} not accepted yet (${answer.slice(0, 160)}); trying again with the same Idempotency-Key`),
     });

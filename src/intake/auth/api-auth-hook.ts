@@ -3,7 +3,7 @@
 // WWW-Authenticate (RFC 6750); a token without the role: 403 naming the roles that would do; the
 // issuer's keys out of reach: 503 with Retry-After. The token itself is never logged or echoed.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { problemType, sendProblem } from '../problem.ts';
+import { problemType, sendProblem, type Problem } from '../problem.ts';
 import { accessFor } from './access-policy.ts';
 import type { Principal } from './principal.ts';
 import type { TokenVerifier } from './token-verifier.ts';
@@ -40,17 +40,18 @@ export function installApiAuth(app: FastifyInstance, auth: ApiAuthentication): v
     switch (verification.kind) {
       case 'issuer-unavailable':
         request.log.warn({ reason: verification.reason }, 'bearer token not checked: the token issuer is unavailable');
-        return refuse(reply, 503, 'token-issuer-unavailable', 'Tokens cannot be checked right now', `${verification.reason}; retry later`, { 'retry-after': ISSUER_RETRY_AFTER_S });
+        return refuse(reply, { type: problemType('token-issuer-unavailable'), title: 'Tokens cannot be checked right now', status: 503, detail: `${verification.reason}; retry later` }, { 'retry-after': ISSUER_RETRY_AFTER_S });
       case 'refused': {
         const challenge =
           request.headers.authorization === undefined ? `Bearer realm="${API_REALM}"` : `Bearer realm="${API_REALM}", error="${verification.error}", error_description="${headerSafe(verification.reason)}"`;
-        return refuse(reply, 401, 'unauthenticated', 'A valid bearer token is required', verification.reason, { 'www-authenticate': challenge });
+        return refuse(reply, { type: problemType('unauthenticated'), title: 'A valid bearer token is required', status: 401, detail: verification.reason }, { 'www-authenticate': challenge });
       }
       case 'verified': {
         const { principal } = verification;
         if (!access.anyOf.some((role) => principal.roles.has(role))) {
           const needed = access.anyOf.join(' or ');
-          return refuse(reply, 403, 'forbidden', 'The token lacks the role this action needs', `${request.method} ${request.routeOptions.url ?? request.url} needs the role ${needed}`, {
+          const detail = `${request.method} ${request.routeOptions.url ?? request.url} needs the role ${needed}`;
+          return refuse(reply, { type: problemType('forbidden'), title: 'The token lacks the role this action needs', status: 403, detail }, {
             'www-authenticate': `Bearer realm="${API_REALM}", error="insufficient_scope", scope="${access.anyOf.join(' ')}"`,
           });
         }
@@ -61,8 +62,8 @@ export function installApiAuth(app: FastifyInstance, auth: ApiAuthentication): v
   });
 }
 
-function refuse(reply: FastifyReply, status: number, code: string, title: string, detail: string, headers: Record<string, string>): FastifyReply {
-  return sendProblem(reply, { type: problemType(code), title, status, detail }, { 'cache-control': 'no-store', ...headers });
+function refuse(reply: FastifyReply, problem: Problem, headers: Record<string, string>): FastifyReply {
+  return sendProblem(reply, problem, { 'cache-control': 'no-store', ...headers });
 }
 
 /** A quoted-string of a header may hold no quote, backslash or control character. */

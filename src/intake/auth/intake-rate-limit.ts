@@ -40,7 +40,8 @@ export async function registerRateLimit(app: FastifyInstance): Promise<void> {
       new ProblemError({
         type: problemType('rate-limited'),
         title: 'Too many requests',
-        status: context.statusCode,
+        // 429 always: no ban is configured (the plugin's 403 ban)
+        status: 429,
         detail: `this client sent more than ${context.max} requests in the rate-limit window; retry in ${context.after}`,
       }),
   });
