@@ -16,7 +16,7 @@ export function createSystemClients(config: Config): Readonly<Record<ExternalSys
   const client = (system: ExternalSystem) => {
     registerSecretValues(secretForms(system, shared[system]));
     const headers = authHeaders(system, shared[system]);
-    return new SystemHttpClient({ system, baseUrl: configuredUrl(config, system), credentials: () => headers, connectTimeoutMs: config.EXTERNAL_CONNECT_TIMEOUT_MS, responseTimeoutMs: config.EXTERNAL_RESPONSE_TIMEOUT_MS });
+    return new SystemHttpClient({ system, baseUrl: configuredUrl(config, system), credentials: () => headers, connectTimeoutMs: config.EXTERNAL_CONNECT_TIMEOUT_MS, responseTimeoutMs: config.EXTERNAL_RESPONSE_TIMEOUT_MS, maxResponseBytes: config.EXTERNAL_MAX_RESPONSE_BYTES });
   };
   return Object.fromEntries(EXTERNAL_SYSTEMS.map((s) => [s, client(s)])) as Record<ExternalSystem, SystemHttpClient>;
 }

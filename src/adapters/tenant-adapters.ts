@@ -56,6 +56,7 @@ export function createTenantAdapters(deps: TenantAdapterDeps): TenantAdapters {
         baseUrl: b.baseUrl,
         connectTimeoutMs: b.timeouts.connectMs,
         responseTimeoutMs: b.timeouts.responseMs,
+        maxResponseBytes: deps.config.EXTERNAL_MAX_RESPONSE_BYTES,
         // read per request from the (briefly cached) store: a rotated secret applies without a restart
         credentials: () => {
           const c = deps.credentials.lookup(b.tenantId, b.system, b.authProfile);

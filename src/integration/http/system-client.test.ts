@@ -145,3 +145,75 @@ describe('with a server', () => {
     expect(failureOf(await client.send({ method: 'GET', path: '/x' }), { sideEffect: false })).toMatchObject({ message: 'HTTP 500 (PLATFORM_DOWN: NE unreachable)' });
   });
 });
+
+describe('response size limit', () => {
+  const LIMIT = 4_096;
+  let server: import('node:http').Server;
+  let baseUrl: string;
+  /** bytes the server managed to write per path */
+  const written = new Map<string, number>();
+
+  beforeAll(async () => {
+    const http = await import('node:http');
+    server = http.createServer((req, res) => {
+      written.set(req.url ?? '', 0);
+      const count = (n: number) => written.set(req.url ?? '', (written.get(req.url ?? '') ?? 0) + n);
+      if (req.url === '/declared') {
+        // declares 50 MB, then trickles: the client must refuse on the header, not wait for the body
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) });
+        const timer = setInterval(() => (res.write('x'.repeat(1_024)) ? count(1_024) : count(1_024)), 20);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
+      if (req.url === '/streamed') {
+        // no Content-Length: chunks until the client goes away (or 50 MB)
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"items":["');
+        const chunk = 'y'.repeat(16 * 1_024);
+        const timer = setInterval(() => {
+          if ((written.get('/streamed') ?? 0) > 50 * 1024 * 1024) return res.end('"]}');
+          res.write(chunk);
+          count(chunk.length);
+        }, 1);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, pad: 'z'.repeat(LIMIT / 2) }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    baseUrl = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  test('a body under the limit is read as usual', async () => {
+    const outcome = await testClient('CRM', baseUrl, { maxResponseBytes: LIMIT, responseTimeoutMs: 2_000 }).send({ method: 'GET', path: '/small' });
+    expect(outcome).toMatchObject({ kind: 'response', status: 200, body: { ok: true } });
+  });
+
+  test('a Content-Length over the limit is refused at once: a malformed response naming the limit, never the body', async () => {
+    const started = performance.now();
+    const outcome = await testClient('CRM', baseUrl, { maxResponseBytes: LIMIT, responseTimeoutMs: 5_000 }).send({ method: 'GET', path: '/declared' });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(outcome).toMatchObject({ kind: 'response', status: 200, body: undefined, parseError: expect.stringContaining(`declares ${50 * 1024 * 1024} bytes`) });
+    const failure = failureOf(outcome, { sideEffect: false });
+    expect(failure).toMatchObject({ kind: 'failed', category: 'SCHEMA_MISMATCH', retryable: false, message: expect.stringContaining('EXTERNAL_MAX_RESPONSE_BYTES') });
+    expect(JSON.stringify(failure)).not.toContain('xxxx');
+  });
+
+  test('a streamed body is cut once it passes the limit', async () => {
+    const started = performance.now();
+    const outcome = await testClient('PROVISIONING', baseUrl, { maxResponseBytes: LIMIT, responseTimeoutMs: 5_000 }).send({ method: 'GET', path: '/streamed' });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(outcome).toMatchObject({ kind: 'response', status: 200, body: undefined, parseError: expect.stringContaining('cut off') });
+    expect(failureOf(outcome, { sideEffect: true })).toMatchObject({ kind: 'failed', category: 'SCHEMA_MISMATCH', message: expect.stringContaining(`limit of ${LIMIT} bytes`) });
+    expect(JSON.stringify(outcome)).not.toContain('yyyy');
+    // the client stopped reading long before the server's 50 MB
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(written.get('/streamed')).toBeLessThan(10 * 1024 * 1024);
+  });
+});

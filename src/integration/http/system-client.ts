@@ -2,8 +2,12 @@
 // breaker and a bulkhead per external system and a short immediate retry for connections that
 // never got through. It never throws: every call ends in an HttpOutcome, and `failureOf` turns the
 // non-successful ones into the taxonomy (seed 000 §6/§7).
+// A response body is read only up to maxResponseBytes (EXTERNAL_MAX_RESPONSE_BYTES): a larger
+// Content-Length is refused as soon as the headers arrive, and a streamed body is cut once it passes
+// the limit. Either way the answer is a malformed response (SCHEMA_MISMATCH via parseError), whose
+// message names the limit and its setting, never the body.
 import { ConsecutiveBreaker, ConstantBackoff, bulkhead, circuitBreaker, handleWhenResult, isBrokenCircuitError, isBulkheadRejectedError, retry, wrap, CircuitState, type IPolicy } from 'cockatiel';
-import got, { type Got } from 'got';
+import got, { CancelError, type Got } from 'got';
 import type { Exchange, ExternalResult, ExternalSystem } from '../../core/ports/external-result.ts';
 import { redact, redactText } from '../../platform/redaction.ts';
 import { parseRetryAfter } from './retry-after.ts';
@@ -19,7 +23,11 @@ export interface SystemClientOptions {
   readonly responseTimeoutMs?: number;
   readonly breaker?: { readonly consecutiveFailures: number; readonly halfOpenAfterMs: number };
   readonly bulkhead?: { readonly limit: number; readonly queue: number };
+  /** largest response body read (EXTERNAL_MAX_RESPONSE_BYTES); default 1 MiB */
+  readonly maxResponseBytes?: number;
 }
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** A system's breaker opens after this many failed calls in a row and lets a probe through after halfOpenAfterMs. */
 export const DEFAULT_BREAKER = { consecutiveFailures: 5, halfOpenAfterMs: 10_000 } as const;
@@ -67,10 +75,12 @@ export class SystemHttpClient implements HttpSender {
   private readonly policy: IPolicy;
   private readonly breaker;
   private readonly credentials: (() => Record<string, string>) | undefined;
+  private readonly maxResponseBytes: number;
 
   constructor(opts: SystemClientOptions) {
     this.system = opts.system;
     this.credentials = opts.credentials;
+    this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.http = got.extend({
       prefixUrl: opts.baseUrl,
       throwHttpErrors: false,
@@ -110,13 +120,23 @@ export class SystemHttpClient implements HttpSender {
 
   private async once(req: HttpRequest, requestSnapshot: unknown): Promise<HttpOutcome> {
     const started = performance.now();
+    const limit = this.maxResponseBytes;
+    let oversized: { readonly bytes: number; readonly declared: boolean } | undefined;
     try {
-      const res = await this.http(req.path.replace(/^\//, ''), {
+      const request = this.http(req.path.replace(/^\//, ''), {
         method: req.method,
         headers: { accept: 'application/json', ...this.credentials?.(), ...req.headers },
         ...(req.body === undefined ? {} : { json: req.body }),
         ...(req.searchParams ? { searchParams: req.searchParams } : {}),
       });
+      // the first progress event comes with the headers (total = Content-Length, when declared)
+      request.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
+        if (oversized) return;
+        if (progress.total !== undefined && progress.total > limit) oversized = { bytes: progress.total, declared: true };
+        else if (progress.transferred > limit) oversized = { bytes: progress.transferred, declared: false };
+        if (oversized) request.cancel();
+      });
+      const res = await request;
       const latencyMs = Math.round(performance.now() - started);
       let body: unknown;
       let parseError: string | undefined;
@@ -136,7 +156,17 @@ export class SystemHttpClient implements HttpSender {
         exchange: { request: requestSnapshot, response: redact(body ?? (res.body.length ? res.body.slice(0, 2_000) : undefined)), httpStatus: res.statusCode, latencyMs },
       };
     } catch (err) {
-      return { kind: 'transport', failure: classifyTransportError(err), exchange: { request: requestSnapshot, latencyMs: Math.round(performance.now() - started) } };
+      const latencyMs = Math.round(performance.now() - started);
+      const response = (err as { response?: { statusCode: number; headers: Record<string, string | string[] | undefined> } }).response;
+      if (oversized && err instanceof CancelError && response) {
+        const { bytes, declared } = oversized;
+        const status = response.statusCode;
+        const headers = response.headers;
+        const size = declared ? `declares ${bytes} bytes (Content-Length)` : `passed ${bytes} bytes and was cut off`;
+        const parseError = `the response body ${size}, over the limit of ${limit} bytes: not read. Next: ask the ${this.system} owners why the answer is that large, or raise EXTERNAL_MAX_RESPONSE_BYTES if it is legitimate`;
+        return { kind: 'response', status, headers, body: undefined, parseError, exchange: { request: requestSnapshot, httpStatus: status, latencyMs } };
+      }
+      return { kind: 'transport', failure: classifyTransportError(err), exchange: { request: requestSnapshot, latencyMs } };
     }
   }
 }
