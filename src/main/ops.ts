@@ -3,6 +3,7 @@
 //   case <caseId>                                                             evidence and history
 //   decide <caseId> --decision ACCEPT_EXTERNAL_STATE|RETRY|CANCEL_ORDER --by <name> [--note <text>] [--reference <externalId>]
 //   retry --order <orderId>                                                   retry its jobs in incidents
+//   inbox [replay <eventId>]                                                  parked inbox events; replay one
 import { parseArgs } from 'node:util';
 import { engineOverGateway } from '../adapters/engine/engine-port.ts';
 import { openGateway } from './gateway.ts';
@@ -14,11 +15,13 @@ import { caseDetails } from '../core/reconciliation/case-details.ts';
 import { CASE_STATUSES, CaseNotFound, listCases, type CaseStatus } from '../core/reconciliation/cases.ts';
 import { decisionRequest, submitDecision } from '../core/reconciliation/submit-decision.ts';
 import { retryOrderIncidents } from '../core/use-cases/retry-incidents.ts';
+import { listParkedInboxEvents, replayParkedInboxEvent } from '../repositories/inbox-event.ts';
 
 const usage = `usage: npm run ops -- cases [--status ${CASE_STATUSES.join('|')}] [--order <orderId>]
        npm run ops -- case <caseId>
        npm run ops -- decide <caseId> --decision ACCEPT_EXTERNAL_STATE|RETRY|CANCEL_ORDER --by <name> [--note <text>] [--reference <externalId>]
-       npm run ops -- retry --order <orderId>`;
+       npm run ops -- retry --order <orderId>
+       npm run ops -- inbox [replay <eventId>]`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -74,6 +77,18 @@ async function run(): Promise<number> {
       } finally {
         zeebe.close();
       }
+    }
+    case 'inbox': {
+      if (id === 'replay') {
+        const eventId = positionals[2];
+        if (!eventId) throw new Error('inbox replay <eventId>');
+        const replayed = await replayParkedInboxEvent(db, eventId);
+        console.log(replayed ? `inbox event ${eventId} is due again (attempts start over)` : `not replayed: ${eventId} is not a parked event with retry input (see README, "Parked inbox events")`);
+        return replayed ? 0 : 1;
+      }
+      const parked = await listParkedInboxEvents(db);
+      console.log(parked.length ? textTable(['event', 'status', 'topic', 'type', 'attempts', 'received', 'reason'], parked.map((p) => [p.eventId, p.status, p.sourceTopic, p.eventType ?? '', String(p.attempts), p.receivedAt, (p.lastError ?? '').slice(0, 120)])) : 'no parked inbox events');
+      return 0;
     }
     default:
       console.error(usage);
