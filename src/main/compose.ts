@@ -5,7 +5,7 @@
 import { collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { engineOverGateway } from '../adapters/engine/engine-port.ts';
-import { zeebeMessagePublisher } from '../adapters/engine/message-publisher.ts';
+import { intakeStartPublisher } from '../adapters/engine/bounded-starts.ts';
 import { suffixedMessages } from '../adapters/engine/model-suffix.ts';
 import type { FarmServices } from '../core/services.ts';
 import { inboxRetryHandlers } from '../core/provisioning-results/inbox-handlers.ts';
@@ -121,7 +121,7 @@ export async function composeIntake(config: Config): Promise<ServingProcess> {
   const gateway = openGateway(config);
   // ready = engine and database answer
   const ops: OpsEndpoints = { registry: metrics.registry, liveness: [eventLoopCheck()], readiness: [engineCheck(gateway), databaseCheck(db)], checkTimeoutMs: config.HEALTH_CHECK_TIMEOUT_MS };
-  const app: FastifyInstance = buildIntakeServer({ db, messages: zeebeMessagePublisher(gateway), engine: engineOverGateway(config, gateway), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA, log, ops, access: apiAccess(config) });
+  const app: FastifyInstance = buildIntakeServer({ db, messages: intakeStartPublisher(gateway, { engineTimeoutMs: config.INTAKE_ENGINE_TIMEOUT_MS, maxPendingStarts: config.INTAKE_MAX_PENDING_STARTS }), engine: engineOverGateway(config, gateway), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA, log, ops, access: apiAccess(config) });
   return {
     log,
     async serve() {
