@@ -9,6 +9,11 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { intakeStartPublisher } from '../../src/adapters/engine/bounded-starts.ts';
 import { suffixedMessages } from '../../src/adapters/engine/model-suffix.ts';
+import { engineOverGateway } from '../../src/adapters/engine/engine-port.ts';
+import { apiAccess } from '../../src/intake/auth/api-access.ts';
+import { buildIntakeServer } from '../../src/intake/server.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import type { FastifyInstance } from 'fastify';
 import { acceptOrder, type AcceptOrderDeps } from '../../src/core/use-cases/accept-order.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabasePool } from '../../src/platform/db.ts';
@@ -28,6 +33,7 @@ let model: IsolatedModel;
 let proxy: LatencyProxy;
 let gateway: GatewayConnection;
 let deps: AcceptOrderDeps;
+let intake: FastifyInstance;
 
 beforeAll(async () => {
   db = await createDatabasePool(config, `intake-deadline-${suffix}`);
@@ -39,9 +45,12 @@ beforeAll(async () => {
   await gateway.topology();
   const starts = intakeStartPublisher(gateway, { engineTimeoutMs: ENGINE_TIMEOUT_MS, maxPendingStarts: 2 });
   deps = { db, messages: suffixedMessages(starts, suffix), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA };
+  intake = buildIntakeServer({ ...deps, engine: engineOverGateway(config, gateway), log: createLogger('intake-deadline', 'silent'), access: apiAccess({ ...config, API_AUTH: 'off' }) });
+  await intake.ready();
 });
 
 afterAll(async () => {
+  await intake.close();
   gateway.close();
   await proxy.close();
   await pt.close();
@@ -50,8 +59,9 @@ afterAll(async () => {
 
 afterEach(() => proxy.resume());
 
-const ordersOfKey = (key: string) =>
-  db.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from idempotency_record where idempotency_key = ${key}`);
+/** orders stored for this order request (its item ids are unique to it) */
+const ordersOf = (order: ReturnType<typeof sampleOrder>) =>
+  db.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from customer_order where order_snapshot->'items'->0->>'orderItemId' = ${order.items[0]!.orderItemId}`);
 
 test('a stalled engine: the start answers start-failed within about the timeout; the retry once the engine answers starts the order once', async () => {
   const order = sampleOrder();
@@ -69,7 +79,7 @@ test('a stalled engine: the start answers start-failed within about the timeout;
   expect(retried.kind).toBe('accepted');
   const orderId = retried.kind === 'accepted' ? retried.order.orderId : '';
   expect(orderId).toBe(failed.kind === 'start-failed' ? failed.orderId : 'not this');
-  expect(await ordersOfKey(key)).toBe(1);
+  expect(await ordersOf(order)).toBe(1);
   const instances = await eventually('the order process instance', async () => {
     const found = await pt.search.processInstancesByVariable('orderId', orderId, model.bpmnProcessId);
     return found.length > 0 ? found : undefined;
@@ -89,4 +99,32 @@ test('past the bound of starts waiting on the engine a start is refused at once'
   expect(shed).toMatchObject({ kind: 'start-failed', message: expect.stringContaining('busy') });
   expect(Date.now() - started).toBeLessThan(ENGINE_TIMEOUT_MS / 2);
   for (const result of await Promise.all(waiting)) expect(result.kind).toBe('start-failed');
+});
+
+test('over HTTP: 503 with Retry-After within about the timeout; the same request once the engine answers gets 202, one order, one instance', async () => {
+  const order = sampleOrder();
+  const key = `http-deadline-${randomUUID()}`;
+  const post = () => intake.inject({ method: 'POST', url: '/orders', headers: { 'content-type': 'application/json', 'idempotency-key': key }, payload: JSON.stringify(order) });
+  proxy.stall();
+  const started = Date.now();
+  const refused = await post();
+  const tookMs = Date.now() - started;
+  expect(refused.statusCode).toBe(503);
+  expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+  expect(refused.headers['content-type']).toContain('application/problem+json');
+  expect(refused.json()).toMatchObject({ status: 503, type: expect.stringContaining('engine-unavailable') });
+  expect(tookMs).toBeLessThan(ENGINE_TIMEOUT_MS + 1_000);
+
+  proxy.resume();
+  const accepted = await post();
+  expect(accepted.statusCode).toBe(202);
+  const orderId = (accepted.json() as { orderId: string }).orderId;
+  expect(await ordersOf(order)).toBe(1);
+  const instances = await eventually('the order process instance', async () => {
+    const found = await pt.search.processInstancesByVariable('orderId', orderId, model.bpmnProcessId);
+    return found.length > 0 ? found : undefined;
+  }, { timeoutMs: 15_000 });
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(await pt.search.processInstancesByVariable('orderId', orderId, model.bpmnProcessId)).toHaveLength(instances.length);
+  expect(instances).toHaveLength(1);
 });
