@@ -6,6 +6,7 @@
 // says, is proven end to end in test/workflow/reconciliation.test.ts.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { SignJWT, generateKeyPair } from 'jose';
 import { startEngine, type RunningEngine } from '../../engine/src/start.ts';
 import { engineOverGateway } from '../../src/adapters/engine/engine-port.ts';
 import { suffixedMessages } from '../../src/adapters/engine/model-suffix.ts';
@@ -121,6 +122,28 @@ describe('without a valid token', () => {
     expect([garbage.statusCode, (garbage.json() as { detail: string }).detail]).toEqual([401, 'the token is not a well-formed signed JWT']);
     const basic = await app.inject({ method: 'GET', url: '/operator/cases', headers: { authorization: 'Basic dXNlcjpwYXNz' } });
     expect(basic.statusCode).toBe(401);
+  });
+
+  test('whatever a bearer value holds, a token that cannot be read is a 401, never a 503 or 500', async () => {
+    const app = await intake();
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = part({ iss: config.API_TOKEN_ISSUER, aud: config.API_TOKEN_AUDIENCE, sub: 'x', exp: Math.floor(Date.now() / 1000) + 600, roles: ['operator'] });
+    const { privateKey } = await generateKeyPair('ES256');
+    const unknownKey = await new SignJWT({ roles: ['operator'] }).setProtectedHeader({ alg: 'ES256', kid: 'not-in-the-set' }).setIssuer(config.API_TOKEN_ISSUER).setAudience(config.API_TOKEN_AUDIENCE).setSubject('x').setExpirationTime('10m').sign(privateKey);
+    const values = [
+      `${part({ alg: 'none' })}.${claims}.`,
+      `${part({ alg: 'HS256', kid: 'k' })}.${claims}.${Buffer.from('sig').toString('base64url')}`,
+      `${Buffer.from('{not json').toString('base64url')}.${claims}.c2ln`,
+      `${part({ alg: 'ES256', crit: ['exp-x'], 'exp-x': 1 })}.${claims}.c2ln`,
+      'a.b.c.d.e',
+      '..',
+      'x'.repeat(8_000),
+      unknownKey,
+    ];
+    for (const value of values) {
+      const answer = await app.inject({ method: 'GET', url: '/operator/cases', headers: { authorization: `Bearer ${value}` } });
+      expect([value.slice(0, 40), answer.statusCode]).toEqual([value.slice(0, 40), 401]);
+    }
   });
 
   test('a token for another audience is refused', async () => {

@@ -27,8 +27,34 @@ export type TokenVerifier = (authorization: string | undefined) => Promise<Verif
 
 const ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
 
+/** The JWKS could not be had (unreachable, timed out, not a key set): not the token's fault. */
+class IssuerUnavailable extends Error {
+  readonly reason: string;
+  constructor(reason: string) {
+    super(reason);
+    this.reason = reason;
+  }
+}
+
+/**
+ * jose's remote key set, with its failures told apart: a key the set lacks (or names twice) is the
+ * token's problem; anything else the lookup throws (a fetch error, a timeout, a non-200, a body
+ * that is no key set) means the issuer could not be asked.
+ */
+function issuerKeys(jwksUrl: string, timeoutMs: number): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: timeoutMs });
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) throw error;
+      throw new IssuerUnavailable(error instanceof errors.JWKSTimeout ? 'the token issuer did not answer in time' : 'the token issuer’s keys could not be fetched');
+    }
+  };
+}
+
 export function createTokenVerifier(settings: TokenVerifierSettings): TokenVerifier {
-  const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: settings.jwksTimeoutMs ?? 2_000 });
+  const keys = issuerKeys(settings.jwksUrl, settings.jwksTimeoutMs ?? 2_000);
   const now = settings.now ?? Date.now;
   return async (authorization) => {
     if (authorization === undefined || authorization.trim() === '') {
@@ -53,6 +79,7 @@ export function createTokenVerifier(settings: TokenVerifierSettings): TokenVerif
 
 /** Why a token was refused, or that the issuer could not be reached; the token itself is never quoted. */
 function judged(error: unknown): Verification {
+  if (error instanceof IssuerUnavailable) return { kind: 'issuer-unavailable', reason: error.reason };
   const refused = (reason: string): Verification => ({ kind: 'refused', error: 'invalid_token', reason });
   if (error instanceof errors.JWTExpired) return refused('the token has expired; get a new one from the token issuer');
   if (error instanceof errors.JWTClaimValidationFailed) {
@@ -62,10 +89,6 @@ function judged(error: unknown): Verification {
     return refused('the token is not signed by a key of the trusted issuer');
   }
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return refused('the token is signed with an algorithm that is not accepted');
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JWKSMultipleMatchingKeys) {
-    return refused('the token is not a well-formed signed JWT');
-  }
-  // JWKS timeout, an unreachable issuer, a non-200 or a JWKS that is not one: nothing the caller did
-  const reason = error instanceof errors.JWKSTimeout ? 'the token issuer did not answer in time' : 'the token issuer’s keys could not be fetched';
-  return { kind: 'issuer-unavailable', reason };
+  // JWSInvalid, JWTInvalid, two keys for one kid, or anything jose throws at a token it cannot read
+  return refused('the token is not a well-formed signed JWT');
 }
