@@ -12,6 +12,7 @@ import { engineOverGateway } from '../../src/adapters/engine/engine-port.ts';
 import { suffixedMessages } from '../../src/adapters/engine/model-suffix.ts';
 import { zeebeMessagePublisher } from '../../src/adapters/engine/message-publisher.ts';
 import { apiAccess } from '../../src/intake/auth/api-access.ts';
+import { createTokenVerifier } from '../../src/intake/auth/token-verifier.ts';
 import { buildIntakeServer } from '../../src/intake/server.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
@@ -189,6 +190,21 @@ test('the JWKS out of reach: 503 problem with Retry-After, not 401 nor 500', asy
   expect(problem(answer)).toMatchObject({ status: 503, type: 'token-issuer-unavailable' });
   expect(answer.headers['retry-after']).toBe('5');
   expectDocumented('GET', '/operator/cases', answer);
+});
+
+test('keys fetched before still verify while the issuer is down (stale-if-error); a verifier that never had them answers 503', async () => {
+  const issuer = await startEngine({ grpcPort: 0, restPort: 0, host: '127.0.0.1', oauth: { clients: otherClients, issuer: OTHER_ISSUER, requireTokens: false } });
+  const jwksUrl = `${issuer.restAddress}/.well-known/jwks.json`;
+  const settings = { jwksUrl, issuer: OTHER_ISSUER, audience: config.API_TOKEN_AUDIENCE, rolesClaim: 'roles', jwksCacheMaxAgeMs: 1 };
+  const res = await fetch(`${issuer.restAddress}/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'intake-a', client_secret: 'intake-a-secret' }) });
+  const authorization = `Bearer ${((await res.json()) as { access_token: string }).access_token}`;
+  const warm = createTokenVerifier(settings);
+  expect((await warm(authorization)).kind).toBe('verified');
+  await issuer.stop();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  // the keys are past their age: the verifier asks the issuer again, fails, and uses what it had
+  expect(await warm(authorization)).toMatchObject({ kind: 'verified', principal: { clientId: 'intake-a' } });
+  expect(await createTokenVerifier(settings)(authorization)).toMatchObject({ kind: 'issuer-unavailable' });
 });
 
 test('a burst beyond the limit gets 429 with Retry-After for that client, while another client is still served', async () => {

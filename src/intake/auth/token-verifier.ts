@@ -2,7 +2,7 @@
 // token signed by a key not in the set makes it refetch, at most every 30 s). The answer is typed:
 // a refused token (401) is told apart from an issuer that cannot be reached (503): a JWKS outage
 // is not the caller's fault, and must not look like one.
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { principalFrom, type Principal } from './principal.ts';
 
 export interface TokenVerifierSettings {
@@ -14,6 +14,8 @@ export interface TokenVerifierSettings {
   readonly now?: (() => number) | undefined;
   /** how long a JWKS fetch may take (default 2 s) */
   readonly jwksTimeoutMs?: number | undefined;
+  /** how long fetched keys count as fresh (default 10 min); past it they are fetched again */
+  readonly jwksCacheMaxAgeMs?: number | undefined;
 }
 
 export type Verification =
@@ -39,22 +41,28 @@ class IssuerUnavailable extends Error {
 /**
  * jose's remote key set, with its failures told apart: a key the set lacks (or names twice) is the
  * token's problem; anything else the lookup throws (a fetch error, a timeout, a non-200, a body
- * that is no key set) means the issuer could not be asked.
+ * that is no key set) means the issuer could not be asked. Then the keys fetched before, if any,
+ * still verify (stale-if-error): an issuer's outage (locally, the engine restarting) does not stop
+ * the APIs for callers whose tokens it signed before.
  */
-function issuerKeys(jwksUrl: string, timeoutMs: number): JWTVerifyGetKey {
-  const remote = createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: timeoutMs });
+function issuerKeys(jwksUrl: string, timeoutMs: number, cacheMaxAgeMs: number): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: timeoutMs, cacheMaxAge: cacheMaxAgeMs });
+  let stale: { readonly jwks: JSONWebKeySet; readonly keys: JWTVerifyGetKey } | undefined;
   return async (header, token) => {
     try {
       return await remote(header, token);
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) throw error;
-      throw new IssuerUnavailable(error instanceof errors.JWKSTimeout ? 'the token issuer did not answer in time' : 'the token issuer’s keys could not be fetched');
+      const known = remote.jwks();
+      if (known === undefined) throw new IssuerUnavailable(error instanceof errors.JWKSTimeout ? 'the token issuer did not answer in time' : 'the token issuer’s keys could not be fetched');
+      if (stale?.jwks !== known) stale = { jwks: known, keys: createLocalJWKSet(known) };
+      return stale.keys(header, token);
     }
   };
 }
 
 export function createTokenVerifier(settings: TokenVerifierSettings): TokenVerifier {
-  const keys = issuerKeys(settings.jwksUrl, settings.jwksTimeoutMs ?? 2_000);
+  const keys = issuerKeys(settings.jwksUrl, settings.jwksTimeoutMs ?? 2_000, settings.jwksCacheMaxAgeMs ?? 600_000);
   const now = settings.now ?? Date.now;
   return async (authorization) => {
     if (authorization === undefined || authorization.trim() === '') {
