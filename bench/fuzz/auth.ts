@@ -68,3 +68,7 @@ export function withAuth(headers: Record<string, string>, c: AuthCase, tokens: A
   const value = authorization(c, tokens);
   return value === undefined ? headers : { ...headers, authorization: value };
 }
+
+/** Mostly a genuine token of one of the roles (so the input reaches what is behind the check), sometimes any case above. */
+export const mostlyGenuine = (roles: readonly Role[]): fc.Arbitrary<AuthCase> =>
+  fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...roles).map((r) => ({ kind: 'role', role: r }) as const) }, { weight: 1, arbitrary: authCase });

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { orderRequestSchema } from '../../src/core/domain/order.ts';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
-import { authCase, genuine, withAuth, type ApiTokens, type AuthCase } from './auth.ts';
+import { genuine, mostlyGenuine, withAuth, type ApiTokens, type AuthCase } from './auth.ts';
 import { encodePart, hostileString, mutate, mutation, notADocument, type Mutation } from './hostile.ts';
 import type { FuzzAnswer, FuzzRequest } from './http-check.ts';
 import { callbackCase, callbackRequest, type CallbackCase, type CallbackContext } from './callback-inputs.ts';
@@ -69,7 +69,7 @@ export function httpFamilies(ctx: FamilyContext): HttpFamily<never>[] {
     key: mostly(fc.uuid() as fc.Arbitrary<string | undefined>, fc.oneof(fc.constant(undefined), fc.constantFrom('', ' ', 'a b', 'ключ', '\t', 'x'.repeat(201), 'x'.repeat(5_000)), fc.string({ maxLength: 210 }))),
     correlation: mostly(fc.constant(undefined) as fc.Arbitrary<string | undefined>, fc.oneof(fc.constantFrom('', 'a b', 'x'.repeat(101), '../x', 'é', 'ok-1'), fc.string({ maxLength: 110 }))),
     contentType: mostly(fc.constantFrom('application/json', 'application/json; charset=utf-8') as fc.Arbitrary<string | undefined>, fc.oneof(fc.constant(undefined), fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/problem+json', '*/*', '', 'application/json; charset=utf-16', 'APPLICATION/JSON'), fc.string({ maxLength: 40 }))),
-    auth: authCase,
+    auth: mostlyGenuine(['intake']),
     mutated: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     mutations: fc.array(mutation, { minLength: 1, maxLength: 2 }),
   });
@@ -101,7 +101,7 @@ export function httpFamilies(ctx: FamilyContext): HttpFamily<never>[] {
   const idText = fc.oneof(hostileString, fc.uuid().map((u) => `ord-${u}`), fc.constantFrom('..', '.', '%2e%2e', '%00', 'ord-%00', '*'));
   const orderRead: HttpFamily<{ id: string; encode: boolean; auth: AuthCase }> = {
     name: 'GET /orders/:id',
-    arbitrary: fc.record({ id: idText, encode: fc.boolean(), auth: authCase }),
+    arbitrary: fc.record({ id: idText, encode: fc.boolean(), auth: mostlyGenuine(['viewer', 'operator', 'intake']) }),
     request: (i) => ({ method: 'GET', path: `/orders/${i.encode ? encodePart(i.id) : i.id.toWellFormed().replace(/[^\x21-\x7e]/gu, encodePart)}`, headers: withAuth({}, i.auth, ctx.tokens) }),
     accepts: () => 'no such order',
   };
@@ -116,7 +116,7 @@ export function httpFamilies(ctx: FamilyContext): HttpFamily<never>[] {
     caseId,
     query: fc.dictionary(fc.constantFrom('status', 'orderId', 'limit', 'x', '__proto__'), fc.oneof(hostileString, fc.constantFrom('OPEN', 'WAITING_FOR_DECISION', '0', '501', '-1', '1e3')), { maxKeys: 3 }),
     body: decisionBody,
-    auth: authCase,
+    auth: mostlyGenuine(['operator', 'viewer']),
   });
   type OperatorCase = typeof operatorCase extends fc.Arbitrary<infer T> ? T : never;
   const operator: HttpFamily<OperatorCase> = {

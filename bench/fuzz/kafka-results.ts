@@ -95,8 +95,8 @@ export class ResultProducer {
 }
 
 const inboxRow = z.object({ event_id: z.string(), status: z.string(), note: z.string().nullable() });
-/** Statuses that mean the message was dealt with without acting on it. */
-const REFUSED = new Set(['PARKED_CONTRACT_VIOLATION', 'IGNORED_UNSUPPORTED_TYPE', 'FAILED_PERMANENT', 'FAILED_RETRYABLE', 'PARKED_INVALID_SIGNATURE', 'PARKED_RETRIES_EXHAUSTED', 'PARKED_SIGNATURE']);
+/** Statuses that mean the message was dealt with without acting on it: parked (bad signature, broken contract, retries spent), ignored, failed. */
+const REFUSED = /^(PARKED_|IGNORED_|FAILED_)/;
 
 /**
  * Waits until every produced message has an inbox row (or the time is up), then records each one's
@@ -130,7 +130,7 @@ export async function auditResults(db: DatabasePool, produced: readonly Produced
     tally.record(row.status);
     const handled = row.status === 'PROCESSED' && /delivered to/i.test(row.note ?? '');
     if (handled) tally.violate('never handled', `PROCESSED: ${row.note}`, { input: p.input, value: p.value.slice(0, 500) });
-    else if (!REFUSED.has(row.status) && row.status !== 'PROCESSED') tally.violate('parked or refused with a reason', `inbox status ${row.status}`, { input: p.input, value: p.value.slice(0, 500) });
+    else if (!REFUSED.test(row.status) && row.status !== 'PROCESSED') tally.violate('parked or refused with a reason', `inbox status ${row.status}`, { input: p.input, value: p.value.slice(0, 500) });
   }
   return { waitedMs: Date.now() - started };
 }
