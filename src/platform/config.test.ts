@@ -1,4 +1,5 @@
-import { ConfigError, addressPort, loadConfig } from './config.ts';
+import { ConfigError, addressPort, loadConfig, redactConfiguredSecrets } from './config.ts';
+import { redactText } from './redaction.ts';
 
 test('defaults point at the local stack', () => {
   const c = loadConfig({});
@@ -47,4 +48,11 @@ test('addressPort reads ports of http and grpc addresses', () => {
   expect(addressPort('grpc://127.0.0.1:26500')).toBe(26500);
   expect(addressPort('http://127.0.0.1:8080')).toBe(8080);
   expect(() => addressPort('http://example')).toThrow(/no explicit port/);
+});
+
+test('the credentials in use are registered with redaction; the public development ones are not', () => {
+  const config = loadConfig({ ZEEBE_CLIENT_SECRET: 'zeebe-canary-77f1', PROVISIONING_SIGNING_SECRETS: 'signing-canary-0123456789,second-canary-0123456789', DATABASE_PASSWORD: 'db-canary-5e2a' });
+  redactConfiguredSecrets(config);
+  const text = 'echoed zeebe-canary-77f1 signing-canary-0123456789 second-canary-0123456789 db-canary-5e2a dev-crm-key farm';
+  expect(redactText(text)).toBe('echoed <redacted> <redacted> <redacted> <redacted> dev-crm-key farm');
 });

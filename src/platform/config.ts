@@ -5,7 +5,8 @@
 // (production-config.ts).
 import { z } from 'zod';
 import { productionProblems, secretName, type ConfigPurpose } from './production-config.ts';
-import { resolveSecretFiles } from './secret-files.ts';
+import { registerSecretValues } from './redaction.ts';
+import { resolveSecretFiles, SECRET_SETTINGS } from './secret-files.ts';
 
 export type { ConfigPurpose };
 
@@ -226,6 +227,20 @@ function passwordOutOfUrl(config: Config): Config {
   const password = decodeURIComponent(url.password);
   url.password = '';
   return { ...config, DATABASE_URL: url.toString(), DATABASE_PASSWORD: password };
+}
+
+/**
+ * Registers the credentials a process holds with the redaction policy, so no log line, error or
+ * event shows one even where it is echoed back as free text. Development values are left out: they
+ * are public, and short ones ('farm', also the database user's name) are words of ordinary log lines.
+ */
+export function redactConfiguredSecrets(config: Config): void {
+  const development = new Set<string>(Object.values(DEVELOPMENT_CREDENTIALS));
+  const values = SECRET_SETTINGS.flatMap((name) => {
+    const value: string | readonly string[] | undefined = config[name];
+    return value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
+  });
+  registerSecretValues(values.filter((v) => !development.has(v)));
 }
 
 /** host:port parts of a URL-ish address, used by the stack to bind what the app will call. */
