@@ -13,6 +13,16 @@ import { isEngineError, type ActivatedJob, type Engine, type StreamTarget } from
 const DEFAULT_TENANT = '<default>';
 /** how far back a new stream is offered jobs announced before it registered */
 export const DEFAULT_CATCH_UP_MS = 2_000;
+/**
+ * Jobs pushed to one stream and not yet answered (completed, failed, error thrown) or timed out,
+ * past which the stream is offered no more: a worker that stopped reading (it has no free slot)
+ * cannot be seen through the transport (grpc-js hands each written message to HTTP/2 at once,
+ * flow control or not), so its jobs would otherwise pile up in the gateway's send queue with their
+ * timeouts running. Jobs it cannot take go to other streams or polls meanwhile (job push backpressure).
+ */
+export const MAX_UNANSWERED_PUSHES = 64;
+/** passed-over jobs remembered for a second offer; beyond it they are left to polls */
+const MAX_PASSED_OVER = 10_000;
 /** backoff before offering a job again after the engine pushed back (RESOURCE_EXHAUSTED) */
 const BUSY_RETRY_MS = [50, 200, 800] as const;
 
@@ -37,6 +47,8 @@ export interface LongPollEntry {
 
 export interface JobDispatch {
   openStream(entry: JobStreamEntry): () => void;
+  /** a worker answered the job (complete, fail, throw error): it no longer counts against its stream */
+  answered(jobKey: string): void;
   waitForJobs(entry: LongPollEntry): () => void;
   /** the streams currently open (for tests and diagnostics) */
   readonly openStreams: number;
@@ -71,8 +83,29 @@ export function createJobDispatch(options: JobDispatchOptions): JobDispatch {
     if (drop > 0) recent.splice(0, drop);
   };
 
+  // pushed jobs not answered yet, by job key, and their count per stream
+  const unanswered = new Map<string, { readonly stream: JobStreamEntry; readonly deadline: number }>();
+  const unansweredBy = new Map<JobStreamEntry, number>();
+  const forgetPush = (jobKey: string): void => {
+    const pushed = unanswered.get(jobKey);
+    if (!pushed) return;
+    unanswered.delete(jobKey);
+    unansweredBy.set(pushed.stream, (unansweredBy.get(pushed.stream) ?? 1) - 1);
+  };
+  /** a job past its deadline was answered by nobody: the engine re-offers it, the stream is not charged for it */
+  const forgetTimedOut = (now: number): void => {
+    for (const [jobKey, pushed] of unanswered) if (pushed.deadline <= now) forgetPush(jobKey);
+  };
+  const hasRoom = (entry: JobStreamEntry): boolean => (unansweredBy.get(entry) ?? 0) < MAX_UNANSWERED_PUSHES;
+  // jobs passed over only because their streams had no room: offered again when an answer makes room
+  const passedOver = new Map<string, AvailableJob>();
+
   const pickStream = (job: AvailableJob): JobStreamEntry | undefined => {
-    const matching = [...streams].filter((entry) => entry.type === job.type && servesTenant(entry.target.tenantIds, job.tenantId) && entry.ready());
+    const candidates = [...streams].filter((entry) => entry.type === job.type && servesTenant(entry.target.tenantIds, job.tenantId) && entry.ready());
+    // deadlines are on the engine clock (tests pin and move it)
+    if (candidates.some((entry) => !hasRoom(entry))) forgetTimedOut(engine.clock().now);
+    const matching = candidates.filter(hasRoom);
+    if (matching.length === 0 && candidates.length > 0 && passedOver.size < MAX_PASSED_OVER) passedOver.set(job.key, job);
     if (matching.length === 0) return undefined;
     const turn = turnByType.get(job.type) ?? 0;
     turnByType.set(job.type, turn + 1);
@@ -84,7 +117,11 @@ export function createJobDispatch(options: JobDispatchOptions): JobDispatch {
     try {
       const activated = await engine.activateForStream(job.key, stream.target);
       if (!activated) return; // someone else (a poll, another stream) took it first
-      if (stream.push(activated)) return;
+      if (stream.push(activated)) {
+        unanswered.set(activated.key, { stream, deadline: activated.deadline });
+        unansweredBy.set(stream, (unansweredBy.get(stream) ?? 0) + 1);
+        return;
+      }
       await engine.returnJob(job.key);
       dispatch([job]); // the stream broke under us: another one may take it, else a poll
     } catch (error) {
@@ -128,7 +165,22 @@ export function createJobDispatch(options: JobDispatchOptions): JobDispatch {
       forgetOld(Date.now());
       const catchUp = recent.filter(({ job }) => job.type === entry.type && servesTenant(entry.target.tenantIds, job.tenantId)).map(({ job }) => job);
       if (catchUp.length > 0) setImmediate(() => catchUp.forEach((job) => void pushToStream(job, entry, 0)));
-      return () => streams.delete(entry);
+      return () => {
+        streams.delete(entry);
+        // its jobs stay with its worker (they may be running) until answered or timed out; only the count goes
+        for (const [jobKey, pushed] of unanswered) if (pushed.stream === entry) unanswered.delete(jobKey);
+        unansweredBy.delete(entry);
+      };
+    },
+    answered(jobKey) {
+      const pushed = unanswered.get(jobKey);
+      forgetPush(jobKey);
+      if (pushed && passedOver.size > 0 && hasRoom(pushed.stream)) {
+        // a poll may have taken some meanwhile: activation is single, those are simply not pushed
+        const again = [...passedOver.values()];
+        passedOver.clear();
+        setImmediate(() => dispatch(again));
+      }
     },
     waitForJobs(entry) {
       polls.add(entry);
@@ -141,7 +193,21 @@ export function createJobDispatch(options: JobDispatchOptions): JobDispatch {
       closed = true;
       unsubscribe();
       streams.clear();
+      unanswered.clear();
+      unansweredBy.clear();
+      passedOver.clear();
       polls.clear();
     },
+  };
+}
+
+/** A job command handler that also tells the dispatch the job was answered (whatever the engine said). */
+export function answering<Req extends { jobKey?: string }, Res>(dispatch: Pick<JobDispatch, 'answered'>, handler: (request: Req) => Promise<Res>): (request: Req) => Promise<Res> {
+  return async (request) => {
+    try {
+      return await handler(request);
+    } finally {
+      if (request.jobKey !== undefined) dispatch.answered(String(request.jobKey));
+    }
   };
 }

@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Engine } from '../api.ts';
 import { deleteResource, deployProcess, deployResource, topology, type AdvertisedAddress } from './deployment.ts';
-import { createJobDispatch } from './job-dispatch.ts';
+import { answering, createJobDispatch } from './job-dispatch.ts';
 import { streamActivatedJobs } from './job-stream.ts';
 import { completeJob, failJob, throwError, updateJobRetries, updateJobTimeout } from './jobs.ts';
 import { activateJobs } from './long-poll.ts';
@@ -81,9 +81,9 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     ResolveIncident: unary(resolveIncident(engine)),
     PublishMessage: unary(publishMessage(engine)),
     BroadcastSignal: unary(broadcastSignal(engine)),
-    CompleteJob: unary(completeJob(engine)),
-    FailJob: unary(failJob(engine)),
-    ThrowError: unary(throwError(engine)),
+    CompleteJob: unary(answering(dispatch, completeJob(engine))),
+    FailJob: unary(answering(dispatch, failJob(engine))),
+    ThrowError: unary(answering(dispatch, throwError(engine))),
     UpdateJobRetries: unary(updateJobRetries(engine)),
     UpdateJobTimeout: unary(updateJobTimeout(engine)),
     ActivateJobs: serverStream(activateJobs(engine, dispatch, openCalls)),
