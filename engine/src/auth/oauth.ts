@@ -114,16 +114,24 @@ export function createOAuth(options: OAuthOptions): OAuth {
       if (token === undefined) {
         throw new EngineError('UNAUTHENTICATED', 'Expected the Authorization header to hold "Bearer <token>", but it holds another scheme');
       }
+      let subject: string | undefined;
       try {
-        await jwtVerify(token, key.publicKey, {
+        const { payload } = await jwtVerify(token, key.publicKey, {
           issuer: options.issuer,
           ...(options.audience === undefined ? {} : { audience: options.audience }),
           algorithms: [SIGNING_ALGORITHM],
           currentDate: new Date(now()),
           requiredClaims: ['exp', 'sub'],
         });
+        subject = payload.sub;
       } catch (error) {
         throw new EngineError('UNAUTHENTICATED', rejectionReason(error));
+      }
+      // a client with an audience of its own gets tokens for that API, never for the engine (even
+      // when the engine checks no audience)
+      const otherApi = subject === undefined ? undefined : clients.get(subject)?.client.audience;
+      if (otherApi !== undefined && otherApi !== options.audience) {
+        throw new EngineError('UNAUTHENTICATED', `The bearer token was refused: it was issued for another API (audience ${otherApi}), not for the engine`);
       }
     },
   };

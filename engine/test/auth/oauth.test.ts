@@ -76,6 +76,14 @@ describe('OAuth token endpoint and bearer verification', () => {
       expect(status).toBe(200);
       expect(decodeJwt(String(body.access_token))).toMatchObject({ sub: 'intake-client', client_id: 'intake-client', roles: ['intake'], aud: 'fulfillment-api' });
       expect(await refusal(withApiClient.authenticate(`Bearer ${String(body.access_token)}`))).toMatch(/"aud" claim/);
+      // with no audience checked by the engine, the API client's token is still not one for the engine
+      const unchecked = createOAuth({ ...options, audience: undefined, clients: [client, apiClient] });
+      const uncheckedApp = await appWith(unchecked);
+      const apiToken = await requestToken(uncheckedApp, { grant_type: 'client_credentials', client_id: apiClient.clientId, client_secret: apiClient.clientSecret });
+      expect(await refusal(unchecked.authenticate(`Bearer ${String(apiToken.body.access_token)}`))).toMatch(/issued for another API \(audience fulfillment-api\)/);
+      const farmUnchecked = await requestToken(uncheckedApp, credentials);
+      await expect(unchecked.authenticate(`Bearer ${String(farmUnchecked.body.access_token)}`)).resolves.toBeUndefined();
+      await uncheckedApp.close();
       const farmToken = await requestToken(apiApp, credentials);
       expect(decodeJwt(String(farmToken.body.access_token)).roles).toBeUndefined();
     } finally {
