@@ -2,7 +2,7 @@
 // per process, and a drain on shutdown: stop taking jobs, let running ones finish within the grace
 // period, then close. Replicas are just more farm processes.
 // The farm takes no more jobs than it has free slots (job-slots.ts): with none free its streams
-// stop reading (the gateway is held back by flow control and passes jobs to other workers), the
+// stop reading (the gateway is held back and passes jobs to other workers, job-stream.ts), the
 // backup poll asks for none, and a job that still arrives is given back to the engine at once
 // (failed with its retries unchanged and no backoff), never queued.
 import { hostname } from 'node:os';

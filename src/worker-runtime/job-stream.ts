@@ -47,8 +47,10 @@ export interface JobStreamOptions {
 
 export interface JobStream {
   /**
-   * Stops reading pushed jobs (the process has no free slot): gRPC flow control then holds the
-   * gateway back, and the engine passes jobs it cannot push to other workers or polls.
+   * Stops reading pushed jobs (the process has no free slot): grpc-js then reads at most a few
+   * messages ahead and HTTP/2 flow control holds the rest at the gateway, which offers a stream no
+   * more once 64 of its pushed jobs are unanswered (engine/src/gateway/job-dispatch.ts) and passes
+   * them to other workers or polls.
    */
   pause(): void;
   resume(): void;
