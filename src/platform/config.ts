@@ -179,8 +179,9 @@ interface Refusal {
 
 /**
  * Parses the environment; a bad value fails fast with every offending variable named. purpose: the
- * process (farm, intake, relay, ops, migrate) whose requirements apply under NODE_ENV=production;
- * left out, every process's requirements apply.
+ * process (farm, intake, relay, ops, migrate) whose requirements apply under NODE_ENV=production
+ * (entry points name theirs: src/main/process-config.ts); left out, as by code reading the settings
+ * again inside a running process, production only refuses credentials in URLs.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, purpose?: ConfigPurpose): Config {
   const files = resolveSecretFiles(env);

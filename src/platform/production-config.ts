@@ -54,8 +54,9 @@ function dependenciesOf(purpose: ConfigPurpose | undefined, env: NodeJS.ProcessE
     case 'farm':
       return ['database', 'engine', 'external-systems', 'provider-signatures', ...(env.FARM_EVENTS === 'off' ? [] : (['kafka'] as const))];
     case undefined:
-      // a caller that names no process gets every requirement
-      return Object.keys(SETTINGS) as Dependency[];
+      // a library reading the settings again inside a running process (an inbox limit, a default
+      // parameter): its entry point named the process and checked them; only the URLs are checked
+      return [];
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, configSchema, loadConfig } from './config.ts';
+import { CONFIG_PURPOSES } from './production-config.ts';
 import { FILE_SETTINGS, resolveSecretFiles, SECRET_SETTINGS } from './secret-files.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'secret-files-'));
@@ -49,10 +50,12 @@ test('every credential is a setting of the configuration, and every one producti
   for (const name of SECRET_SETTINGS) expect(Object.keys(configSchema.shape)).toContain(name);
   // every credential named by a production refusal, with its _FILE form
   let message = '';
-  try {
-    loadConfig({ NODE_ENV: 'production', CAMUNDA_AUTH_STRATEGY: 'OAUTH' });
-  } catch (err) {
-    message = (err as Error).message;
+  for (const purpose of CONFIG_PURPOSES) {
+    try {
+      loadConfig({ NODE_ENV: 'production', CAMUNDA_AUTH_STRATEGY: 'OAUTH' }, purpose);
+    } catch (err) {
+      message += (err as Error).message;
+    }
   }
   const offeredAsFiles = [...message.matchAll(/ (\w+) \(or \1_FILE\)/g)].map((m) => m[1]);
   expect(offeredAsFiles.length).toBeGreaterThan(5);
