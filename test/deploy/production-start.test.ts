@@ -1,12 +1,13 @@
 // A production start without its settings: each compiled entry point (what the image runs), under
 // NODE_ENV=production with nothing else in its environment, exits with EX_CONFIG (78) before it
 // connects to anything; stderr names every variable it lacks (secrets with their _FILE form), a
-// fatal log line lists them, and there is no stack trace.
+// fatal log line lists them, and there is no stack trace. Given what it needs, it starts.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureBuilt } from '../support/farm-replica.ts';
+import { createThrowawayPostgres } from '../support/throwaway-postgres.ts';
 import { EXIT_CONFIG } from '../../src/main/process-config.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -49,3 +50,17 @@ test('the refusal names a password in DATABASE_URL and a development secret with
   expect(run.stderr).toContain('DATABASE_PASSWORD (or DATABASE_PASSWORD_FILE): holds a development value');
   expect(run.stderr + JSON.stringify(run.fatal)).not.toContain('pw-in-url-51c8');
 }, 60_000);
+
+test('given its settings (the password from a file, none in the URL), a production migrate runs', async () => {
+  const pg = await createThrowawayPostgres();
+  try {
+    const dir = mkdtempSync(path.join(tmpdir(), 'production-start-'));
+    const password = path.join(dir, 'database-password');
+    writeFileSync(password, 'a-production-password-8d2f\n');
+    const run = start('migrate', { NODE_ENV: 'production', DATABASE_URL: pg.url, DATABASE_PASSWORD_FILE: password });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  } finally {
+    pg.remove();
+  }
+}, 120_000);
