@@ -114,8 +114,9 @@ async function start(deps: AcceptOrderDeps, key: IdempotencyKeyRef, order: Order
       timeToLiveMs: START_MESSAGE_TTL_MS,
     });
   } catch (err) {
-    // given back: the client's retry with the key takes it over (in-progress would refuse it until the claim went stale)
-    await releaseUnansweredKey(deps.db, key);
+    // given back: the client's retry with the key takes it over (in-progress would refuse it until
+    // the claim went stale, which is also what happens if the database cannot take it back now)
+    await releaseUnansweredKey(deps.db, key).catch(() => undefined);
     return { kind: 'start-failed', orderId: order.orderId, message: `the order is stored but its fulfillment could not be started yet: ${(err as Error).message}` };
   }
   const accepted: AcceptedOrder = { orderId: order.orderId, status: 'ACCEPTED', correlationId: order.correlationId };
