@@ -22,6 +22,7 @@ import { migrate } from '../src/platform/migrate.ts';
 import { startLatencyProxy, type LatencyProxy } from '../test/support/latency-proxy.ts';
 import { sampleOrder } from '../tools/demo/sample-orders.ts';
 import { autocannon, type CannonResult } from './load/autocannon.ts';
+import { intakeLimits } from './load/intake-limits.ts';
 import { IntakeChild, procMemory } from './support/intake-child.ts';
 import { say } from './support/progress.ts';
 import { machineInfo, printTable, printTargets, target, writeResult } from './support/report.ts';
@@ -32,33 +33,40 @@ const { values } = parseArgs({
     'phase-s': { type: 'string', default: '20' },
     connections: { type: 'string', default: '64' },
     'slow-ms': { type: 'string', default: '500' },
-    // the bound the intake's memory must stay within (peak VmHWM)
-    'rss-bound-mb': { type: 'string', default: '256' },
+    // connections while the engine is stalled; default INTAKE_MAX_PENDING_STARTS + 64
+    'stall-connections': { type: 'string' },
+    // the bound the intake's memory must stay within (peak VmHWM); default: its container's limit in deploy/intake.yaml
+    'rss-bound-mb': { type: 'string' },
     'stack-up': { type: 'boolean', default: true },
   },
   allowNegative: true,
 });
 const phaseS = Number(values['phase-s']);
 const connections = Number(values.connections);
-const rssBoundMb = Number(values['rss-bound-mb']);
+const limits = intakeLimits();
+const rssBoundMb = values['rss-bound-mb'] === undefined ? limits.memoryLimitMb : Number(values['rss-bound-mb']);
 const startedAt = new Date().toISOString();
 const MB = 1024 * 1024;
 
 interface PhasePlan {
   readonly name: string;
   readonly engine: string;
+  /** connections of this phase (default --connections) */
+  readonly connections?: number;
   apply(proxy: LatencyProxy): void;
 }
 const phases: PhasePlan[] = [
   { name: 'engine at 0 ms', engine: '0 ms', apply: (p) => (p.resume(), p.setDelay(0)) },
   { name: `engine at ${values['slow-ms']} ms`, engine: `${values['slow-ms']} ms per chunk`, apply: (p) => p.setDelay(Number(values['slow-ms'])) },
-  { name: 'engine stalled', engine: 'stalled', apply: (p) => p.stall() },
+  // more requests waiting at once than the intake keeps pending (INTAKE_MAX_PENDING_STARTS): the rest must be shed with 503 at once
+  { name: 'engine stalled', engine: 'stalled', connections: Number(values['stall-connections'] ?? 0) || loadConfig().INTAKE_MAX_PENDING_STARTS + 64, apply: (p) => p.stall() },
   { name: 'recovered (0 ms)', engine: '0 ms', apply: (p) => (p.setDelay(0), p.resume()) },
 ];
 
 interface PhaseFigures {
   readonly phase: string;
   readonly engine: string;
+  readonly connections: number;
   readonly requestsPerS: number;
   readonly sent: number;
   readonly statuses: Record<string, number>;
@@ -79,9 +87,12 @@ const logDir = `${stackSettings().dir}/bench/load-${runTag}`;
 let intake: IntakeChild | undefined;
 let exitCode = 1;
 try {
-  intake = await IntakeChild.start({ name: 'intake', suffix: runTag, logDir, env: { ZEEBE_GRPC_ADDRESS: `grpc://${proxy.address}`, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' } });
+  // as production runs it (deploy/intake.yaml): compiled, with its NODE_OPTIONS
+  intake = await IntakeChild.start({ name: 'intake', suffix: runTag, logDir, nodeFlags: limits.nodeOptions, env: { ZEEBE_GRPC_ADDRESS: `grpc://${proxy.address}`, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' } });
+  await sleep(2_000);
+  const baseline = procMemory(intake.pid);
   const clientTimeoutS = Math.ceil(config.INTAKE_ENGINE_TIMEOUT_MS / 1000) * 3;
-  say(`load: intake pid ${intake.pid} at ${intake.url}, its engine through ${proxy.address}; ${connections} connections, ${phaseS} s per phase, client timeout ${clientTimeoutS} s (INTAKE_ENGINE_TIMEOUT_MS ${config.INTAKE_ENGINE_TIMEOUT_MS}); logs in ${logDir}`);
+  say(`load: intake pid ${intake.pid} (node ${limits.nodeOptions.join(' ')}; RSS at rest ${round(baseline.rss / MB, 1)} MB, bound ${rssBoundMb} MB) at ${intake.url}, its engine through ${proxy.address}; ${connections} connections, ${phaseS} s per phase, client timeout ${clientTimeoutS} s (INTAKE_ENGINE_TIMEOUT_MS ${config.INTAKE_ENGINE_TIMEOUT_MS}); logs in ${logDir}`);
   const probe = await fetch(`${intake.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `${runTag}-probe` }, body: JSON.stringify(sampleOrder({ tenantId: 'tenant-load' })) });
   const authOn = probe.status === 401;
   say(`intake: bearer tokens ${authOn ? 'checked' : 'NOT checked'} (probe without a token: HTTP ${probe.status})`);
@@ -101,8 +112,8 @@ try {
   const ready = await intake.health('/health/ready');
   const hwm = Math.max(...figures.map((f) => f.intakeRssMb.hwm));
 
-  printTable(`load on POST /orders, ${connections} connections, ${phaseS} s per phase`, ['phase', 'engine', 'req/s', 'answers', 'no Retry-After', 'p50 ms', 'p99 ms', 'max ms', 'timeouts', 'errors', 'RSS peak MB', 'RSS end MB'], figures.map((f) => [
-    f.phase, f.engine, round(f.requestsPerS, 0), Object.entries(f.statuses).map(([k, v]) => `${k}: ${v}`).join(', '), f.withoutRetryAfter, f.latencyMs.p50, f.latencyMs.p99, f.latencyMs.max, f.timeouts, f.errors, f.intakeRssMb.peakInPhase, f.intakeRssMb.atEnd,
+  printTable(`load on POST /orders, ${connections} connections, ${phaseS} s per phase`, ['phase', 'engine', 'connections', 'req/s', 'answers', 'no Retry-After', 'p50 ms', 'p99 ms', 'max ms', 'timeouts', 'errors', 'RSS peak MB', 'RSS end MB'], figures.map((f) => [
+    f.phase, f.engine, f.connections, round(f.requestsPerS, 0), Object.entries(f.statuses).map(([k, v]) => `${k}: ${v}`).join(', '), f.withoutRetryAfter, f.latencyMs.p50, f.latencyMs.p99, f.latencyMs.max, f.timeouts, f.errors, f.intakeRssMb.peakInPhase, f.intakeRssMb.atEnd,
   ]));
   const unexpected = figures.reduce((n, f) => n + Object.entries(f.statuses).filter(([s]) => !['202', '429', '503'].includes(s)).reduce((c, [, v]) => c + v, 0), 0);
   const recovered = figures[figures.length - 1]?.statuses['202'] ?? 0;
@@ -111,7 +122,7 @@ try {
     target('429/503 without Retry-After', figures.reduce((n, f) => n + f.withoutRetryAfter, 0), '==', 0),
     target('client timeouts', figures.reduce((n, f) => n + f.timeouts, 0), '==', 0),
     target('connection errors', figures.reduce((n, f) => n + f.errors - f.timeouts, 0), '==', 0),
-    target(`intake peak RSS (VmHWM), bound ${rssBoundMb} MB`, round(hwm, 1), '<=', rssBoundMb, 'MB'),
+    target(`intake peak RSS (VmHWM) within its container limit`, round(hwm, 1), '<=', rssBoundMb, 'MB'),
     target('orders accepted after the stall (recovery)', recovered, '>=', 1),
     target('intake alive and ready at the end', alive && ready === 200 ? 1 : 0, '==', 1),
   ];
@@ -122,7 +133,7 @@ try {
     parameters: { ...values, clientTimeoutS, intakeEngineTimeoutMs: config.INTAKE_ENGINE_TIMEOUT_MS, intakeMaxPendingStarts: config.INTAKE_MAX_PENDING_STARTS, rateLimit: { perSecond: config.INTAKE_RATE_LIMIT_PER_SECOND, burst: config.INTAKE_RATE_LIMIT_BURST }, intakeChecksTokens: authOn, runTag },
     machine: await machineInfo(),
     phases: figures,
-    intake: { alive, readyStatus: ready, peakRssMb: round(hwm, 1) },
+    intake: { alive, readyStatus: ready, nodeOptions: limits.nodeOptions, rssAtRestMb: round(baseline.rss / MB, 1), peakRssMb: round(hwm, 1), boundMb: rssBoundMb, boundFrom: values['rss-bound-mb'] === undefined ? 'deploy/intake.yaml resources.limits.memory' : '--rss-bound-mb' },
     targets,
   });
   say(`\nresults: ${file}`);
@@ -149,7 +160,7 @@ async function runPhase(child: IntakeChild, plan: PhasePlan, token: string | und
   try {
     result = await autocannon({
       url: child.url,
-      connections,
+      connections: plan.connections ?? connections,
       duration: phaseS,
       timeout: timeoutS,
       requests: [
@@ -172,6 +183,7 @@ async function runPhase(child: IntakeChild, plan: PhasePlan, token: string | und
   return {
     phase: plan.name,
     engine: plan.engine,
+    connections: plan.connections ?? connections,
     requestsPerS: sent / result.duration,
     sent,
     statuses,

@@ -10,6 +10,8 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const tsconfig = path.join(root, 'bench', 'tsconfig.replica.json');
 /** The compiled entry point (rootDir is the repository, so the tree under .build mirrors it). */
 export const COMPILED_REPLICA = path.join(root, 'bench', '.build', 'bench', 'support', 'replica.js');
+/** The benches' intake process (intake-process.ts), compiled alongside. */
+export const COMPILED_INTAKE = path.join(root, 'bench', '.build', 'bench', 'support', 'intake-process.js');
 
 let built = false;
 

@@ -5,9 +5,9 @@ import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { buildReplica, COMPILED_INTAKE } from './build-replica.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const entry = path.join(root, 'bench', 'support', 'intake-process.ts');
 
 export interface IntakeChildSpec {
   readonly name: string;
@@ -47,7 +47,9 @@ export class IntakeChild {
     const logFile = path.join(spec.logDir, `${spec.name}.log`);
     const out = openSync(logFile, 'a');
     const port = await freePort();
-    const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), '--disable-warning=TimeoutNegativeWarning', entry, `--suffix=${spec.suffix}`], {
+    // compiled JavaScript, as production runs dist/src/main/intake.js (no type stripping at run time)
+    buildReplica();
+    const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), '--disable-warning=TimeoutNegativeWarning', COMPILED_INTAKE, `--suffix=${spec.suffix}`], {
       cwd: root,
       env: { ...process.env, ...spec.env, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port) },
       stdio: ['ignore', out, out],

@@ -5,7 +5,8 @@
 // starts the bench's isolated model copy (or, for a suffix nobody deployed, no instance at all)
 // and never the demo's. The suffix is added where every unary gRPC call of the process passes
 // (grpc-js Client.makeUnaryRequest), because composeIntake builds its publisher itself.
-// Started by bench/support/intake-child.ts with HTTP_PORT and the rest of its configuration in env.
+// Started by bench/support/intake-child.ts, compiled (bench/.build, as the replicas), with HTTP_PORT
+// and the rest of its configuration in env.
 import * as grpc from '@grpc/grpc-js';
 import { parseArgs } from 'node:util';
 import { MODEL_SUFFIX } from '../../src/adapters/engine/model-suffix.ts';
