@@ -89,7 +89,7 @@ function credentialsIn(name: string, value: string): 'password' | 'userinfo' | u
 
 /**
  * The settings a production process of this purpose may not start with. developmentValues: the
- * development credentials (config.ts's defaults and the local stack's) refused even when set.
+ * development credentials (config.ts's defaults, DEVELOPMENT_CREDENTIALS), refused even when set.
  */
 export function productionProblems(env: NodeJS.ProcessEnv, purpose: ConfigPurpose | undefined, developmentValues: Readonly<Record<string, readonly string[]>>): ProductionProblem[] {
   const problems: ProductionProblem[] = [];
