@@ -143,6 +143,8 @@ export const configSchema = z.object({
   API_TOKEN_AUDIENCE: z.string().min(1).default('fulfillment-api'),
   /** Claim holding the caller's roles (an array or a space-separated string); the `scope` claim is read too. */
   API_ROLES_CLAIM: z.string().min(1).default('roles'),
+  /** Client-credentials token endpoint the console's sign-in form exchanges a client id and secret at (the local engine's here). */
+  API_TOKEN_URL: url.default('http://127.0.0.1:8080/oauth/token'),
   /** Per-client intake rate limit (token bucket): sustained requests per second and burst. */
   INTAKE_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
   INTAKE_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(200),
