@@ -121,7 +121,7 @@ try {
     await fc.assert(
       fc.asyncProperty(family.arbitrary, async (input) => {
         try {
-          await checkRequest(url, tally, family.request(input), input, (answer) => family.accepts(input, answer), (answer) => family.observe?.(input, answer));
+          await checkRequest(url, tally, family.request(input), input, (answer) => family.accepts(input, answer), (answer) => family.observe?.(input, answer), family.no503);
         } catch (err) {
           // the bench's own fault, not the intake's: say so and stop
           throw new Error(`the bench could not send or judge an input: ${(err as Error).stack ?? String(err)}`);
@@ -140,7 +140,10 @@ try {
   const kafka = new Tally('Kafka provisioning results');
   tallies.push(kafka);
   producer = await ResultProducer.connect(config.KAFKA_BROKERS, { runTag, secret, toleranceS: config.PROVISIONING_SIGNATURE_TOLERANCE_S });
-  const results = fc.sample(resultCase, { seed, numRuns: runsOf('kafka') });
+  // values with U+0000 or an unpaired surrogate go last: PostgreSQL's jsonb takes neither, so a
+  // consumer that cannot record such a message redelivers it without end and reads nothing behind
+  // it on its partition — last, it hides no other input's outcome
+  const results = fc.sample(resultCase, { seed, numRuns: runsOf('kafka') }).sort((a, b) => Number(unstorable(a)) - Number(unstorable(b)));
   for (const [i, r] of results.entries()) {
     await producer.produce(r);
     p.line(`Kafka results: ${i + 1}/${results.length} produced`);
@@ -216,6 +219,11 @@ try {
   await setup.close();
 }
 process.exit(exitCode);
+
+/** Whether a Kafka case's value holds text PostgreSQL's jsonb refuses (U+0000, an unpaired surrogate). */
+function unstorable(c: { readonly value: unknown }): boolean {
+  return /\\u0000|\\ud[89ab]/i.test(JSON.stringify(c.value));
+}
 
 function dedupeByRule<T extends { family: string; rule: string }>(list: readonly T[]): T[] {
   const seen = new Set<string>();

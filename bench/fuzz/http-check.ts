@@ -83,7 +83,7 @@ export function answerProblems(answer: FuzzAnswer): string[] {
  * Sends one input of a family and records it; `accepts` says whether a 2xx is right for this input
  * (a bad input answered 2xx is a violation). Returns false when a rule broke (fast-check's property).
  */
-export async function checkRequest(baseUrl: string, tally: Tally, req: FuzzRequest, input: unknown, accepts: (answer: FuzzAnswer) => boolean | string = () => false, observe?: (answer: FuzzAnswer) => void): Promise<boolean> {
+export async function checkRequest(baseUrl: string, tally: Tally, req: FuzzRequest, input: unknown, accepts: (answer: FuzzAnswer) => boolean | string = () => false, observe?: (answer: FuzzAnswer) => void, no503?: string): Promise<boolean> {
   const answer = await send(baseUrl, req);
   if (!('error' in answer)) observe?.(answer);
   if ('error' in answer) {
@@ -94,6 +94,7 @@ export async function checkRequest(baseUrl: string, tally: Tally, req: FuzzReque
   }
   tally.record(answer.status, answer.latencyMs);
   const problems = answerProblems(answer);
+  if (answer.status === 503 && no503) problems.push(`HTTP 503: ${no503}`);
   if (answer.status < 300) {
     const verdict = accepts(answer);
     if (verdict !== true) problems.push(`HTTP ${answer.status} for a bad input${typeof verdict === 'string' ? ` (${verdict})` : ''}`);

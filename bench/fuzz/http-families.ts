@@ -17,6 +17,8 @@ export interface HttpFamily<I> {
   request(input: I): FuzzRequest;
   /** true when a 2xx is right for this input; otherwise false or why it is wrong */
   accepts(input: I, answer: FuzzAnswer): boolean | string;
+  /** why a 503 is wrong for this family's inputs (its dependencies are up all along), if it is */
+  readonly no503?: string;
   /** told of every answer (e.g. to remember which callbacks were refused) */
   observe?(input: I, answer: FuzzAnswer): void;
 }
@@ -147,6 +149,9 @@ export function httpFamilies(ctx: FamilyContext): HttpFamily<never>[] {
     name: 'POST /callbacks/provisioning',
     arbitrary: callbackCase,
     request: (i) => callbackRequest(i, ctx.callbacks),
+    // the route's 503 means "not recorded, send it again": with the database up, a body that cannot
+    // be recorded would be sent again forever
+    no503: 'a 503 (send again) for a callback while the database is up: the provider would retry a bad body forever',
     accepts: (i) => ctx.callbacks.acceptable(i),
     observe: (i, answer) => ctx.callbacks.answered(i, answer.status),
   };
