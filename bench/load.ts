@@ -75,6 +75,8 @@ interface PhaseFigures {
   readonly timeouts: number;
   readonly errors: number;
   readonly intakeRssMb: { readonly peakInPhase: number; readonly atEnd: number; readonly hwm: number };
+  /** from the intake's own /metrics at the phase's end: V8 heap used and total, memory outside the heap (buffers) */
+  readonly intakeHeapMb: { readonly used: number; readonly total: number; readonly external: number };
 }
 
 if (values['stack-up']) await up(stackSettings(), stackComponents);
@@ -112,8 +114,8 @@ try {
   const ready = await intake.health('/health/ready');
   const hwm = Math.max(...figures.map((f) => f.intakeRssMb.hwm));
 
-  printTable(`load on POST /orders, ${connections} connections, ${phaseS} s per phase`, ['phase', 'engine', 'connections', 'req/s', 'answers', 'no Retry-After', 'p50 ms', 'p99 ms', 'max ms', 'timeouts', 'errors', 'RSS peak MB', 'RSS end MB'], figures.map((f) => [
-    f.phase, f.engine, f.connections, round(f.requestsPerS, 0), Object.entries(f.statuses).map(([k, v]) => `${k}: ${v}`).join(', '), f.withoutRetryAfter, f.latencyMs.p50, f.latencyMs.p99, f.latencyMs.max, f.timeouts, f.errors, f.intakeRssMb.peakInPhase, f.intakeRssMb.atEnd,
+  printTable(`load on POST /orders, ${connections} connections, ${phaseS} s per phase`, ['phase', 'engine', 'connections', 'req/s', 'answers', 'no Retry-After', 'p50 ms', 'p99 ms', 'max ms', 'timeouts', 'errors', 'RSS peak MB', 'RSS end MB', 'heap used / total MB'], figures.map((f) => [
+    f.phase, f.engine, f.connections, round(f.requestsPerS, 0), Object.entries(f.statuses).map(([k, v]) => `${k}: ${v}`).join(', '), f.withoutRetryAfter, f.latencyMs.p50, f.latencyMs.p99, f.latencyMs.max, f.timeouts, f.errors, f.intakeRssMb.peakInPhase, f.intakeRssMb.atEnd, `${f.intakeHeapMb.used} / ${f.intakeHeapMb.total}`,
   ]));
   const unexpected = figures.reduce((n, f) => n + Object.entries(f.statuses).filter(([s]) => !['202', '429', '503'].includes(s)).reduce((c, [, v]) => c + v, 0), 0);
   const recovered = figures[figures.length - 1]?.statuses['202'] ?? 0;
@@ -179,6 +181,7 @@ async function runPhase(child: IntakeChild, plan: PhasePlan, token: string | und
     clearInterval(sampler);
   }
   const mem = procMemory(child.pid);
+  const heap = await heapOf(child);
   const sent = Object.values(statuses).reduce((n, v) => n + v, 0);
   return {
     phase: plan.name,
@@ -192,5 +195,13 @@ async function runPhase(child: IntakeChild, plan: PhasePlan, token: string | und
     timeouts: result.timeouts,
     errors: result.errors,
     intakeRssMb: { peakInPhase: round(Math.max(peak, mem.rss) / MB, 1), atEnd: round(mem.rss / MB, 1), hwm: round(mem.peak / MB, 1) },
+    intakeHeapMb: heap,
   };
+}
+
+/** Heap figures from the intake's GET /metrics (prom-client's default process metrics); NaN when unreadable. */
+async function heapOf(child: IntakeChild): Promise<{ used: number; total: number; external: number }> {
+  const text = await fetch(`${child.url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => '');
+  const metric = (name: string) => round(Number(text.match(new RegExp(`^${name} (\\S+)`, 'm'))?.[1] ?? Number.NaN) / MB, 1);
+  return { used: metric('nodejs_heap_size_used_bytes'), total: metric('nodejs_heap_size_total_bytes'), external: metric('nodejs_external_memory_bytes') };
 }
