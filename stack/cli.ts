@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { processesUsing } from './proc.ts';
 import type { Component } from './component.ts';
 import { stackComponents } from './components/index.ts';
-import { MissingPrerequisite } from './prereq.ts';
+import { MissingPrerequisite, requireChromium, chromiumVersion } from './prereq.ts';
 import { stackSettings, type StackSettings } from './settings.ts';
 
 const usage = `usage: node stack/cli.ts <up|down|restart|status|fetch|versions> [--only name,name] [--purge]
@@ -12,7 +12,8 @@ const usage = `usage: node stack/cli.ts <up|down|restart|status|fetch|versions> 
   restart   stop and start again the components named (restart postgres kafka), waiting until each is ready
   status    pid and readiness of each component; exit 1 when one is not ready
   fetch     download distributions and jars into the cache only
-  versions  print the version of each running component`;
+  versions  print the version of each running component
+  browser   make sure Debian's Chromium (/usr/bin/chromium) is installed, for the browser tests (apt-get when missing)`;
 
 function selected(all: readonly Component[], argv: string[]): Component[] {
   const i = argv.indexOf('--only');
@@ -100,6 +101,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'versions':
       await printVersions(s, components);
+      return 0;
+    case 'browser':
+      await timed('chromium', async () => {
+        console.log(`  ${requireChromium()}: ${chromiumVersion()}`);
+      });
       return 0;
     default:
       console.error(usage);

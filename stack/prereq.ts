@@ -76,3 +76,33 @@ export function requirePostgresBin(): string {
   }
   throw new MissingPrerequisite('PostgreSQL server binaries (initdb, postgres) not found: run `sudo apt-get install -y postgresql` or set PG_BIN');
 }
+
+/** Debian's Chromium, the browser the console's tests drive (playwright-core never downloads one). */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Debian's `chromium` package, installed with apt-get when missing (as root: CI and the project's
+ * machines), with apt's progress printed; a quick no-op once the binary is there. Not root: a
+ * one-line error naming the command. apt-get waits for another install's dpkg lock rather than
+ * failing, so two test processes asking at once both get it.
+ */
+export function requireChromium(): string {
+  if (existsSync(CHROMIUM)) return CHROMIUM;
+  if (process.getuid?.() !== 0) {
+    throw new MissingPrerequisite(`Chromium (${CHROMIUM}) not found: run \`sudo apt-get install -y chromium\` (the browser tests drive Debian's Chromium)`);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const lockWait = ['-o', 'DPkg::Lock::Timeout=600'];
+  const t0 = Date.now();
+  console.log(`  Chromium missing: installing Debian's chromium package with apt-get (${CHROMIUM})`);
+  execFileSync('apt-get', [...lockWait, 'update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', [...lockWait, 'install', '-y', '-q', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env });
+  if (!existsSync(CHROMIUM)) throw new MissingPrerequisite(`apt-get installed chromium but ${CHROMIUM} is not there`);
+  console.log(`  Chromium installed in ${((Date.now() - t0) / 1000).toFixed(0)}s: ${chromiumVersion()}`);
+  return CHROMIUM;
+}
+
+/** e.g. "Chromium 156.0.8078.114 built on Debian GNU/Linux 12 (bookworm)" */
+export function chromiumVersion(): string {
+  return execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+}

@@ -2,15 +2,18 @@
 // real stack up (unless it already is), run every suite with jest against it, print a one-line
 // tally, and stop what this run started.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { down, printVersions, up } from '../stack/cli.ts';
 import { stackComponents } from '../stack/components/index.ts';
+import { chromiumVersion, requireChromium } from '../stack/prereq.ts';
 import { stackSettings } from '../stack/settings.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
 const started = Date.now();
+/** The browser suites' screenshots and page logs (test/browser/support/browser.ts), kept after the run. */
+const browserOutput = path.join(root, 'test-output', 'browser');
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
 
 function step(title: string): void {
@@ -24,6 +27,14 @@ interface JestReport {
   numTodoTests: number;
   numRuntimeErrorTestSuites: number;
   success: boolean;
+}
+
+/** Where the browser scenarios' screenshots are: one folder per scenario, <nn>-<step>.png and console.log. */
+function printScreenshots(): void {
+  if (!existsSync(browserOutput)) return;
+  const scenarios = readdirSync(browserOutput, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const shots = scenarios.reduce((n, scenario) => n + readdirSync(path.join(browserOutput, scenario)).filter((f) => f.endsWith('.png')).length, 0);
+  console.log(`browser screenshots: ${shots} in ${browserOutput}/<scenario>/<nn>-<step>.png (${scenarios.length} scenario(s): ${scenarios.join(', ')})`);
 }
 
 async function main(): Promise<number> {
@@ -67,6 +78,18 @@ async function main(): Promise<number> {
     const contracts = spawnSync(process.execPath, [path.join(root, 'contracts', 'check', 'cli.ts'), '--migrate'], { stdio: 'inherit', cwd: root });
     if (contracts.status !== 0) return 1;
 
+    // Debian's Chromium for the browser suites (test/browser): installed with apt-get when missing,
+    // here rather than inside a test so the install does not count against a test's timeout
+    step("browser (Debian's chromium for test/browser)");
+    try {
+      console.log(`  ${requireChromium()}: ${chromiumVersion()}`);
+    } catch (err) {
+      console.error(`no browser for the browser tests: ${err instanceof Error ? err.message : String(err)}`);
+      return 1;
+    }
+    // a whole run keeps only its own screenshots; a narrowed one replaces just its scenarios' folders
+    if (process.argv.length <= 2) rmSync(browserOutput, { recursive: true, force: true });
+
     step('jest');
     const out = path.join(s.dir, 'jest-report.json');
     mkdirSync(s.dir, { recursive: true });
@@ -98,6 +121,7 @@ async function main(): Promise<number> {
     if (conformanceReport) console.log(`\nconformance: ${conformanceReport.numPassedTests} passed, ${conformanceReport.numFailedTests} failed`);
     console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
     if (report.numRuntimeErrorTestSuites > 0) console.log(`(${report.numRuntimeErrorTestSuites} suite(s) failed to run)`);
+    printScreenshots();
     const conformanceOk = conformance === undefined || (conformance.status === 0 && conformanceReport?.success === true);
     return jest.status === 0 && report.success && conformanceOk ? 0 : 1;
   } finally {
