@@ -12,6 +12,7 @@ import { createOrchestrationClient } from '../platform/orchestration-client.ts';
 import { defineWorker, type AnyWorker } from './define-worker.ts';
 import { startFarm, type Farm } from './farm.ts';
 import { jobMetrics } from './job-metrics.ts';
+import { parseMetricsText, seriesTotal } from '../platform/metrics-text.ts';
 
 const config = loadConfig();
 const run = randomUUID().slice(0, 8);
@@ -34,7 +35,7 @@ function oneTaskProcess(processId: string, jobType: string): string {
 `;
 }
 
-const types = { slow: `bounds-slow-${run}`, storm: `bounds-storm-${run}`, other: `bounds-other-${run}` };
+const types = { slow: `bounds-slow-${run}`, storm: `bounds-storm-${run}`, other: `bounds-other-${run}`, first: `bounds-first-${run}`, second: `bounds-second-${run}` };
 const processOf = (jobType: string) => `p-${jobType}`;
 
 beforeAll(async () => {
@@ -106,4 +107,32 @@ test('backoff holds of a failing job type do not starve another job type', async
   await waitFor('the other job type done', () => otherDone >= 1, 10_000);
   // far sooner than the 20 s holds would have let it in
   expect(Date.now() - started).toBeLessThan(5_000);
+});
+
+test('a job that arrives with no free slot is given back, not queued, and done once a slot frees', async () => {
+  // both jobs wait before the farm starts: each stream's first poll asks for the one free slot
+  await gateway.createProcessInstance({ bpmnProcessId: processOf(types.first) });
+  await gateway.createProcessInstance({ bpmnProcessId: processOf(types.second) });
+  const done: string[] = [];
+  const slowly = (type: string) =>
+    worker(type, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      done.push(type);
+      return { kind: 'complete', variables: {} };
+    });
+  const metrics = createMetrics();
+  const farm = await startFarm({ gateway, workers: [slowly(types.first), slowly(types.second)], services: {}, log, maxConcurrentJobs: 1, jobTimeoutMs: 60_000, pollIntervalMs: 500, observer: jobMetrics(metrics) });
+  farms.push(farm);
+  let mostInFlight = 0;
+  const sampler = setInterval(() => (mostInFlight = Math.max(mostInFlight, farm.inFlight())), 5);
+  try {
+    await waitFor('both jobs done', () => done.length >= 2, 20_000);
+  } finally {
+    clearInterval(sampler);
+  }
+  expect(done.sort()).toEqual([types.first, types.second].sort());
+  expect(mostInFlight).toBe(1);
+  const samples = parseMetricsText(await metrics.registry.metrics());
+  // given back at least once (each poll took one job for the one slot), and done anyway
+  expect(seriesTotal(samples, 'job_skipped_total', { reason: 'no-free-slot' })).toBeGreaterThanOrEqual(1);
 });
