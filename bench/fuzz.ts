@@ -166,7 +166,7 @@ try {
     }
   });
   p.line(`job variables: ${started.filter((s) => !s.refused).length} start messages published, ${started.filter((s) => s.refused).length} refused by the engine`, true);
-  await auditInstances(h.pt, h.processId, started, jobs, 150_000);
+  const incidentMessages = await auditInstances(h.pt, h.processId, started, jobs, 150_000);
 
   // the processes at the end: alive, and the intake ready
   const intakeReady = await intake.health('/health/ready');
@@ -180,6 +180,7 @@ try {
     ['family', 'inputs', 'answers (status: count)', 'p50 ms', 'p99 ms', 'violations'],
     figures.map((f) => [f.family, String(f.inputs), Object.entries(f.statuses).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}: ${v}`).join(', '), round(f.latencyMs.p50, 1), round(f.latencyMs.p99, 1), String(f.violations)]),
   );
+  printTable('job variables: incident messages (ids and figures masked)', ['message', 'instances'], Object.entries(incidentMessages).sort(([, a], [, b]) => b - a).slice(0, 12).map(([m, n]) => [m, String(n)]));
   printTable('nothing half-written', ['check', 'rows', 'examples'], integrity.map((c) => [c.check, String(c.count), c.examples.join(', ')]));
   const violations = tallies.flatMap((t) => t.violations);
   if (violations.length) {
@@ -205,6 +206,7 @@ try {
     survivors,
     livenessAfterEachFamily: liveness,
     integrity,
+    jobVariableIncidents: incidentMessages,
     violations,
     targets,
   });

@@ -45,7 +45,7 @@ const STACK_TRACE = /\n\s+at [^\n]+:\d+:\d+|node_modules\//;
  * each outcome. An instance still running without an incident at the deadline is a job the farm
  * did not answer.
  */
-export async function auditInstances(pt: ProcessTest, processId: string, started: readonly Started[], tally: Tally, timeoutMs: number): Promise<void> {
+export async function auditInstances(pt: ProcessTest, processId: string, started: readonly Started[], tally: Tally, timeoutMs: number): Promise<Record<string, number>> {
   const deadline = Date.now() + timeoutMs;
   for (const s of started.filter((x) => x.refused)) tally.record('start refused by the engine');
   const open = new Map(started.filter((s) => !s.refused).map((s) => [s.trackingId, s]));
@@ -74,6 +74,13 @@ export async function auditInstances(pt: ProcessTest, processId: string, started
     });
     if (open.size > 0) await new Promise((r) => setTimeout(r, 2_000));
   }
+  // what an operator reads: the incident messages, their ids and figures masked, counted
+  const messages: Record<string, number> = {};
+  for (const d of settled.values()) {
+    if (d.message === undefined) continue;
+    const shape = `${d.outcome}: ${d.message.replace(/fz[0-9a-f]{8}[-\w]*/g, '<id>').replace(/\d+/g, 'N').slice(0, 160)}`;
+    messages[shape] = (messages[shape] ?? 0) + 1;
+  }
   for (const s of started) {
     if (s.refused) continue;
     const done = settled.get(s.trackingId);
@@ -88,5 +95,5 @@ export async function auditInstances(pt: ProcessTest, processId: string, started
     if (done.outcome === 'ended completed') tally.violate('never completes an order nobody stored', `instance ${keys.get(s.trackingId)} completed`, s.variables);
     if (done.message !== undefined && (done.message.trim() === '' || STACK_TRACE.test(done.message))) tally.violate('a clear message', `incident message: ${JSON.stringify(done.message.slice(0, 300))}`, s.variables);
   }
+  return messages;
 }
-
