@@ -15,6 +15,8 @@ import type { ApiAccess } from './auth/api-access.ts';
 import { installApiAuth } from './auth/api-auth-hook.ts';
 import { registerRateLimit } from './auth/intake-rate-limit.ts';
 import { ProblemError } from './auth/problem-error.ts';
+import { consoleRoutes } from './console/console-routes.ts';
+import type { ConsoleSettings } from './console/console-settings.ts';
 
 export interface IntakeDeps extends AcceptOrderDeps {
   readonly log: Logger;
@@ -23,6 +25,8 @@ export interface IntakeDeps extends AcceptOrderDeps {
   readonly ops?: OpsEndpoints;
   /** bearer tokens and the per-client rate limit: apiAccess(config) */
   readonly access: ApiAccess;
+  /** the operator console at /console/ (consoleSettings(config)); left out, the intake serves no console */
+  readonly console?: ConsoleSettings;
 }
 
 export function buildIntakeServer(deps: IntakeDeps): FastifyInstance {
@@ -51,5 +55,6 @@ export function buildIntakeServer(deps: IntakeDeps): FastifyInstance {
   callbackRoutes(app, deps);
   operatorRoutes(app, deps);
   if (deps.ops) opsRoutes(app, deps.ops);
+  if (deps.console) consoleRoutes(app, deps.console);
   return app;
 }

@@ -14,6 +14,7 @@ import { kafkajsBus } from '../events/kafkajs-bus.ts';
 import { startRelay, type Relay } from '../events/relay.ts';
 import { buildIntakeServer } from '../intake/server.ts';
 import { apiAccess } from '../intake/auth/api-access.ts';
+import { consoleSettings } from '../intake/console/console-settings.ts';
 import type { Config } from '../platform/config.ts';
 import { createDatabasePool, type DatabasePool } from '../platform/db.ts';
 import { pgClientConfig } from '../platform/database-connection.ts';
@@ -121,7 +122,7 @@ export async function composeIntake(config: Config): Promise<ServingProcess> {
   const gateway = openGateway(config);
   // ready = engine and database answer
   const ops: OpsEndpoints = { registry: metrics.registry, liveness: [eventLoopCheck()], readiness: [engineCheck(gateway), databaseCheck(db)], checkTimeoutMs: config.HEALTH_CHECK_TIMEOUT_MS };
-  const app: FastifyInstance = buildIntakeServer({ db, messages: intakeStartPublisher(gateway, { engineTimeoutMs: config.INTAKE_ENGINE_TIMEOUT_MS, maxPendingStarts: config.INTAKE_MAX_PENDING_STARTS }), engine: engineOverGateway(config, gateway), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA, log, ops, access: apiAccess(config) });
+  const app: FastifyInstance = buildIntakeServer({ db, messages: intakeStartPublisher(gateway, { engineTimeoutMs: config.INTAKE_ENGINE_TIMEOUT_MS, maxPendingStarts: config.INTAKE_MAX_PENDING_STARTS }), engine: engineOverGateway(config, gateway), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA, log, ops, access: apiAccess(config), console: consoleSettings(config) });
   return {
     log,
     async serve() {

@@ -12,6 +12,10 @@ export function accessFor(method: string, routePattern: string | undefined): Acc
   // no route: the 404 problem says so, whoever asks
   if (routePattern === undefined) return OPEN;
   if (routePattern === '/metrics' || routePattern.startsWith('/health/') || routePattern.startsWith('/callbacks/')) return OPEN;
+  // the console: its page and sign-in are open; its engine proxy checks each call's role itself
+  if (routePattern.startsWith('/console/api/engine/')) return roles('operator', 'viewer');
+  if (routePattern === '/console/api/me') return roles('intake', 'operator', 'viewer');
+  if (routePattern === '/console' || routePattern.startsWith('/console/')) return OPEN;
   const reads = method === 'GET' || method === 'HEAD';
   if (routePattern === '/orders') return method === 'POST' ? roles('intake') : reads ? roles('intake', 'operator', 'viewer') : roles('operator');
   if (routePattern.startsWith('/orders/')) return reads ? roles('intake', 'operator', 'viewer') : roles('operator');
