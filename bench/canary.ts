@@ -1,4 +1,4 @@
-// `npm run bench:canary [-- --orders 300 --rate 10 --with-outages]` — the canary secret scan.
+// `npm run bench:canary [-- --orders 600 --rate 10 --with-outages]` — the canary secret scan.
 // One distinctive canary value is planted in every credential setting (CRM_API_KEY, INVENTORY_TOKEN,
 // PROVISIONING_PASSWORD, BILLING_TOKEN, NOTIFICATION_API_KEY, PROVISIONING_SIGNING_SECRETS,
 // ZEEBE_CLIENT_SECRET and CAMUNDA_BASIC_AUTH_PASSWORD — present in the configuration though the
@@ -31,10 +31,10 @@ import { machineInfo, printTable, printTargets, target, writeResult } from './su
 
 const { values } = parseArgs({
   options: {
-    orders: { type: 'string', default: '300' },
+    orders: { type: 'string', default: '600' },
     rate: { type: 'string', default: '10' },
     replicas: { type: 'string', default: '3' },
-    'kill-every-s': { type: 'string', default: '15' },
+    'kill-every-s': { type: 'string', default: '10' },
     // restart PostgreSQL, Kafka and the engine during the chaos run (disturbs anyone else on the stack)
     'with-outages': { type: 'boolean', default: false },
     'stack-up': { type: 'boolean', default: true },
