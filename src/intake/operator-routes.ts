@@ -10,8 +10,9 @@ import { CASE_STATUSES, CaseNotFound, listCases } from '../core/reconciliation/c
 import { decisionRequest, submitDecision } from '../core/reconciliation/submit-decision.ts';
 import { problemType, sendProblem } from './problem.ts';
 import { principalOf } from './auth/api-auth-hook.ts';
+import { operatorOrderRoutes, type OperatorOrderDeps } from './operator-order-routes.ts';
 
-export interface OperatorDeps {
+export interface OperatorDeps extends OperatorOrderDeps {
   readonly db: DatabasePool;
   readonly engine: EnginePort;
 }
@@ -20,6 +21,8 @@ const listQuery = z.object({ status: z.enum(CASE_STATUSES).optional(), orderId: 
 const caseParams = z.object({ caseId: z.uuid() });
 
 export function operatorRoutes(app: FastifyInstance, deps: OperatorDeps): void {
+  // the console's order pages: orders, their ledger, evidence and events, and the incident retry
+  operatorOrderRoutes(app, deps);
   app.get('/operator/cases', async (req, reply) => {
     const q = listQuery.safeParse(req.query);
     if (!q.success) return sendProblem(reply, { type: problemType('bad-query'), title: 'Invalid query', status: 400, detail: q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });

@@ -3,6 +3,8 @@
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { ORDER_STATUSES, type OrderStatus } from '../core/domain/order.ts';
+import { processInstanceKeyOfColumn } from './order-orchestration-link.ts';
+import { undecidedCaseCountOfColumn, undecidedCaseOfOrderColumnExists } from './reconciliation-case.ts';
 
 export const orderRow = z.object({ order_snapshot: z.unknown(), order_status: z.enum(ORDER_STATUSES) });
 export type OrderRow = z.infer<typeof orderRow>;
@@ -85,3 +87,76 @@ export const orderSnapshotOfColumn = (orderIdColumn: readonly string[]): Fragmen
 /** The correlation id of the order whose id is in column `orderIdColumn` (e.g. ['t', 'order_id']), as a scalar subquery. */
 export const correlationIdOfColumn = (orderIdColumn: readonly string[]): FragmentSqlToken => sql.fragment`
   (select correlation_id from customer_order where order_id = ${sql.identifier([...orderIdColumn])})`;
+
+// ---- the operator's order list and order page ----
+
+/** The lists of the operator's order page: in progress (not ended yet), fallout, a reconciliation case undecided. */
+export const ORDER_LIST_VIEWS = ['in-progress', 'fallout', 'reconciliation-open'] as const;
+export type OrderListView = (typeof ORDER_LIST_VIEWS)[number];
+
+export interface OrderListFilter {
+  readonly status?: OrderStatus | undefined;
+  readonly view?: OrderListView | undefined;
+  /** the order id starts with it */
+  readonly orderIdPrefix?: string | undefined;
+  readonly limit: number;
+  /** the page after this order (its created_at as cursorAt, exactly as read; ties broken by order id) */
+  readonly after?: { readonly cursorAt: string; readonly orderId: string } | undefined;
+}
+
+const orderListRow = z.object({
+  order_id: z.string(),
+  tenant_id: z.string(),
+  customer_account_id: z.string(),
+  order_status: z.enum(ORDER_STATUSES),
+  // timestamptz: slonik's type parser gives epoch milliseconds (to the millisecond); cursor_at keeps the microseconds
+  created_at: z.number(),
+  updated_at: z.number(),
+  cursor_at: z.string(),
+  process_instance_key: z.string().nullable(),
+  open_case_count: z.number(),
+});
+export type OrderListRow = z.infer<typeof orderListRow>;
+
+const VIEW_CONDITIONS: Readonly<Record<OrderListView, FragmentSqlToken>> = {
+  'in-progress': sql.fragment`o.order_status in ('ACCEPTED', 'IN_FULFILLMENT')`,
+  fallout: sql.fragment`o.order_status = 'FALLOUT'`,
+  'reconciliation-open': undecidedCaseOfOrderColumnExists(['o', 'order_id']),
+};
+
+/** Orders newest first with their process instance and undecided case count, one page. */
+export async function listOrdersForOperator(db: CommonQueryMethods, f: OrderListFilter): Promise<readonly OrderListRow[]> {
+  const conditions = [sql.fragment`true`];
+  if (f.status) conditions.push(sql.fragment`o.order_status = ${f.status}`);
+  if (f.view) conditions.push(VIEW_CONDITIONS[f.view]);
+  if (f.orderIdPrefix) conditions.push(sql.fragment`starts_with(o.order_id, ${f.orderIdPrefix})`);
+  if (f.after) conditions.push(sql.fragment`(o.created_at, o.order_id) < (${f.after.cursorAt}::timestamptz, ${f.after.orderId})`);
+  return db.any(sql.type(orderListRow)`
+    select o.order_id, o.tenant_id, o.customer_account_id, o.order_status, o.created_at, o.updated_at,
+      to_json(o.created_at) #>> '{}' as cursor_at,
+      ${processInstanceKeyOfColumn(['o', 'order_id'])} as process_instance_key,
+      ${undecidedCaseCountOfColumn(['o', 'order_id'])} as open_case_count
+    from customer_order o
+    where ${sql.join(conditions, sql.fragment` and `)}
+    order by o.created_at desc, o.order_id desc
+    limit ${f.limit}`);
+}
+
+const orderDetailRow = z.object({
+  order_id: z.string(),
+  tenant_id: z.string(),
+  customer_account_id: z.string(),
+  order_status: z.enum(ORDER_STATUSES),
+  correlation_id: z.string(),
+  order_snapshot: z.unknown(),
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+export type OrderDetailRow = z.infer<typeof orderDetailRow>;
+
+/** The whole order row (the operator's order page). */
+export async function findOrderDetail(db: CommonQueryMethods, orderId: string): Promise<OrderDetailRow | null> {
+  return db.maybeOne(sql.type(orderDetailRow)`
+    select order_id, tenant_id, customer_account_id, order_status, correlation_id, order_snapshot, created_at, updated_at
+    from customer_order where order_id = ${orderId}`);
+}

@@ -277,3 +277,49 @@ export const pendingAttemptResultWhen = (gate: string, externalCallId: string, r
 export async function findAttempt(db: CommonQueryMethods, externalCallId: string): Promise<AttemptRow | null> {
   return db.maybeOne(sql.type(attemptRow)`select ${attemptColumns} from external_call_attempt where external_call_id = ${externalCallId}`);
 }
+
+// ---- the operator's order page ----
+
+export const ledgerEntryRow = z.object({
+  external_call_id: z.string(),
+  system_code: z.string(),
+  operation_code: z.string(),
+  business_object_type: z.string(),
+  business_object_id: z.string(),
+  idempotency_key: z.string(),
+  request_hash: z.string(),
+  status: z.enum(ATTEMPT_STATUSES),
+  external_request_id: z.string().nullable(),
+  external_reference_id: z.string().nullable(),
+  failure_category: z.string().nullable(),
+  failure_reason: z.string().nullable(),
+  retryable: z.boolean().nullable(),
+  request_sent: z.boolean().nullable(),
+  attempt_no: z.number(),
+  // timestamptz: slonik's type parser gives epoch milliseconds
+  started_at: z.number(),
+  completed_at: z.number().nullable(),
+  updated_at: z.number(),
+});
+export type LedgerEntryRow = z.infer<typeof ledgerEntryRow>;
+
+/**
+ * The attempts about some business objects of a tenant (an order, its items, its subscription)
+ * made under one correlation id (the order's), oldest first; without the snapshots (the evidence
+ * has them, redacted). Served by idx_external_call_business_object.
+ */
+export async function attemptsOfBusinessObjects(
+  db: CommonQueryMethods,
+  q: { readonly tenantId: string; readonly correlationId: string; readonly objects: readonly { readonly type: string; readonly id: string }[] },
+): Promise<readonly LedgerEntryRow[]> {
+  if (!q.objects.length) return [];
+  return db.any(sql.type(ledgerEntryRow)`
+    select external_call_id, system_code, operation_code, business_object_type, business_object_id, idempotency_key, request_hash,
+      status, external_request_id, external_reference_id, failure_category, failure_reason, retryable, request_sent, attempt_no,
+      started_at, completed_at, updated_at
+    from external_call_attempt
+    where tenant_id = ${q.tenantId} and correlation_id = ${q.correlationId}
+      and (business_object_type, business_object_id) in (
+        select * from unnest(${sql.array(q.objects.map((o) => o.type), 'text')}, ${sql.array(q.objects.map((o) => o.id), 'text')}))
+    order by created_at, external_call_id`);
+}

@@ -77,3 +77,20 @@ export async function evidenceOfAttempt(db: CommonQueryMethods, externalCallId: 
     select evidence_id, attempt_no, kind, outcome, failure_category, detail, http_status, latency_ms, recorded_at
     from external_call_evidence where external_call_id = ${externalCallId} order by recorded_at`);
 }
+
+export const evidenceDetailRow = evidenceSummaryRow.extend({
+  external_call_id: z.string(),
+  request_snapshot: z.unknown().nullable(),
+  response_snapshot: z.unknown().nullable(),
+  job_key: z.string().nullable(),
+});
+export type EvidenceDetail = z.infer<typeof evidenceDetailRow>;
+
+/** Every row of some attempts with its snapshots (stored redacted), oldest first: the operator's order page. */
+export async function evidenceOfAttempts(db: CommonQueryMethods, externalCallIds: readonly string[]): Promise<readonly EvidenceDetail[]> {
+  if (!externalCallIds.length) return [];
+  return db.any(sql.type(evidenceDetailRow)`
+    select evidence_id, external_call_id, attempt_no, kind, outcome, failure_category, detail, request_snapshot, response_snapshot,
+      http_status, latency_ms, job_key, recorded_at
+    from external_call_evidence where external_call_id = any(${sql.array([...externalCallIds], 'uuid')}) order by recorded_at, evidence_id`);
+}

@@ -116,3 +116,26 @@ export async function taskIdOfLastCall(db: CommonQueryMethods, externalCallId: s
   return db.maybeOneFirst(sql.type(z.object({ fulfillment_task_id: z.string() }))`
     select fulfillment_task_id from fulfillment_task where last_external_call_id = ${externalCallId}`);
 }
+
+const taskDetailRow = z.object({
+  fulfillment_task_id: z.string(),
+  order_item_id: z.string().nullable(),
+  task_type: z.string(),
+  status: z.string(),
+  external_request_id: z.string().nullable(),
+  external_reference_id: z.string().nullable(),
+  result: z.unknown().nullable(),
+  last_external_call_id: z.string().nullable(),
+  // timestamptz: slonik's type parser gives epoch milliseconds
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+export type TaskDetailRow = z.infer<typeof taskDetailRow>;
+
+/** Every task of an order with what it keeps, oldest first (the operator's order page). */
+export async function taskDetailsOfOrder(db: CommonQueryMethods, orderId: string): Promise<readonly TaskDetailRow[]> {
+  return db.any(sql.type(taskDetailRow)`
+    select fulfillment_task_id, order_item_id, task_type, status, external_request_id, external_reference_id, result,
+      last_external_call_id, created_at, updated_at
+    from fulfillment_task where order_id = ${orderId} order by created_at, task_type, order_item_id`);
+}

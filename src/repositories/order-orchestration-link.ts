@@ -31,3 +31,25 @@ export async function processInstanceKeyOf(db: CommonQueryMethods, orderId: stri
     select process_instance_key from order_orchestration_link where order_id = ${orderId}`);
   return key ?? null;
 }
+
+/** The process instance serving the order whose id is in column `orderIdColumn` (e.g. ['o', 'order_id']), as a scalar subquery. */
+export const processInstanceKeyOfColumn = (orderIdColumn: readonly string[]): FragmentSqlToken => sql.fragment`
+  (select process_instance_key from order_orchestration_link where order_id = ${sql.identifier([...orderIdColumn])})`;
+
+const linkRow = z.object({
+  process_key: z.string(),
+  process_instance_key: z.string().nullable(),
+  process_definition_version: z.number().nullable(),
+  // timestamptz: slonik's type parser gives epoch milliseconds
+  started_at: z.number(),
+  ended_at: z.number().nullable(),
+  last_known_activity: z.string().nullable(),
+});
+export type OrchestrationLinkRow = z.infer<typeof linkRow>;
+
+/** The whole link of the order (the operator's order page). */
+export async function orchestrationLinkOf(db: CommonQueryMethods, orderId: string): Promise<OrchestrationLinkRow | null> {
+  return db.maybeOne(sql.type(linkRow)`
+    select process_key, process_instance_key, process_definition_version, started_at, ended_at, last_known_activity
+    from order_orchestration_link where order_id = ${orderId}`);
+}

@@ -86,3 +86,32 @@ export async function listenForOutboxRows(client: pg.Client): Promise<void> {
 export async function checkRelayConnection(client: pg.Client): Promise<void> {
   await client.query('select 1');
 }
+
+// ---- the operator's order page ----
+
+const orderEventRow = z.object({
+  outbox_seq: z.bigint().transform(String),
+  event_id: z.string(),
+  event_type: z.string(),
+  event_version: z.string(),
+  topic: z.string(),
+  occurred_at: z.string().nullable(),
+  payload: z.unknown().nullable(),
+  // timestamptz: slonik's type parser gives epoch milliseconds
+  created_at: z.number(),
+  published_at: z.number().nullable(),
+  publish_attempts: z.number(),
+  last_error: z.string().nullable(),
+});
+export type OrderEventRow = z.infer<typeof orderEventRow>;
+
+/**
+ * The events of an order still in the outbox (Kafka key = order id), in commit order: published
+ * ones are pruned after the relay's retention.
+ */
+export async function outboxEventsOfOrder(db: CommonQueryMethods, orderId: string, limit: number): Promise<readonly OrderEventRow[]> {
+  return db.any(sql.type(orderEventRow)`
+    select outbox_seq, event_id, event_type, event_version, topic, envelope ->> 'occurredAt' as occurred_at, envelope -> 'payload' as payload,
+      created_at, published_at, publish_attempts, last_error
+    from outbox_event where message_key = ${orderId} order by outbox_seq limit ${limit}`);
+}

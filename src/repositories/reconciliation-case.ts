@@ -168,3 +168,11 @@ export async function caseCountsOfOrders(db: CommonQueryMethods, orderIds: reado
 /** Whether the order has a case not decided yet, as a condition of a bigger statement. */
 export const undecidedCaseOfOrderExists = (orderId: string) => sql.fragment`
   exists (select 1 from reconciliation_case where order_id = ${orderId} and status in ('OPEN', 'MANUAL_REVIEW'))`;
+
+/** How many cases of the order whose id is in column `orderIdColumn` are not decided yet, as a scalar subquery. */
+export const undecidedCaseCountOfColumn = (orderIdColumn: readonly string[]) => sql.fragment`
+  (select count(*)::int from reconciliation_case where order_id = ${sql.identifier([...orderIdColumn])} and status in ('OPEN', 'MANUAL_REVIEW'))`;
+
+/** Whether the order whose id is in column `orderIdColumn` has a case not decided yet, as a condition. */
+export const undecidedCaseOfOrderColumnExists = (orderIdColumn: readonly string[]) => sql.fragment`
+  exists (select 1 from reconciliation_case where order_id = ${sql.identifier([...orderIdColumn])} and status in ('OPEN', 'MANUAL_REVIEW'))`;
