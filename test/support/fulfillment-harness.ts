@@ -22,6 +22,8 @@ import { gatewayHeaders } from '../../src/platform/gateway-auth.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { createLogger, type Logger } from '../../src/platform/logger.ts';
 import { startEventProcessing } from '../../src/main/event-side.ts';
+import { PROVISIONING_RESULTS_TOPIC } from '../../src/adapters/provisioning/result-event.ts';
+import { startGroupAtEnd } from '../../bench/support/consumer-group.ts';
 import { startInboxRetries } from '../../src/events/inbox-retries.ts';
 import { inboxRetryHandlers } from '../../src/core/provisioning-results/inbox-handlers.ts';
 import { startFarm, type Farm } from '../../src/worker-runtime/farm.ts';
@@ -133,6 +135,10 @@ export class FulfillmentHarness {
     });
     closers.unshift(() => retries.stop());
     if (opts.events) {
+      // a fresh group would replay every result earlier runs left on the topic (thousands by now), each
+      // verified and deduplicated before this run's own: it starts at the topic's end, like a long-running group
+      // (Kafka restarting: it is tried a few times, then the group reads from the beginning as before)
+      await eventually('the results group to start at the topic end', () => startGroupAtEnd(config.KAFKA_BROKERS, `harness-${suffix}`, PROVISIONING_RESULTS_TOPIC).then(() => true, () => undefined), { timeoutMs: 15_000, intervalMs: 1_000 }).catch(() => undefined);
       const events = startEventProcessing({ config, db, messages, log, consumerGroup: `harness-${suffix}` });
       closers.unshift(() => events.stop());
     }
