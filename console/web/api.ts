@@ -1,0 +1,67 @@
+// The page's HTTP client: every call carries the bearer token, shows progress, and turns a problem
+// document (RFC 9457) into an ApiError whose message a person can read.
+import { tracked } from './progress.ts';
+import { token } from './session.ts';
+
+export interface Problem {
+  readonly type?: string;
+  readonly title?: string;
+  readonly status?: number;
+  readonly detail?: string;
+  readonly errors?: readonly { readonly field: string; readonly message: string }[];
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem | undefined;
+  constructor(status: number, problem: Problem | undefined, fallback: string) {
+    const fields = problem?.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
+    super([problem?.title ?? fallback, problem?.detail, fields].filter(Boolean).join(' — '));
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function request(path: string, init: RequestInit = {}): Promise<Response> {
+  const bearer = token();
+  const headers = new Headers(init.headers);
+  if (bearer) headers.set('authorization', `Bearer ${bearer}`);
+  if (init.body !== undefined) headers.set('content-type', 'application/json');
+  let response: Response;
+  try {
+    response = await tracked(fetch(path, { ...init, headers }));
+  } catch {
+    throw new ApiError(0, undefined, `${init.method ?? 'GET'} ${path}: the intake did not answer (network error)`);
+  }
+  if (!response.ok) {
+    const type = response.headers.get('content-type') ?? '';
+    const problem = type.includes('json') ? ((await response.json().catch(() => undefined)) as Problem | undefined) : undefined;
+    throw new ApiError(response.status, problem, `${init.method ?? 'GET'} ${path}: HTTP ${response.status}`);
+  }
+  return response;
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  return (await (await request(path)).json()) as T;
+}
+
+export async function getText(path: string): Promise<string> {
+  return (await request(path)).text();
+}
+
+export async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T | undefined> {
+  const response = await request(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  return text === '' ? undefined : (JSON.parse(text) as T);
+}
+
+/** the engine's REST v2 through the intake's allow-listed proxy */
+export const engine = (path: string): string => `/console/api/engine/v2${path}`;
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly page?: { readonly totalItems?: number };
+}
+
+export const search = <T>(resource: string, filter: Record<string, unknown>, limit = 1000): Promise<T[]> =>
+  send<Page<T>>('POST', engine(`/${resource}/search`), { filter, page: { limit } }).then((page) => [...(page?.items ?? [])]);

@@ -1,0 +1,35 @@
+// User tasks waiting for a person (engine search): claim and unclaim for operators. Completing a
+// task with its form is a later step of the console.
+import { engine, send } from '../api.ts';
+import { showError } from '../banner.ts';
+import { h, show, time } from '../dom.ts';
+import { listOrders, openUserTasks, type UserTask } from '../farm.ts';
+import { link } from '../router.ts';
+import { currentCaller, mayAct } from '../session.ts';
+
+export async function userTasksPage(outlet: HTMLElement): Promise<void> {
+  const holder = h('div', { class: 'table-holder' }, h('p', { class: 'loading' }, 'Loading user tasks…'));
+  show(outlet, h('h1', {}, 'User tasks'), holder);
+  const [tasks, list] = await Promise.all([openUserTasks(), listOrders(new URLSearchParams({ limit: '200' }))]);
+  const orderOfInstance = new Map(list.orders.filter((order) => order.processInstanceKey !== null).map((order) => [order.processInstanceKey, order.orderId]));
+  const me = currentCaller()?.displayName || currentCaller()?.clientId || '';
+  const act = (task: UserTask, claim: boolean) => () => {
+    const call = claim ? send('POST', engine(`/user-tasks/${task.userTaskKey}/assignment`), { assignee: me, allowOverride: false }) : send('DELETE', engine(`/user-tasks/${task.userTaskKey}/assignee`));
+    void call.then(() => userTasksPage(outlet)).catch((error: unknown) => showError(error, claim ? 'Claim failed' : 'Unclaim failed'));
+  };
+  show(holder, tasks.length === 0 ? h('p', { testid: 'user-tasks-empty' }, 'No user task is waiting.') : h('table', { testid: 'user-tasks-table' },
+    h('thead', {}, h('tr', {}, ['Task', 'Order', 'Assignee', 'Created', ''].map((title) => h('th', {}, title)))),
+    h('tbody', {}, tasks.map((task) => {
+      const orderId = orderOfInstance.get(task.processInstanceKey);
+      return h('tr', { testid: 'user-task-row', 'data-user-task-key': task.userTaskKey },
+        h('td', {}, task.name ?? task.elementId),
+        h('td', {}, orderId ? h('a', { href: link(`/orders/${encodeURIComponent(orderId)}`) }, orderId) : task.processInstanceKey),
+        h('td', { testid: 'user-task-assignee' }, task.assignee ?? '–'),
+        h('td', {}, time(task.creationDate)),
+        h('td', {}, mayAct() && (task.assignee
+          ? h('button', { type: 'button', testid: 'user-task-unclaim', onclick: act(task, false) }, 'Unclaim')
+          : h('button', { type: 'button', testid: 'user-task-claim', onclick: act(task, true) }, 'Claim'))),
+      );
+    })),
+  ));
+}
