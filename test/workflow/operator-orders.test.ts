@@ -6,6 +6,7 @@ import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { hitsIn, makeCanary } from '../../bench/canary/plant.ts';
 import { eventually } from '../support/process-test.ts';
+import { conformanceProblems, loadBundled } from '../support/http-conformance.ts';
 
 // the adapters' credentials (not the engine's: the harness needs those to reach it)
 const canary = makeCanary();
@@ -27,6 +28,16 @@ interface Overview {
 let h: FulfillmentHarness;
 /** every answer body read, scanned for the canary at the end */
 const answers: string[] = [];
+const operatorDocument = loadBundled('operator');
+
+/** The answer as operator.yaml promises it (documented status, media type, closed body schema). */
+async function documented(method: string, path: string, res: Response): Promise<string> {
+  const text = await res.text();
+  answers.push(text);
+  const body: unknown = text === '' ? undefined : JSON.parse(text);
+  expect(conformanceProblems(operatorDocument, { method, path: path.split('?')[0] ?? path, status: res.status, headers: res.headers, body })).toEqual([]);
+  return text;
+}
 
 beforeAll(async () => {
   for (const name of PLANTED) process.env[name] = canary.settings[name];
@@ -38,8 +49,7 @@ afterAll(async () => {
 
 async function getJson<T>(role: 'operator' | 'viewer', path: string): Promise<T> {
   const res = await h.fetchAs(role, path);
-  const text = await res.text();
-  answers.push(text);
+  const text = await documented('GET', path, res);
   if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status} ${text}`);
   return JSON.parse(text) as T;
 }
@@ -115,9 +125,10 @@ describe('a completed order', () => {
     const viewer = await retry('viewer', orderId);
     expect(viewer.status).toBe(403);
     expect(viewer.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    await documented('POST', `/operator/orders/${orderId}/incidents/retry`, viewer);
     const res = await retry('operator', orderId);
     expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ type: 'urn:fulfillment:problem:nothing-to-retry', status: 409 });
+    expect(JSON.parse(await documented('POST', `/operator/orders/${orderId}/incidents/retry`, res))).toMatchObject({ type: 'urn:fulfillment:problem:nothing-to-retry', status: 409 });
   });
 });
 
@@ -144,8 +155,7 @@ describe('an ambiguous billing call', () => {
     const refused = await retry('operator', orderId);
     expect(refused.status).toBe(409);
     expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    const problem = (await refused.json()) as { type: string; detail: string };
-    answers.push(JSON.stringify(problem));
+    const problem = JSON.parse(await documented('POST', `/operator/orders/${orderId}/incidents/retry`, refused)) as { type: string; detail: string };
     expect(problem.type).toBe('urn:fulfillment:problem:reconciliation-case-open');
     expect(problem.detail).toContain(kase?.caseId);
 
@@ -171,8 +181,7 @@ describe('an incident with no case', () => {
 
     await h.clearFaults();
     const res = await retry('operator', orderId);
-    const body = await res.text();
-    answers.push(body);
+    const body = await documented('POST', `/operator/orders/${orderId}/incidents/retry`, res);
     expect(res.status).toBe(200);
     expect(JSON.parse(body)).toEqual({ orderId, jobs: [expect.objectContaining({ elementId: 'ServiceTask_ReserveInventory', result: 'resumed' })] });
     await h.awaitOrderStatus(orderId, 'COMPLETED');
@@ -194,7 +203,7 @@ describe('refusals', () => {
     const res = await h.fetchAs('viewer', path);
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(await res.json()).toMatchObject({ type: `urn:fulfillment:problem:${type}`, status });
+    expect(JSON.parse(await documented('GET', path, res))).toMatchObject({ type: `urn:fulfillment:problem:${type}`, status });
   });
 
   test('a retry of an unknown order is a 404, and no token is a 401', async () => {
