@@ -122,8 +122,13 @@ describe('POST /callbacks/provisioning', () => {
     const rows = () => h.db.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from inbox_event where subject_id = ${provTxnRef}`);
     expect(await rows()).toBe(0);
 
-    const accepted = conforms(await record(h.intakeUrl, 'POST', '/callbacks/provisioning', signed(body)));
+    const request = signed(body);
+    const accepted = conforms(await record(h.intakeUrl, 'POST', '/callbacks/provisioning', request));
     expect(accepted.status).toBe(202);
+    expect(await rows()).toBe(1);
+    // the very same signed request again, within the window: the inbox keeps it one delivery
+    const replayed = conforms(await record(h.intakeUrl, 'POST', '/callbacks/provisioning', request));
+    expect(replayed.status).toBe(202);
     expect(await rows()).toBe(1);
   });
 });
