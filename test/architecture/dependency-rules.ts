@@ -84,10 +84,10 @@ export const DEPENDENCY_RULES: readonly DependencyRule[] = [
     forbids: under('src/adapters'),
   },
   {
-    name: 'production code never imports tests, simulators, benches, the stack, contracts or tools',
-    reason: 'none of these ship in the runtime image',
+    name: 'production code never imports tests, simulators, benches, the stack, contracts, tools or the console page',
+    reason: 'none of these ship in the runtime image (the console page ships only as the built files in dist/console)',
     governs: anyOf(under('src'), under('workers')),
-    forbids: anyOf(under('test'), under('simulators'), under('bench'), under('stack'), under('contracts'), under('tools')),
+    forbids: anyOf(under('test'), under('simulators'), under('bench'), under('stack'), under('contracts'), under('tools'), under('console')),
   },
   {
     name: 'only the composition roots import src/main',
