@@ -152,7 +152,11 @@ export async function markInboxEventFinal(
 export async function countFailedInboxRetry(db: CommonQueryMethods, row: { readonly eventId: string; readonly attempts: number }, message: string, limits: InboxLimits = inboxLimits()): Promise<'FAILED_RETRYABLE' | 'PARKED_RETRIES_EXHAUSTED'> {
   const attempt = row.attempts + 1;
   if (attempt >= limits.maxAttempts) {
-    await markInboxEventFinal(db, row.eventId, { status: 'PARKED_RETRIES_EXHAUSTED', attempt, note: errorNote(attempt, message) });
+    // only while still retryable: a redelivery may have finished it meanwhile (its retry input stays)
+    await db.query(sql.unsafe`
+      update inbox_event set status = 'PARKED_RETRIES_EXHAUSTED', attempts = ${attempt}, processed_at = now(), next_attempt_at = null,
+        last_error = ${errorNote(attempt, message).slice(0, 1_000)}
+      where event_id = ${row.eventId} and status = 'FAILED_RETRYABLE'`);
     return 'PARKED_RETRIES_EXHAUSTED';
   }
   await db.query(sql.unsafe`
