@@ -15,6 +15,7 @@ import { zeebeMessagePublisher } from '../../src/adapters/engine/message-publish
 import { MESSAGES, PROCESS_ID } from '../../src/core/domain/bpmn-errors.ts';
 import type { OrderRequest } from '../../src/core/domain/order.ts';
 import { buildIntakeServer } from '../../src/intake/server.ts';
+import { consoleSettings } from '../../src/intake/console/console-settings.ts';
 import { apiAccess } from '../../src/intake/auth/api-access.ts';
 import { apiAuthorization, type ApiRole } from '../../stack/api-tokens.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
@@ -108,7 +109,7 @@ export class FulfillmentHarness {
     const messages = suffixed(zeebeMessagePublisher(pt.zeebe), suffix);
 
     // bearer tokens as in production (API_AUTH=jwt): the stack engine's API clients (stack/api-tokens.ts)
-    const intake = buildIntakeServer({ db, messages, engine: engineOverGateway(base, pt.zeebe), provisioningPollCycle: base.PROVISIONING_POLL_CYCLE, provisioningSla: base.PROVISIONING_SLA, log, access: apiAccess(base) });
+    const intake = buildIntakeServer({ db, messages, engine: engineOverGateway(base, pt.zeebe), provisioningPollCycle: base.PROVISIONING_POLL_CYCLE, provisioningSla: base.PROVISIONING_SLA, log, access: apiAccess(base), console: consoleSettings(base) });
     await intake.listen({ host: '127.0.0.1', port: 0 });
     closers.push(() => intake.close());
     const intakeUrl = `http://127.0.0.1:${(intake.server.address() as AddressInfo).port}`;
