@@ -132,6 +132,26 @@ describe('a completed order', () => {
   });
 });
 
+describe('a provisioning failure', () => {
+  test('is in the fallout list, its compensation steps carry their own attempts, and its fallout event is shown', async () => {
+    const orderId = await h.submitOrder(sampleOrder({ items: 2, serviceSpecificationCode: 'SPEC-FAIL' }));
+    await h.awaitOrderStatus(orderId, 'FALLOUT');
+    expect((await list(`q=${orderId}&view=fallout`)).orders).toEqual([expect.objectContaining({ orderId, status: 'FALLOUT', fallout: true })]);
+    expect((await list(`q=${orderId}&view=in-progress`)).orders).toHaveLength(0);
+    const o = await overview(orderId);
+    expect(o.order).toMatchObject({ status: 'FALLOUT' });
+    const byType = (type: string) => o.steps.filter((s) => s.taskType === type);
+    for (const type of ['RESERVE_INVENTORY', 'ACTIVATE_SERVICE', 'RELEASE_INVENTORY']) expect(byType(type)).toHaveLength(2);
+    for (const release of byType('RELEASE_INVENTORY')) {
+      expect(release.attempts).toEqual([expect.objectContaining({ system: 'INVENTORY', operation: 'RELEASE_RESOURCE', outcome: 'SUCCEEDED' })]);
+      expect(release.idempotencyKeys).toEqual([expect.stringMatching(new RegExp(`^inventory-release:[^:]+:${orderId}:${release.orderItemId}$`))]);
+    }
+    expect(byType('ACTIVATE_BILLING')).toEqual([]);
+    expect(o.otherAttempts).toEqual([]);
+    expect(o.events.map((e) => e.eventType)).toEqual(expect.arrayContaining(['ServiceProvisioningFailed', 'InventoryReleased', 'OrderFalloutRaised']));
+  }, 90_000);
+});
+
 describe('an ambiguous billing call', () => {
   test('shows its open case on the order, refuses the retry while it is open, and is repaired by the reconciler', async () => {
     const order = sampleOrder();
