@@ -52,7 +52,7 @@ export function drawDiagram(container: HTMLElement, xml: string, marks: ElementM
     registry.addOverlays(elementId, {
       position: 'top-right',
       label: count.active > 0 ? `${count.completed}/${count.total} ▶${count.active}` : `×${count.total}`,
-      style: { font: { color: '#fff', size: 13 }, fill: { color: '#1f5fa8' }, stroke: { color: '#1f5fa8' } },
+      style: { font: { color: '#fff', size: 16 }, fill: { color: '#1f5fa8' }, stroke: { color: '#1f5fa8' } },
     });
   }
   for (const elementId of present(marks.incident)) {

@@ -62,6 +62,8 @@ async function diagramOf(container: HTMLElement, instanceKey: string): Promise<v
   container.replaceChildren();
   container.dataset['instanceState'] = instance.state;
   drawDiagram(container, xml, marks);
+  const counts = [...marks.counts].map(([elementId, count]) => h('li', { 'data-element-id': elementId }, `${elementId}: ${count.total} instances, ${count.completed} completed${count.active > 0 ? `, ${count.active} active` : ''}`));
+  container.after(h('details', { class: 'counts', testid: 'diagram-counts' }, h('summary', {}, `Multi-instance counts (${counts.length})`), h('ul', {}, counts)));
   container.append(h('p', { class: 'legend' }, h('span', { class: 'key active' }, 'active'), h('span', { class: 'key completed' }, 'completed'), h('span', { class: 'key incident' }, 'incident'), `instance ${instance.state.toLowerCase()}`));
 }
 

@@ -34,11 +34,18 @@ export async function ordersPage(outlet: HTMLElement, query: URLSearchParams): P
   const farmQuery = new URLSearchParams({ limit: String(LIMIT) });
   if (view !== '' && !ENGINE_VIEWS.has(view)) farmQuery.set('view', view);
   if (q !== '') farmQuery.set('q', q);
-  const [list, incidents, tasks] = await Promise.all([listOrders(farmQuery), activeIncidents(), openUserTasks()]);
+  const list = await listOrders(farmQuery);
+  // only the listed orders' instances: the engine may hold many others (other processes, tests)
+  const keys = list.orders.flatMap((order) => (order.processInstanceKey === null ? [] : [order.processInstanceKey]));
+  const ofListed = { processInstanceKey: { $in: keys } };
+  const [incidents, tasks] = keys.length === 0 ? [[], []] : await Promise.all([activeIncidents(ofListed), openUserTasks(ofListed)]);
   const withIncident = new Set(incidents.map((incident) => incident.processInstanceKey));
   const waiting = new Set(tasks.map((task) => task.processInstanceKey));
   const orders = list.orders.filter((order) => (view === 'incidents' ? has(withIncident, order) : view === 'waiting' ? has(waiting, order) : true));
-  show(tableHolder, orders.length === 0 ? h('p', { testid: 'orders-empty' }, 'No orders match.') : ordersTable(orders, withIncident, waiting));
+  show(tableHolder,
+    ENGINE_VIEWS.has(view) && h('p', { class: 'hint' }, `Among the ${LIMIT} newest orders${q ? ' matching the search' : ''}.`),
+    orders.length === 0 ? h('p', { testid: 'orders-empty' }, 'No orders match.') : ordersTable(orders, withIncident, waiting),
+  );
 }
 
 const has = (keys: ReadonlySet<string>, order: OrderListEntry): boolean => order.processInstanceKey !== null && keys.has(order.processInstanceKey);
