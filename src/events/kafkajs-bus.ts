@@ -69,7 +69,8 @@ export function kafkajsBus(opts: { brokers: readonly string[]; clientId: string;
           const headers: Record<string, string> = {};
           for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
           // a throw leaves the offset uncommitted: kafkajs pauses and delivers the message again
-          await o.handle({ topic, partition, offset: message.offset, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers });
+          const written = Number(message.timestamp);
+          await o.handle({ topic, partition, offset: message.offset, timestamp: Number.isFinite(written) && written > 0 ? written : undefined, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers });
         },
       });
       return {

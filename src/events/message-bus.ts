@@ -11,6 +11,8 @@ export interface ConsumedMessage extends BusMessage {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+  /** when the record was written (epoch ms, the broker's record timestamp) */
+  readonly timestamp?: number | undefined;
 }
 
 export interface BusProducer {

@@ -24,6 +24,14 @@ describe("the provisioning provider's signature headers", () => {
     expect(verifyProvisioningSignature(headers, body, signing)).toMatchObject({ ok: false, reason: 'stale' });
   });
 
+  test('on Kafka the window is measured from when the record was written, so a lagging consumer keeps good results', () => {
+    const signedAt = new Date(now.getTime() - 3_600_000); // read an hour after it was produced
+    const headers = signProvisioningPayload(body, SECRET, signedAt);
+    expect(verifyProvisioningResultMessage(signing)({ value: body, headers, timestamp: signedAt.getTime() + 2_000 })).toEqual({ ok: true });
+    // written now with a signature of an hour ago: a replay, refused
+    expect(verifyProvisioningResultMessage(signing)({ value: body, headers, timestamp: now.getTime() })).toMatchObject({ ok: false, reason: 'stale' });
+  });
+
   test('a message without headers is missing its signature', () => {
     expect(verifyProvisioningResultMessage(signing)({ value: body })).toMatchObject({ ok: false, reason: 'missing' });
   });

@@ -50,8 +50,13 @@ export function verifyProvisioningSignature(headers: ReceivedHeaders | undefined
   );
 }
 
-/** The check of a result event on Kafka: its headers over the message value (the inbox consumer's verifier). */
+/**
+ * The check of a result event on Kafka: its headers over the message value (the inbox consumer's
+ * verifier). The replay window is measured against when the record was written to the topic, not
+ * when it is read: a consumer that lags (restart, outage) must not park good results as stale. A
+ * replayed record keeps its id, and the inbox handles an id once.
+ */
 export const verifyProvisioningResultMessage =
   (signing: ProvisioningSigning) =>
-  (message: { readonly value: string; readonly headers?: Readonly<Record<string, string>> | undefined }): SignatureVerdict =>
-    verifyProvisioningSignature(message.headers, message.value, signing);
+  (message: { readonly value: string; readonly headers?: Readonly<Record<string, string>> | undefined; readonly timestamp?: number | undefined }): SignatureVerdict =>
+    verifyProvisioningSignature(message.headers, message.value, message.timestamp === undefined ? signing : { ...signing, clock: { now: () => new Date(message.timestamp as number) } });
