@@ -13,6 +13,7 @@ import { stackComponents } from '../../stack/components/index.ts';
 import { stackSettings } from '../../stack/settings.ts';
 import { apiAuthorization } from '../../stack/api-tokens.ts';
 import { deployModels } from '../deploy/deploy.ts';
+import { buildConsole } from '../../console/build.ts';
 import { engineOverGateway } from '../../src/adapters/engine/engine-port.ts';
 import { FARM_NODE_FLAGS } from '../../src/main/farm/node-flags.ts';
 import type { OrderRequest } from '../../src/core/domain/order.ts';
@@ -56,6 +57,8 @@ try {
   children.push(simulators);
   await awaitReady(simulators, async () => (await fetch(`http://127.0.0.1:${config.SIMULATOR_PORT}/__sim/health`)).ok);
   await fetch(`http://127.0.0.1:${config.SIMULATOR_PORT}/__sim/reset`, { method: 'POST' });
+  // the intake serves the operator console from dist/console
+  await buildConsole();
   const intake = startChild('intake', 'src/main/intake.ts', logDir);
   children.push(intake);
   await awaitReady(intake, async () => (await fetch(`http://127.0.0.1:${config.HTTP_PORT}/orders/none`, { headers: await apiAuthorization('viewer') })).status === 404);
@@ -68,6 +71,7 @@ try {
     await awaitReady(farm, logSays(farm, 'farm ready'));
   }
   say(`simulators :${config.SIMULATOR_PORT}, intake :${config.HTTP_PORT}, ${replicas} farm replica(s) running (logs in ${logDir})`);
+  say(`operator console http://127.0.0.1:${config.HTTP_PORT}/console/ (sign in as dev-operator-client, secret dev-operator-client-secret; viewer: dev-viewer-client)`);
 
   const scenarios = demoScenarios(Number(values.orders));
   for (const sc of scenarios) {
@@ -157,6 +161,8 @@ try {
   // the local engine has no web apps: its REST API v2 and the operator's commands take their place
   const rest = `${config.ZEEBE_REST_ADDRESS.replace(/\/$/, '')}/v2`;
   console.log(`
+Operator console (orders, diagrams, incidents with Retry, user tasks, reconciliation cases; in place of Operate and Tasklist)
+  npm run intake, then http://127.0.0.1:${config.HTTP_PORT}/console/   sign in as dev-operator-client / dev-operator-client-secret (or dev-viewer-client)
 Engine REST API v2 (${config.CAMUNDA_AUTH_STRATEGY === 'NONE' ? 'no login' : `${config.CAMUNDA_AUTH_STRATEGY} auth`}), gRPC gateway ${config.ZEEBE_GRPC_ADDRESS}
   instances                      POST ${rest}/process-instances/search   {"filter":{"hasIncident":true}}
   incidents                      POST ${rest}/incidents/search           {"filter":{"state":"ACTIVE"}}
