@@ -21,7 +21,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 # --- the build: all dependencies, the type check of everything the repository holds, then the
-# compiled JavaScript of src/ and workers/ (tests left out) in dist/
+# compiled JavaScript of src/ and workers/ (tests left out) in dist/, and the operator console's
+# page bundled into dist/console (the intake serves it at /console/)
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -31,6 +32,7 @@ COPY . .
 RUN node node_modules/typescript/bin/tsc --noEmit -p tsconfig.json \
  && rm -rf dist \
  && node node_modules/typescript/bin/tsc -p tsconfig.build.json \
+ && node console/build.ts \
  && rm -f dist/.tsbuildinfo
 
 # --- runtime: slim, non-root, read-only friendly (nothing is written under /app)
