@@ -51,6 +51,8 @@ export interface HarnessOptions {
   readonly events?: boolean;
   /** the logger of the farm, intake and event side (default: silent unless LOG_LEVEL is set); e.g. one the test reads back */
   readonly log?: Logger;
+  /** the built console the intake serves (default dist/console); the browser tests build their own, safe from a concurrent npm run build */
+  readonly consoleAssetsDir?: string;
 }
 
 export interface SubmitResult {
@@ -109,7 +111,7 @@ export class FulfillmentHarness {
     const messages = suffixed(zeebeMessagePublisher(pt.zeebe), suffix);
 
     // bearer tokens as in production (API_AUTH=jwt): the stack engine's API clients (stack/api-tokens.ts)
-    const intake = buildIntakeServer({ db, messages, engine: engineOverGateway(base, pt.zeebe), provisioningPollCycle: base.PROVISIONING_POLL_CYCLE, provisioningSla: base.PROVISIONING_SLA, log, access: apiAccess(base), console: consoleSettings(base) });
+    const intake = buildIntakeServer({ db, messages, engine: engineOverGateway(base, pt.zeebe), provisioningPollCycle: base.PROVISIONING_POLL_CYCLE, provisioningSla: base.PROVISIONING_SLA, log, access: apiAccess(base), console: consoleSettings(base, opts.consoleAssetsDir) });
     await intake.listen({ host: '127.0.0.1', port: 0 });
     closers.push(() => intake.close());
     const intakeUrl = `http://127.0.0.1:${(intake.server.address() as AddressInfo).port}`;
