@@ -3,6 +3,7 @@ import { createPool, type DatabasePool } from 'slonik';
 import { loadConfig, type Config } from './config.ts';
 import { databaseConnection } from './database-connection.ts';
 import { rowParser } from './row-parser.ts';
+import { storableTextValues } from './storable-text.ts';
 
 export type { DatabasePool };
 
@@ -16,7 +17,8 @@ export async function createDatabasePool(config: Config = loadConfig(), name = '
     connectionTimeout: 5_000,
     statementTimeout: 30_000,
     idleInTransactionSessionTimeout: 30_000,
-    interceptors: [rowParser], // sql.type(schema) is enforced, not a cast (row-parser.ts)
+    // sql.type(schema) is enforced, not a cast (row-parser.ts); NUL never reaches a statement (storable-text.ts)
+    interceptors: [storableTextValues, rowParser],
     // slonik's default reset runs DISCARD ALL on every release: one extra round trip per query
     // outside a transaction (about 4.5 per job, measured by bench:overhead). The farm keeps no
     // session state on pooled connections (no SET, temp tables or session locks; the relay's

@@ -1,5 +1,6 @@
 // customer_order: the orders the intake accepted, their immutable snapshot and their status. Every
 // SQL text naming the table is here.
+import { storableJsonb } from '../platform/storable-text.ts';
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { ORDER_STATUSES, type OrderStatus } from '../core/domain/order.ts';
@@ -69,7 +70,7 @@ export interface AcceptedOrderRow {
  */
 export const acceptedOrderInsertWhen = (gate: string, o: AcceptedOrderRow): FragmentSqlToken => sql.fragment`
   insert into customer_order (order_id, tenant_id, customer_account_id, order_status, correlation_id, order_snapshot)
-  select ${o.orderId}, ${o.tenantId}, ${o.customerAccountId}, 'ACCEPTED', ${o.correlationId}, ${sql.jsonb(o.snapshot as never)}
+  select ${o.orderId}, ${o.tenantId}, ${o.customerAccountId}, 'ACCEPTED', ${o.correlationId}, ${storableJsonb(o.snapshot as never)}
   where exists (select 1 from ${sql.identifier([gate])})
   returning order_id`;
 

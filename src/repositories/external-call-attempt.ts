@@ -1,6 +1,7 @@
 // external_call_attempt: the attempt ledger (seed 000 §5), one row per idempotency key, the unique
 // constraint being the real guard against a second side effect. Every SQL text naming the table is
 // here; what the rows mean (claim, replay, conflict, lease) is decided in src/integration/ledger.
+import { storableJsonb } from '../platform/storable-text.ts';
 import { randomUUID } from 'node:crypto';
 import { sql, type CommonQueryMethods, type DatabaseTransactionConnection, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
@@ -48,9 +49,9 @@ export const attemptColumns = sql.fragment`
   failure_category, failure_reason, retryable, request_sent, attempt_no,
   coalesce(lease_expires_at < now(), false) as lease_expired`;
 
-const json = (v: unknown) => sql.jsonb((v ?? null) as never);
+const json = (v: unknown) => storableJsonb((v ?? null) as never);
 /** SQL NULL (not JSON null) when there is nothing to store, so coalesce keeps the old value. */
-const jsonOrNull = (v: unknown) => (v === undefined || v === null ? null : sql.jsonb(v as never));
+const jsonOrNull = (v: unknown) => (v === undefined || v === null ? null : storableJsonb(v as never));
 const lease = (leaseMs: number) => sql.fragment`now() + make_interval(secs => ${leaseMs / 1000})`;
 
 export interface AttemptKey {

@@ -1,5 +1,6 @@
 // external_call_evidence: one row per try of an attempt (and per replay, refusal or review): what
 // was sent, what came back. Every SQL text naming the table is here.
+import { storableJsonb } from '../platform/storable-text.ts';
 import { randomUUID } from 'node:crypto';
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
@@ -22,7 +23,7 @@ export interface EvidenceRecord {
   readonly jobKey?: string | undefined;
 }
 
-const json = (v: unknown) => sql.jsonb((v ?? null) as never);
+const json = (v: unknown) => storableJsonb((v ?? null) as never);
 
 /** The insert of one evidence row, as a fragment (alone, or as a CTE of a bigger statement). */
 export const evidenceInsert = (evidenceId: string, e: EvidenceRecord): FragmentSqlToken => sql.fragment`

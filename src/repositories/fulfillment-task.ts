@@ -1,5 +1,6 @@
 // fulfillment_task: one row per order (or order item) and kind of external work. Every SQL text
 // naming the table is here.
+import { storableJsonb } from '../platform/storable-text.ts';
 import { randomUUID } from 'node:crypto';
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
@@ -63,7 +64,7 @@ const outcomeSet = (o: TaskOutcome) => sql.fragment`
   set status = ${o.status},
       external_request_id = coalesce(${o.externalRequestId || null}, external_request_id),
       external_reference_id = coalesce(${o.externalReferenceId || null}, external_reference_id),
-      result = coalesce(${o.result === undefined ? null : sql.jsonb(o.result as never)}, result),
+      result = coalesce(${o.result === undefined ? null : storableJsonb(o.result as never)}, result),
       last_external_call_id = ${o.externalCallId ?? null},
       updated_at = now()`;
 
@@ -80,7 +81,7 @@ export const taskOutcomeUpdateWhen = (gate: string, taskId: string, o: TaskOutco
 
 export async function setTaskStatus(db: CommonQueryMethods, taskId: string, status: FulfillmentTaskStatus, result?: unknown): Promise<void> {
   await db.query(sql.unsafe`
-    update fulfillment_task set status = ${status}, result = coalesce(${result === undefined ? null : sql.jsonb(result as never)}, result), updated_at = now()
+    update fulfillment_task set status = ${status}, result = coalesce(${result === undefined ? null : storableJsonb(result as never)}, result), updated_at = now()
     where fulfillment_task_id = ${taskId}`);
 }
 
@@ -107,7 +108,7 @@ export const provisioningTaskSelect = (providerRequestId: string): FragmentSqlTo
  * SUCCEEDED or REJECTED does not move). Returns the task id only when this statement moved it.
  */
 export const finalResultUpdate = (taskId: string, status: 'SUCCEEDED' | 'FAILED', result: { readonly serviceInstanceId: string | null; readonly failureReason: string | null }): FragmentSqlToken => sql.fragment`
-  update fulfillment_task set status = ${status}, result = coalesce(result, '{}'::jsonb) || ${sql.jsonb(result)}, updated_at = now()
+  update fulfillment_task set status = ${status}, result = coalesce(result, '{}'::jsonb) || ${storableJsonb(result)}, updated_at = now()
   where fulfillment_task_id = ${taskId} and status in ('WAITING_EXTERNAL', 'IN_PROGRESS', 'FAILED', 'AMBIGUOUS')
   returning fulfillment_task_id`;
 

@@ -1,6 +1,7 @@
 // idempotency_record: the intake's command idempotency records (seed 004 §9.1). One row per
 // (scope, key): the request's hash, the resource it created, and once answered, the answer a
 // replay gets. Every SQL text naming the table is here.
+import { storableJsonb } from '../platform/storable-text.ts';
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 
 export interface IdempotencyKeyRef {
@@ -52,7 +53,7 @@ export const idempotencyKeyTakeOver = (ref: IdempotencyKeyRef, o: { readonly req
 /** Keeps the answer a replay of the key gets from now on. */
 export async function storeIdempotentAnswer(db: CommonQueryMethods, ref: IdempotencyKeyRef, status: number, body: unknown): Promise<void> {
   await db.query(sql.unsafe`
-    update idempotency_record set response_status = ${status}, response_body = ${sql.jsonb(body as never)}
+    update idempotency_record set response_status = ${status}, response_body = ${storableJsonb(body as never)}
     where scope = ${ref.scope} and idempotency_key = ${ref.idempotencyKey}`);
 }
 

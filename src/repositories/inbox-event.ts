@@ -8,6 +8,7 @@
 // parked row up again but an operator (README, "Parked inbox events"). Every SQL text naming the table is here, and with it the
 // receive-once protocol over the rows (handleReceivedInboxEvent), which both the events plumbing
 // and the core (provisioning results) follow.
+import { storableJsonb } from '../platform/storable-text.ts';
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { loadConfig } from '../platform/config.ts';
@@ -46,7 +47,7 @@ export type InboxReceipt = z.infer<typeof inboxReceipt>;
  */
 export const receiveInboxEventFragment = (e: InboxEventEntry): FragmentSqlToken => sql.fragment`
   insert into inbox_event (event_id, event_type, source_topic, subject_id, status, payload)
-  values (${e.eventId}, ${e.eventType ?? null}, ${e.sourceTopic}, ${e.subjectId ?? null}, 'RECEIVED', ${e.payload === undefined ? null : sql.jsonb(e.payload as never)})
+  values (${e.eventId}, ${e.eventType ?? null}, ${e.sourceTopic}, ${e.subjectId ?? null}, 'RECEIVED', ${e.payload === undefined ? null : storableJsonb(e.payload as never)})
   on conflict (event_id) do update set attempts = inbox_event.attempts
   returning status, attempts, (xmax = 0) as inserted`;
 
@@ -125,7 +126,7 @@ export async function markInboxEventRetryable(
   eventId: string,
   o: { readonly attempt: number; readonly note: string; readonly retryInput: unknown; readonly retryDelaySeconds: number },
 ): Promise<void> {
-  const retryInput = o.retryInput === undefined ? null : sql.jsonb(o.retryInput as never);
+  const retryInput = o.retryInput === undefined ? null : storableJsonb(o.retryInput as never);
   await db.query(sql.unsafe`
     update inbox_event set status = 'FAILED_RETRYABLE', attempts = ${o.attempt}, last_error = ${redactText(o.note).slice(0, 1_000)},
       retry_input = ${retryInput}, next_attempt_at = case when ${retryInput}::jsonb is null then null else now() + make_interval(secs => ${o.retryDelaySeconds}) end
@@ -138,7 +139,7 @@ export async function markInboxEventFinal(
   eventId: string,
   o: { readonly status: FinalInboxStatus; readonly attempt: number; readonly note?: string | undefined; readonly retryInput?: unknown },
 ): Promise<void> {
-  const retryInput = o.retryInput === undefined ? null : sql.jsonb(o.retryInput as never);
+  const retryInput = o.retryInput === undefined ? null : storableJsonb(o.retryInput as never);
   await db.query(sql.unsafe`
     update inbox_event set status = ${o.status}, attempts = ${o.attempt}, processed_at = now(), last_error = ${o.note?.slice(0, 1_000) ?? null},
       next_attempt_at = null, retry_input = coalesce(${retryInput}::jsonb, retry_input)

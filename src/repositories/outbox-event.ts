@@ -1,6 +1,7 @@
 // outbox_event: an event is a row written in the same transaction (or statement) as the state
 // change it announces, so the two commit together or not at all; the relay publishes it afterwards.
 // Every SQL text naming the table is here: the farm's writes, and the relay's reads and marks.
+import { storableJsonb } from '../platform/storable-text.ts';
 import type pg from 'pg';
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
@@ -15,7 +16,7 @@ export interface OutboxEvent {
 /** The insert of one outbox row, as a fragment (alone, or as a CTE of a bigger statement). */
 export const outboxInsert = (e: OutboxEvent): FragmentSqlToken => sql.fragment`
   insert into outbox_event (event_id, event_type, event_version, topic, message_key, envelope)
-  values (${e.envelope.eventId}, ${e.envelope.eventType}, ${e.envelope.eventVersion}, ${e.topic}, ${e.key}, ${sql.jsonb(e.envelope as never)})`;
+  values (${e.envelope.eventId}, ${e.envelope.eventType}, ${e.envelope.eventVersion}, ${e.topic}, ${e.key}, ${storableJsonb(e.envelope as never)})`;
 
 /**
  * The insert of one outbox row that happens only when `gate` (the name of an earlier CTE of the
@@ -23,7 +24,7 @@ export const outboxInsert = (e: OutboxEvent): FragmentSqlToken => sql.fragment`
  */
 export const outboxInsertWhen = (gate: string, e: OutboxEvent): FragmentSqlToken => sql.fragment`
   insert into outbox_event (event_id, event_type, event_version, topic, message_key, envelope)
-  select ${e.envelope.eventId}, ${e.envelope.eventType}, ${e.envelope.eventVersion}, ${e.topic}, ${e.key}, ${sql.jsonb(e.envelope as never)}
+  select ${e.envelope.eventId}, ${e.envelope.eventType}, ${e.envelope.eventVersion}, ${e.topic}, ${e.key}, ${storableJsonb(e.envelope as never)}
   where exists (select 1 from ${sql.identifier([gate])})`;
 
 /**
@@ -33,7 +34,7 @@ export const outboxInsertWhen = (gate: string, e: OutboxEvent): FragmentSqlToken
 export const outboxInsertCorrelatedBy = (source: string, condition: FragmentSqlToken, e: OutboxEvent): FragmentSqlToken => sql.fragment`
   insert into outbox_event (event_id, event_type, event_version, topic, message_key, envelope)
   select ${e.envelope.eventId}, ${e.envelope.eventType}, ${e.envelope.eventVersion}, ${e.topic}, ${e.key},
-    ${sql.jsonb(e.envelope as never)} || jsonb_build_object('correlationId', s.correlation_id)
+    ${storableJsonb(e.envelope as never)} || jsonb_build_object('correlationId', s.correlation_id)
   from ${sql.identifier([source])} s where ${condition}`;
 
 export async function appendToOutbox(db: CommonQueryMethods, e: OutboxEvent): Promise<void> {

@@ -1,5 +1,6 @@
 // reconciliation_case_event: the history of a reconciliation case, one row per observation or
 // decision, naming who or what acted. Every SQL text naming the table is here.
+import { storableJsonb } from '../platform/storable-text.ts';
 import { randomUUID } from 'node:crypto';
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
@@ -15,7 +16,7 @@ export interface CaseEvent {
 export async function insertCaseEvent(db: CommonQueryMethods, caseId: string, e: CaseEvent): Promise<void> {
   await db.query(sql.unsafe`
     insert into reconciliation_case_event (event_id, reconciliation_case_id, action, actor, observed_state, note)
-    values (${randomUUID()}, ${caseId}, ${e.action}, ${e.actor}, ${e.observedState === undefined ? null : sql.jsonb(e.observedState as never)}, ${e.note ?? null})`);
+    values (${randomUUID()}, ${caseId}, ${e.action}, ${e.actor}, ${e.observedState === undefined ? null : storableJsonb(e.observedState as never)}, ${e.note ?? null})`);
 }
 
 export const caseEventRow = z.object({ action: z.enum(CASE_EVENT_ACTIONS), actor: z.string(), observed_state: z.unknown(), note: z.string().nullable(), recorded_at: z.number() });

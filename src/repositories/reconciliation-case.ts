@@ -1,6 +1,7 @@
 // reconciliation_case: the cases opened when an outcome is ambiguous or an external system holds a
 // conflicting request (seed 000 §23.1). Every SQL text naming the table is here; what a case means
 // (opening it, announcing its end) is the core's (src/core/reconciliation/cases.ts).
+import { storableJsonb } from '../platform/storable-text.ts';
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { CASE_SEVERITIES, CASE_STATUSES, MISMATCH_TYPES, type CaseSeverity, type CaseStatus, type MismatchType } from '../core/domain/case-vocabulary.ts';
@@ -68,7 +69,7 @@ export async function insertCase(db: CommonQueryMethods, id: string, c: NewCase)
     insert into reconciliation_case (reconciliation_case_id, tenant_id, system_code, business_object_type, business_object_id,
       mismatch_type, expected_state, observed_state, severity, status, external_call_id, order_id, job_key, process_instance_key, bpmn_process_id, detected_at)
     values (${id}, ${c.tenantId}, ${c.system}, ${c.businessObjectType}, ${c.businessObjectId}, ${c.mismatchType},
-      ${sql.jsonb(c.expectedState as never)}, ${sql.jsonb(c.observedState as never)}, ${c.severity}, 'OPEN', ${c.externalCallId},
+      ${storableJsonb(c.expectedState as never)}, ${storableJsonb(c.observedState as never)}, ${c.severity}, 'OPEN', ${c.externalCallId},
       ${c.orderId ?? null}, ${c.jobKey ?? null}, ${c.processInstanceKey ?? null}, ${c.bpmnProcessId ?? null}, now())`);
 }
 
@@ -95,7 +96,7 @@ export async function updateCaseStatus(db: CommonQueryMethods, id: string, statu
     set status = ${status},
         resolution = coalesce(${details.resolution ?? null}, resolution),
         decided_by = coalesce(${details.decidedBy ?? null}, decided_by),
-        observed_state = coalesce(${details.observedState === undefined ? null : sql.jsonb(details.observedState as never)}, observed_state),
+        observed_state = coalesce(${details.observedState === undefined ? null : storableJsonb(details.observedState as never)}, observed_state),
         resolved_at = case when ${status} in ('RESOLVED', 'CLOSED') then now() else resolved_at end,
         updated_at = now()
     where reconciliation_case_id = ${id}

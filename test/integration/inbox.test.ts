@@ -188,3 +188,12 @@ describe('the retry cap (INBOX_MAX_ATTEMPTS)', () => {
     expect(await replayParkedInboxEvent(db, eventId)).toBe(false);
   });
 });
+
+test('a message carrying NUL (which PostgreSQL cannot store) is recorded with U+FFFD, not refused by the database and redelivered forever', async () => {
+  const eventId = `nul-${randomUUID()}`;
+  const status = await receiveOnce(db, { eventId, sourceTopic: topic, payload: { raw: '{"status":"DONE\u0000"}', 'key\u0000': 1 } }, async () => ({ status: 'PARKED_CONTRACT_VIOLATION', note: 'bad\u0000note' }));
+  expect(status).toBe('PARKED_CONTRACT_VIOLATION');
+  const stored = await db.one(sql.type(z.object({ payload: z.unknown(), note: z.string().nullable() }))`select payload, last_error as note from inbox_event where event_id = ${eventId}`);
+  expect(JSON.stringify(stored.payload)).not.toContain('\\u0000');
+  expect(stored.payload).toEqual({ raw: '{"status":"DONE\uFFFD"}', 'key\uFFFD': 1 });
+});

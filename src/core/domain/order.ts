@@ -6,6 +6,8 @@ export const ORDER_STATUSES = ['ACCEPTED', 'IN_FULFILLMENT', 'COMPLETED', 'REJEC
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+/** Free text stored in the order snapshot (jsonb): PostgreSQL cannot store U+0000, so it is refused here, as bad input. */
+const text = (max: number) => z.string().max(max).refine((value) => !value.includes('\u0000'), 'must not contain the NUL character (U+0000)');
 const money = z.string().regex(/^\d+(\.\d{1,4})?$/, 'a decimal amount such as "750000.00"');
 
 export const orderItemSchema = z.object({
@@ -15,7 +17,10 @@ export const orderItemSchema = z.object({
   resourceType: z.enum(['PHONE_NUMBER', 'DEVICE', 'PORT', 'IP_ADDRESS']),
   serviceSpecificationCode: id,
   quantity: z.number().int().min(1).max(100).default(1),
-  technicalParameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  technicalParameters: z
+    .record(text(100).pipe(z.string().min(1)), z.union([text(1_000), z.number(), z.boolean()]))
+    .refine((parameters) => Object.keys(parameters).length <= 50, 'at most 50 technical parameters')
+    .default({}),
 });
 
 export const chargeSchema = z.object({
@@ -38,7 +43,7 @@ export const subscriptionSchema = z.object({
 export const contactSchema = z.object({
   recipientId: id,
   email: z.email(),
-  displayName: z.string().min(1).max(200),
+  displayName: text(200).pipe(z.string().min(1)),
 });
 
 /** What the intake accepts (the order id is assigned by the intake). */
