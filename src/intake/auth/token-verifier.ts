@@ -62,7 +62,7 @@ function issuerKeys(jwksUrl: string, timeoutMs: number, cacheMaxAgeMs: number): 
 }
 
 export function createTokenVerifier(settings: TokenVerifierSettings): TokenVerifier {
-  const keys = issuerKeys(settings.jwksUrl, settings.jwksTimeoutMs ?? 2_000, settings.jwksCacheMaxAgeMs ?? 600_000);
+  const keys = issuerKeys(settings.jwksUrl, settings.jwksTimeoutMs ?? 5_000, settings.jwksCacheMaxAgeMs ?? 600_000);
   const now = settings.now ?? Date.now;
   return async (authorization) => {
     if (authorization === undefined || authorization.trim() === '') {
