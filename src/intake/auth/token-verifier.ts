@@ -12,7 +12,7 @@ export interface TokenVerifierSettings {
   readonly rolesClaim: string;
   /** epoch ms; tests move it to see a token expire */
   readonly now?: (() => number) | undefined;
-  /** how long a JWKS fetch may take (default 2 s) */
+  /** how long a JWKS fetch may take (default 5 s: the issuer may be busy) */
   readonly jwksTimeoutMs?: number | undefined;
   /** how long fetched keys count as fresh (default 10 min); past it they are fetched again */
   readonly jwksCacheMaxAgeMs?: number | undefined;
