@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import type { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { BrowserScenario } from './support/browser.ts';
-import { openOrderFromList, signIn, startConsoleSetup, type ConsoleSetup } from './support/console.ts';
+import { diagramShape, openOrderFromList, signIn, startConsoleSetup, type ConsoleSetup } from './support/console.ts';
 
 const DOCS_SCREENSHOT = path.resolve(import.meta.dirname, '..', '..', 'docs', 'console-order-page.png');
 
@@ -38,8 +38,8 @@ test('the operator signs in, finds the order and sees its diagram, steps and eve
     const diagram = page.getByTestId('order-diagram');
     await diagram.locator('svg').first().waitFor();
     // bpmn-visualization marks shapes by their BPMN id; the page adds the execution state as classes
-    await diagram.locator(shape('ServiceTask_NotifyCustomer', 'state-completed')).waitFor();
-    await diagram.locator(shape('EndEvent_OrderCompleted', 'state-completed')).waitFor();
+    await diagram.locator(diagramShape('ServiceTask_NotifyCustomer', 'state-completed')).waitFor();
+    await diagram.locator(diagramShape('EndEvent_OrderCompleted', 'state-completed')).waitFor();
     expect(await diagram.locator('.state-incident').count()).toBe(0);
     // two items: the multi-instance reservation ran twice
     await diagram.getByText('×2').first().waitFor();
@@ -76,9 +76,6 @@ test("the order page at a phone's width", async () => {
     expect(overflow).toBeLessThanOrEqual(0);
   });
 }, 120_000);
-
-/** The diagram's shape of a BPMN element (not its label) carrying a state class. */
-const shape = (elementId: string, stateClass: string): string => `g[data-bpmn-id="${elementId}"].${stateClass}:not(.bpmn-label)`;
 
 async function expectNoneFailed(outcomes: ReturnType<BrowserScenario['page']['getByTestId']>): Promise<void> {
   expect(await outcomes.filter({ hasText: 'FAILED' }).count()).toBe(0);

@@ -102,3 +102,7 @@ export async function reloadUntil(s: BrowserScenario, target: () => Locator, tex
     await s.page.getByTestId('page').locator('*').first().waitFor();
   }
 }
+
+/** The diagram's shape of a BPMN element (bpmn-visualization's data-bpmn-id; not its label) carrying a state class the page adds. */
+export const diagramShape = (elementId: string, stateClass: 'state-active' | 'state-completed' | 'state-incident'): string =>
+  `g[data-bpmn-id="${elementId}"].${stateClass}:not(.bpmn-label)`;
