@@ -281,22 +281,8 @@ export async function findAttempt(db: CommonQueryMethods, externalCallId: string
 
 // ---- the operator's order page ----
 
-export const ledgerEntryRow = z.object({
-  external_call_id: z.string(),
-  system_code: z.string(),
-  operation_code: z.string(),
-  business_object_type: z.string(),
-  business_object_id: z.string(),
-  idempotency_key: z.string(),
-  request_hash: z.string(),
-  status: z.enum(ATTEMPT_STATUSES),
-  external_request_id: z.string().nullable(),
-  external_reference_id: z.string().nullable(),
-  failure_category: z.string().nullable(),
-  failure_reason: z.string().nullable(),
-  retryable: z.boolean().nullable(),
-  request_sent: z.boolean().nullable(),
-  attempt_no: z.number(),
+// the attempt's own columns without what the order page does not show, plus its times
+export const ledgerEntryRow = attemptRow.omit({ tenant_id: true, correlation_id: true, result: true, lease_expired: true }).extend({
   // timestamptz: slonik's type parser gives epoch milliseconds
   started_at: z.number(),
   completed_at: z.number().nullable(),
