@@ -22,6 +22,9 @@ export class ApiError extends Error {
   }
 }
 
+/** raised when the intake refuses the token the page holds */
+export const UNAUTHENTICATED_EVENT = 'console:unauthenticated';
+
 async function request(path: string, init: RequestInit = {}): Promise<Response> {
   const bearer = token();
   const headers = new Headers(init.headers);
@@ -32,6 +35,10 @@ async function request(path: string, init: RequestInit = {}): Promise<Response> 
     response = await tracked(fetch(path, { ...init, headers }));
   } catch {
     throw new ApiError(0, undefined, `${init.method ?? 'GET'} ${path}: the intake did not answer (network error)`);
+  }
+  if (response.status === 401 && bearer) {
+    // the token expired or was revoked: the shell asks for a sign-in and comes back here
+    window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT));
   }
   if (!response.ok) {
     const type = response.headers.get('content-type') ?? '';

@@ -1,6 +1,6 @@
 // The operator console: the shell (who is signed in, the navigation, banners, progress) and the
 // routes. Without a token every address shows the sign-in, which returns to it afterwards.
-import { getJson } from './api.ts';
+import { getJson, UNAUTHENTICATED_EVENT } from './api.ts';
 import { clearBanner, showError } from './banner.ts';
 import { h, show } from './dom.ts';
 import { casePage, casesPage } from './pages/cases.ts';
@@ -64,7 +64,8 @@ async function render(path: string): Promise<void> {
     try {
       remember(await getJson<Caller>('/console/api/me'));
     } catch (error) {
-      // an expired or foreign token: sign in again, then come back here
+      // a refused token: the unauthenticated handler has shown the sign-in already
+      if (location.pathname === link('/sign-in')) return;
       signOut();
       showError(error, 'Please sign in again');
       history.replaceState(null, '', `${link('/sign-in')}?return=${encodeURIComponent(location.pathname + location.search)}`);
@@ -84,6 +85,13 @@ async function render(path: string): Promise<void> {
     showError(error);
   }
 }
+
+window.addEventListener(UNAUTHENTICATED_EVENT, () => {
+  if (!token() || location.pathname === link('/sign-in')) return;
+  signOut();
+  navigate(`${link('/sign-in')}?return=${encodeURIComponent(location.pathname + location.search)}`);
+  showError('your sign-in expired or was refused; please sign in again', 'Signed out');
+});
 
 startRouter(ROUTES, render);
 void render(location.pathname);

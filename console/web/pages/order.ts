@@ -3,7 +3,8 @@
 // ledger's attempts with their redacted evidence, keys and outcomes, its cases and lifecycle events.
 import { ApiError, engine, getJson, getText, search, send } from '../api.ts';
 import { showError, showNotice } from '../banner.ts';
-import { drawDiagram, marksOf, type ElementInstance } from '../diagram.ts';
+import { drawDiagram } from '../diagram.ts';
+import { marksOf, type ElementInstance } from '../element-marks.ts';
 import { h, show, time, type Child } from '../dom.ts';
 import { activeIncidents, openUserTasks, type Incident } from '../farm.ts';
 import { link } from '../router.ts';
