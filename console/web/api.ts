@@ -52,6 +52,12 @@ export async function getJson<T>(path: string): Promise<T> {
   return (await (await request(path)).json()) as T;
 }
 
+/** a GET whose answer may be empty (204): undefined then */
+export async function getOptionalJson<T>(path: string): Promise<T | undefined> {
+  const text = await (await request(path)).text();
+  return text === '' ? undefined : (JSON.parse(text) as T);
+}
+
 export async function getText(path: string): Promise<string> {
   return (await request(path)).text();
 }

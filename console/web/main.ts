@@ -8,6 +8,7 @@ import { incidentsPage } from './pages/incidents.ts';
 import { orderPage } from './pages/order.ts';
 import { ordersPage } from './pages/orders.ts';
 import { signInPage } from './pages/sign-in.ts';
+import { userTaskPage } from './pages/user-task.ts';
 import { userTasksPage } from './pages/user-tasks.ts';
 import { link, match, navigate, startRouter, type Route } from './router.ts';
 import { currentCaller, remember, signOut, token, type Caller } from './session.ts';
@@ -18,6 +19,7 @@ const ROUTES: readonly Route[] = [
   { pattern: /^\/orders\/([^/]+)$/, render: ([orderId = ''], _query, outlet) => orderPage(outlet, orderId) },
   { pattern: /^\/incidents\/?$/, render: (_params, _query, outlet) => incidentsPage(outlet) },
   { pattern: /^\/user-tasks\/?$/, render: (_params, _query, outlet) => userTasksPage(outlet) },
+  { pattern: /^\/user-tasks\/(\d+)$/, render: ([userTaskKey = ''], _query, outlet) => userTaskPage(outlet, userTaskKey) },
   { pattern: /^\/cases\/?$/, render: (_params, query, outlet) => casesPage(outlet, query) },
   { pattern: /^\/cases\/([^/]+)$/, render: ([caseId = ''], _query, outlet) => casePage(outlet, caseId) },
 ];

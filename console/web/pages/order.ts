@@ -85,7 +85,7 @@ async function incidentsOf(section: HTMLElement, orderId: string, instanceKey: s
   show(section,
     h('h2', {}, `Incidents (${incidents.length})`),
     incidents.length === 0 ? h('p', { testid: 'order-no-incidents' }, 'No open incident.') : [incidentTable(incidents), mayAct() ? retry : h('p', { class: 'hint' }, 'Only an operator may retry.'), outcome],
-    tasks.length > 0 && h('p', { testid: 'order-waiting' }, `Waiting for a person: ${tasks.map((task) => task.name ?? task.elementId).join(', ')} — `, h('a', { href: link('/user-tasks') }, 'User tasks')),
+    tasks.length > 0 && h('p', { testid: 'order-waiting' }, 'Waiting for a person: ', tasks.map((task) => h('a', { href: link(`/user-tasks/${task.userTaskKey}`), testid: 'order-user-task-link' }, task.name ?? task.elementId))),
   );
 }
 

@@ -1,5 +1,5 @@
-// User tasks waiting for a person (engine search): claim and unclaim for operators. Completing a
-// task with its form is a later step of the console.
+// User tasks waiting for a person (engine search): claim and unclaim for operators; a task's own
+// page (user-task.ts) shows its form and completes it.
 import { engine, send } from '../api.ts';
 import { showError } from '../banner.ts';
 import { h, show, time } from '../dom.ts';
@@ -22,7 +22,7 @@ export async function userTasksPage(outlet: HTMLElement): Promise<void> {
     h('tbody', {}, tasks.map((task) => {
       const orderId = orderOfInstance.get(task.processInstanceKey);
       return h('tr', { testid: 'user-task-row', 'data-user-task-key': task.userTaskKey },
-        h('td', {}, task.name ?? task.elementId),
+        h('td', {}, h('a', { href: link(`/user-tasks/${task.userTaskKey}`), testid: 'user-task-link' }, task.name ?? task.elementId)),
         h('td', {}, orderId ? h('a', { href: link(`/orders/${encodeURIComponent(orderId)}`) }, orderId) : task.processInstanceKey),
         h('td', { testid: 'user-task-assignee' }, task.assignee ?? '–'),
         h('td', {}, time(task.creationDate)),
