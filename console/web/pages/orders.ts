@@ -60,19 +60,20 @@ function addressOf(view: string, q: string): string {
 
 function ordersTable(orders: readonly OrderListEntry[], withIncident: ReadonlySet<string>, waiting: ReadonlySet<string>): HTMLElement {
   return h('table', { testid: 'orders-table' },
-    h('thead', {}, h('tr', {}, ['Order', 'State', 'Customer', 'Flags', 'Created', 'Updated'].map((title) => h('th', {}, title)))),
+    // customer and created make way on a phone (CSS: .wide-only)
+    h('thead', {}, h('tr', {}, ['Order', 'State', 'Customer', 'Flags', 'Created', 'Updated'].map((title) => h('th', { class: title === 'Customer' || title === 'Created' ? 'wide-only' : undefined }, title)))),
     h('tbody', {}, orders.map((order) =>
       h('tr', { testid: 'order-row', 'data-order-id': order.orderId },
         h('td', {}, h('a', { href: link(`/orders/${encodeURIComponent(order.orderId)}`), testid: 'order-link' }, order.orderId)),
         h('td', {}, h('span', { class: `state state-${order.status.toLowerCase()}`, testid: 'order-state' }, order.status)),
-        h('td', { class: 'customer' }, order.customerAccountId),
+        h('td', { class: 'wide-only' }, order.customerAccountId),
         h('td', { class: 'flags' },
           order.fallout && h('span', { class: 'flag fallout' }, 'fallout'),
           has(withIncident, order) && h('span', { class: 'flag incident', testid: 'order-flag-incident' }, 'incident'),
           has(waiting, order) && h('span', { class: 'flag waiting', testid: 'order-flag-waiting' }, 'waiting for a person'),
           order.openCaseCount > 0 && h('span', { class: 'flag case' }, `${order.openCaseCount} open case${order.openCaseCount === 1 ? '' : 's'}`),
         ),
-        h('td', {}, time(order.createdAt)),
+        h('td', { class: 'wide-only' }, time(order.createdAt)),
         h('td', {}, time(order.updatedAt)),
       ),
     )),
