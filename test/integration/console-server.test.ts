@@ -71,6 +71,9 @@ describe('the page', () => {
       expect(page.headers['content-type']).toMatch(/^text\/html/);
       expect(page.body).toContain('<title>console</title>');
       expect(page.headers['cache-control']).toBe('no-cache');
+      // the page holds a bearer token: its own scripts only, no framing
+      expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     }
     const etag = String((await app.inject({ method: 'GET', url: '/console/' })).headers.etag);
     expect((await app.inject({ method: 'GET', url: '/console/', headers: { 'if-none-match': etag } })).statusCode).toBe(304);

@@ -19,6 +19,18 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
+/**
+ * The page holds a bearer token: only its own scripts run (no inline script, no eval), it talks only
+ * to its own origin, and no other site may frame it. The diagram library sets inline styles, hence
+ * style-src 'unsafe-inline'.
+ */
+const PAGE_SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
 interface Asset {
   readonly body: Buffer;
   readonly etag: string;
@@ -48,7 +60,7 @@ async function serve(request: FastifyRequest, reply: FastifyReply, root: string)
       detail: `no ${path.join(root, 'index.html')}: run npm run build (it bundles console/web into dist/console)`,
     });
   }
-  const headers = { 'content-type': asset.contentType, etag: asset.etag, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
+  const headers = { 'content-type': asset.contentType, etag: asset.etag, 'cache-control': 'no-cache', ...PAGE_SECURITY_HEADERS };
   if (request.headers['if-none-match'] === asset.etag) return reply.code(304).headers(headers).send();
   return reply.headers(headers).send(asset.body);
 }
