@@ -34,6 +34,8 @@ export async function ordersPage(outlet: HTMLElement, query: URLSearchParams): P
   const farmQuery = new URLSearchParams({ limit: String(LIMIT) });
   if (view !== '' && !ENGINE_VIEWS.has(view)) farmQuery.set('view', view);
   if (q !== '') farmQuery.set('q', q);
+  const cursor = query.get('cursor');
+  if (cursor) farmQuery.set('cursor', cursor);
   const list = await listOrders(farmQuery);
   // only the listed orders' instances: the engine may hold many others (other processes, tests)
   const keys = list.orders.flatMap((order) => (order.processInstanceKey === null ? [] : [order.processInstanceKey]));
@@ -43,17 +45,22 @@ export async function ordersPage(outlet: HTMLElement, query: URLSearchParams): P
   const waiting = new Set(tasks.map((task) => task.processInstanceKey));
   const orders = list.orders.filter((order) => (view === 'incidents' ? has(withIncident, order) : view === 'waiting' ? has(waiting, order) : true));
   show(tableHolder,
-    ENGINE_VIEWS.has(view) && h('p', { class: 'hint' }, `Among the ${LIMIT} newest orders${q ? ' matching the search' : ''}.`),
+    ENGINE_VIEWS.has(view) && h('p', { class: 'hint' }, `Among ${cursor ? 'these' : `the ${LIMIT} newest`} orders${q ? ' matching the search' : ''}.`),
     orders.length === 0 ? h('p', { testid: 'orders-empty' }, 'No orders match.') : ordersTable(orders, withIncident, waiting),
+    h('p', { class: 'pager' },
+      cursor && h('a', { href: link(`/orders${addressOf(view, q)}`), testid: 'orders-first-page' }, 'Newest'),
+      list.nextCursor && h('a', { href: link(`/orders${addressOf(view, q, list.nextCursor)}`), testid: 'orders-next-page' }, `Older ${LIMIT} →`),
+    ),
   );
 }
 
 const has = (keys: ReadonlySet<string>, order: OrderListEntry): boolean => order.processInstanceKey !== null && keys.has(order.processInstanceKey);
 
-function addressOf(view: string, q: string): string {
+function addressOf(view: string, q: string, cursor?: string): string {
   const params = new URLSearchParams();
   if (view) params.set('view', view);
   if (q) params.set('q', q);
+  if (cursor) params.set('cursor', cursor);
   const text = params.toString();
   return text ? `?${text}` : '';
 }
