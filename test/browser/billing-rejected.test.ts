@@ -1,12 +1,16 @@
-// In a real browser: billing rejects the subscription, the order waits for a person (the billing
-// fallout user task). The order page says it waits; the operator finds the task under User tasks
-// and claims and unclaims it; a viewer is offered neither.
+// In a real browser: billing rejects the subscription (the account is not eligible), so the order
+// waits for a person: the billing fallout user task. The order page says it waits; a viewer sees the
+// task's form read only; the operator finds the task under User tasks, claims and unclaims it, opens
+// it, is told the form needs a decision, chooses "Cancel the order" with a note and completes it:
+// the order's process runs to its end (services deactivated, inventory released) and the order
+// reads CANCELLED. ("Retry billing" cannot end this order: the ledger answers the same activation
+// key with the stored rejection, so the task comes back.)
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import type { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 import { BrowserScenario } from './support/browser.ts';
-import { devClient, openOrderFromList, signIn, startConsoleSetup, type ConsoleSetup } from './support/console.ts';
+import { devClient, diagramShape, openOrderFromList, orderPageLoaded, reloadUntil, signIn, startConsoleSetup, type ConsoleSetup } from './support/console.ts';
 
 let setup: ConsoleSetup | undefined;
 let h: FulfillmentHarness;
@@ -15,6 +19,7 @@ let orderId: string;
 beforeAll(async () => {
   setup = await startConsoleSetup();
   ({ h, browser } = setup);
+  // the billing simulator refuses accounts BA-REJECT… (422, not eligible)
   orderId = await h.submitOrder(sampleOrder({ billingAccountId: `BA-REJECT-${randomUUID().slice(0, 6)}` }));
   await h.pt.awaitUserTask(await h.processInstanceOf(orderId), 'UserTask_ResolveBillingFallout');
 }, 120_000);
@@ -22,7 +27,22 @@ afterAll(async () => {
   await setup?.close();
 });
 
-test('the order waits for a person; the operator claims and unclaims the fallout task', async () => {
+test("a viewer sees the fallout task and its form, read only, with no action offered", async () => {
+  const s = await BrowserScenario.open(browser, 'billing rejected viewer');
+  await s.run(async ({ page }) => {
+    await signIn(s, h.intakeUrl, 'viewer', '/console/user-tasks');
+    const row = page.getByTestId('user-task-row').filter({ hasText: orderId });
+    await row.waitFor();
+    expect(await row.getByRole('button').count()).toBe(0);
+    await row.getByTestId('user-task-link').click();
+    await page.getByTestId('task-form').waitFor();
+    expect(await page.getByTestId('user-task-complete').count()).toBe(0);
+    expect(await page.getByTestId('form-option-falloutDecision-RETRY').isDisabled()).toBe(true);
+    await s.step('the viewer sees the task read only');
+  });
+}, 120_000);
+
+test('the operator completes the fallout task with its form and the order runs to its end', async () => {
   const s = await BrowserScenario.open(browser, 'billing rejected');
   await s.run(async ({ page }) => {
     await signIn(s, h.intakeUrl, 'operator');
@@ -30,6 +50,7 @@ test('the order waits for a person; the operator claims and unclaims the fallout
     await page.getByTestId('order-waiting').waitFor();
     await page.getByTestId('order-status').filter({ hasText: 'IN_FULFILLMENT' }).waitFor();
     await page.locator('[data-testid="order-step"][data-task-type="ACTIVATE_BILLING"]').getByTestId('attempt-outcome').filter({ hasText: 'REJECTED' }).waitFor();
+    await page.getByTestId('order-diagram').locator(diagramShape('UserTask_ResolveBillingFallout', 'state-active')).waitFor();
     await s.step('the order waits for a person');
 
     await page.getByTestId('nav-user-tasks').click();
@@ -41,17 +62,34 @@ test('the order waits for a person; the operator claims and unclaims the fallout
     await s.step('claimed');
     await row.getByTestId('user-task-unclaim').click();
     await row.getByTestId('user-task-claim').waitFor();
-    await s.step('unclaimed');
-  });
-}, 120_000);
 
-test('a viewer sees the task but is offered no claim', async () => {
-  const s = await BrowserScenario.open(browser, 'billing rejected viewer');
-  await s.run(async ({ page }) => {
-    await signIn(s, h.intakeUrl, 'viewer', '/console/user-tasks');
-    const row = page.getByTestId('user-task-row').filter({ hasText: orderId });
-    await row.waitFor();
-    expect(await row.getByRole('button').count()).toBe(0);
-    await s.step('the viewer sees the task without actions');
+    await row.getByTestId('user-task-link').click();
+    const form = page.getByTestId('task-form');
+    await form.waitFor();
+    // prefilled from the instance's variables
+    expect(await page.getByTestId('form-field-orderId').locator('input').inputValue()).toBe(orderId);
+    expect(await page.getByTestId('form-field-falloutReason').locator('input').inputValue()).not.toBe('');
+    await s.step('the task with its form');
+
+    // the form declares the decision required
+    await page.getByTestId('user-task-complete').click();
+    await page.getByTestId('form-error-falloutDecision').filter({ hasText: /\S/ }).waitFor();
+    await s.step('the form asks for a decision');
+
+    await page.getByTestId('form-option-falloutDecision-CANCEL').check();
+    await page.getByTestId('form-field-falloutNote').locator('textarea').fill('customer withdrew: the account will not be eligible');
+    await s.step('decision and note filled in');
+    await page.getByTestId('user-task-complete').click();
+    // Complete leads back to the order; a reload shows it once the compensation has run
+    await page.getByTestId('order-status').waitFor();
+    await reloadUntil(s, () => page.getByTestId('order-status'), 'CANCELLED', 60_000);
+    await orderPageLoaded(s);
+    const diagram = page.getByTestId('order-diagram');
+    await diagram.locator(diagramShape('UserTask_ResolveBillingFallout', 'state-completed')).waitFor();
+    await diagram.locator(diagramShape('EndEvent_OrderCancelled', 'state-completed')).waitFor();
+    await page.locator('[data-testid="order-step"][data-task-type="DEACTIVATE_SERVICE"]').getByTestId('step-status').filter({ hasText: 'SUCCEEDED' }).waitFor();
+    await s.step('the order ran to its end: cancelled, services deactivated');
   });
-}, 120_000);
+  expect(await h.orderStatus(orderId)).toBe('CANCELLED');
+  await h.pt.awaitCompleted(await h.processInstanceOf(orderId));
+}, 150_000);
