@@ -28,7 +28,8 @@ export async function orderPage(outlet: HTMLElement, orderId: string): Promise<v
   const incidents = h('section', { testid: 'order-incidents' });
   const details = h('div', { testid: 'order-details' }, h('p', { class: 'loading' }, 'Loading the order…'));
   const header = h('div', { class: 'order-head', testid: 'order-head' });
-  show(outlet, h('p', { class: 'crumbs' }, h('a', { href: link('/orders') }, 'Orders'), ' / ', orderId), header, diagram, incidents, details);
+  const refresh = h('button', { type: 'button', class: 'secondary', testid: 'order-refresh', onclick: () => void orderPage(outlet, orderId).catch((error: unknown) => showError(error)) }, 'Refresh');
+  show(outlet, h('p', { class: 'crumbs' }, h('a', { href: link('/orders') }, 'Orders'), ' / ', orderId, ' ', refresh), header, diagram, incidents, details);
 
   const overview = await getJson<OrderOverview>(`/operator/orders/${encodeURIComponent(orderId)}`);
   const instanceKey = overview.orchestration?.processInstanceKey ?? null;
@@ -77,7 +78,7 @@ async function incidentsOf(section: HTMLElement, orderId: string, instanceKey: s
     onclick: () => {
       retry.disabled = true;
       void send<{ jobs: unknown[] }>('POST', `/operator/orders/${encodeURIComponent(orderId)}/incidents/retry`)
-        .then((answer) => { showNotice(`Retried: ${answer?.jobs.length ?? 0} job(s) resumed`); outcome.textContent = `Retried ${answer?.jobs.length ?? 0} job(s); the page refreshes shortly.`; setTimeout(() => void incidentsOf(section, orderId, instanceKey), 2000); })
+        .then((answer) => { showNotice(`Retried: ${answer?.jobs.length ?? 0} job(s) resumed`); outcome.textContent = `Retried ${answer?.jobs.length ?? 0} job(s); Refresh shows how the order goes on.`; })
         .catch((error: unknown) => { outcome.textContent = error instanceof ApiError ? `Not retried: ${error.problem?.detail ?? error.message}` : String(error); outcome.classList.add('error'); })
         .finally(() => { retry.disabled = false; });
     },
