@@ -14,6 +14,7 @@ const pages: Record<string, string> = {
       console.log('page loaded');
       document.querySelector('[data-testid=go]').addEventListener('click', () => { document.querySelector('[data-testid=out]').textContent = 'clicked'; });
     </script>`,
+  '/tall': `<!doctype html><div style="height: 30000px; background: linear-gradient(#fff, #333)">tall</div>`,
   '/throws': `<!doctype html><button data-testid="boom">Boom</button>
     <script>document.querySelector('[data-testid=boom]').addEventListener('click', () => { throw new Error('handler broke'); });</script>`,
 };
@@ -64,6 +65,14 @@ test("a phone's width", async () => {
     // the page's own idea of its width (a string: the repo's type check has no DOM library)
     expect(await page.evaluate('innerWidth')).toBe(390);
     expect(pngSize(await s.step('page loaded')).width).toBe(390);
+  });
+});
+
+test('a very tall page is kept down to 8000 px', async () => {
+  const s = await BrowserScenario.open(browser, 'harness tall page');
+  await s.run(async ({ page }) => {
+    await page.goto(`${base}/tall`);
+    expect(pngSize(await s.step('tall page'))).toEqual({ width: 1280, height: 8000 });
   });
 });
 

@@ -25,6 +25,9 @@ export const CHROMIUM_ARGS: readonly string[] = [
 
 export type Viewport = 'desktop' | 'phone';
 
+/** Screenshots stop this far down: a list of every incident in a long-lived engine can be metres long. */
+const MAX_SHOT_HEIGHT = 8_000;
+
 const viewports = {
   desktop: { viewport: { width: 1280, height: 800 } },
   // a common phone's CSS width; isMobile makes the page honour its meta viewport as a phone does
@@ -92,9 +95,17 @@ export class BrowserScenario {
     this.stepNo += 1;
     const file = path.join(this.dir, `${String(this.stepNo).padStart(2, '0')}-${slug(name)}.png`);
     this.log.push(`--- step ${this.stepNo}: ${name}`);
-    await this.page.screenshot({ path: file, fullPage: true });
+    await this.shoot(file);
     this.assertNoPageErrors();
     return file;
+  }
+
+  /** The whole page down to MAX_SHOT_HEIGHT. */
+  private async shoot(file: string): Promise<void> {
+    const height = Number(await this.page.evaluate('document.documentElement.scrollHeight'));
+    const width = this.page.viewportSize()?.width ?? 1280;
+    const clip = height > MAX_SHOT_HEIGHT ? { clip: { x: 0, y: 0, width, height: MAX_SHOT_HEIGHT } } : {};
+    await this.page.screenshot({ path: file, fullPage: true, ...clip, timeout: 30_000 });
   }
 
   /** The console lines, failed requests and HTTP errors seen so far. */
@@ -115,7 +126,10 @@ export class BrowserScenario {
       await steps(this);
       this.assertNoPageErrors();
     } catch (error) {
-      await this.page.screenshot({ path: path.join(this.dir, `${String(this.stepNo + 1).padStart(2, '0')}-failed.png`), fullPage: true }).catch(() => undefined);
+      this.log.push(`--- failed: ${error instanceof Error ? error.message : String(error)}`);
+      await this.shoot(path.join(this.dir, `${String(this.stepNo + 1).padStart(2, '0')}-failed.png`)).catch((shotError: unknown) => {
+        this.log.push(`(no screenshot of the failure: ${shotError instanceof Error ? shotError.message : String(shotError)})`);
+      });
       throw error;
     } finally {
       await this.close();
