@@ -44,6 +44,7 @@ const SETTINGS = {
   PROVISIONING_USERNAME: 'fulfillment-farm',
   API_JWKS_URL: 'https://login.internal/.well-known/jwks.json',
   API_TOKEN_ISSUER: 'https://login.internal',
+  API_TOKEN_URL: 'https://login.internal/oauth/token',
 };
 const production = { ...SETTINGS, ...SECRETS };
 
@@ -65,7 +66,7 @@ test.each([
   ['migrate', DATABASE],
   ['relay', [...DATABASE, 'KAFKA_BROKERS']],
   ['ops', [...DATABASE, ...ENGINE]],
-  ['intake', [...DATABASE, ...ENGINE, 'API_JWKS_URL', 'API_TOKEN_ISSUER', 'PROVISIONING_SIGNING_SECRETS']],
+  ['intake', [...DATABASE, ...ENGINE, 'API_JWKS_URL', 'API_TOKEN_ISSUER', 'API_TOKEN_URL', 'PROVISIONING_SIGNING_SECRETS']],
   ['farm', [...DATABASE, ...ENGINE, ...EXTERNAL, 'PROVISIONING_SIGNING_SECRETS', 'KAFKA_BROKERS']],
 ] as const)('production %s with nothing set names every variable it needs, in one message', (purpose, expected) => {
   const err = refusal({ NODE_ENV: 'production' }, purpose);

@@ -33,7 +33,7 @@ const SETTINGS: Record<Dependency, Settings> = {
     choices: ['PROVISIONING_USERNAME'],
   },
   'provider-signatures': { addresses: [], secrets: ['PROVISIONING_SIGNING_SECRETS'], choices: [] },
-  'api-tokens': { addresses: ['API_JWKS_URL', 'API_TOKEN_ISSUER'], secrets: [], choices: [] },
+  'api-tokens': { addresses: ['API_JWKS_URL', 'API_TOKEN_ISSUER', 'API_TOKEN_URL'], secrets: [], choices: [] },
 };
 
 /**
@@ -61,7 +61,7 @@ function dependenciesOf(purpose: ConfigPurpose | undefined, env: NodeJS.ProcessE
 }
 
 /** Every setting that holds a URL; none may carry credentials in production. */
-const URL_SETTINGS = ['DATABASE_URL', 'ZEEBE_GRPC_ADDRESS', 'ZEEBE_REST_ADDRESS', 'CAMUNDA_OAUTH_URL', 'PROVISIONING_CALLBACK_URL', 'CRM_URL', 'INVENTORY_URL', 'PROVISIONING_URL', 'BILLING_URL', 'NOTIFICATION_URL', 'API_JWKS_URL'] as const;
+const URL_SETTINGS = ['DATABASE_URL', 'ZEEBE_GRPC_ADDRESS', 'ZEEBE_REST_ADDRESS', 'CAMUNDA_OAUTH_URL', 'PROVISIONING_CALLBACK_URL', 'CRM_URL', 'INVENTORY_URL', 'PROVISIONING_URL', 'BILLING_URL', 'NOTIFICATION_URL', 'API_JWKS_URL', 'API_TOKEN_URL'] as const;
 
 /** Secret settings may come from files (secret-files.ts): the message offers both names. */
 export const secretName = (name: string): string => `${name} (or ${name}_FILE)`;
