@@ -1,7 +1,8 @@
 // In a real browser: the notification provider is down (503 on every message), the confirmation step
-// spends its retries and raises an incident. The operator finds the order under Incidents, sees the
-// incident on the order page (its element marked on the diagram, the message saying what failed),
-// and once the provider is back presses Retry there; the order completes.
+// spends its retries and raises an incident. The operator finds the order among those with an
+// incident (the orders list's filter), sees the incident on the order page (its element marked on
+// the diagram, the message saying what failed), and once the provider is back presses Retry there;
+// the order completes.
 import type { Browser, Locator } from 'playwright-core';
 import type { FulfillmentHarness } from '../support/fulfillment-harness.ts';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
@@ -29,12 +30,15 @@ test('the incident shows on the order page; Retry after the provider is back com
   const s = await BrowserScenario.open(browser, 'notification outage');
   await s.run(async ({ page }) => {
     await signIn(s, h.intakeUrl, 'operator');
-    // the Incidents page names the order
-    await page.getByTestId('nav-incidents').click();
-    const fromIncidents = page.getByTestId('incident-order-link').filter({ hasText: orderId });
-    await fromIncidents.waitFor();
-    await s.step('the incidents list names the order');
-    await fromIncidents.click();
+    // the orders with an incident, narrowed to this order by its id
+    await page.getByTestId('nav-orders').click();
+    await page.getByTestId('orders-filter-incidents').click();
+    await page.getByTestId('orders-search').fill(orderId);
+    await page.getByTestId('orders-search-submit').click();
+    const listed = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
+    await listed.getByTestId('order-flag-incident').waitFor();
+    await s.step('the order among the orders with an incident');
+    await listed.getByTestId('order-link').click();
     await orderPageLoaded(s);
 
     const row = page.getByTestId('incident-row').filter({ hasText: 'ServiceTask_NotifyCustomer' });
