@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import { CHROMIUM, chromiumVersion } from '../../stack/prereq.ts';
 import { BROWSER_OUTPUT, BrowserScenario, PageError, launchChromium } from './support/browser.ts';
 
 const pages: Record<string, string> = {
@@ -41,6 +42,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
+});
+
+test("the browser is Debian's Chromium, the one playwright-core drives", () => {
+  expect(chromiumVersion()).toMatch(/^Chromium \d+\.[\d.]+ built on Debian/);
+  expect(chromiumVersion()).toContain(browser.version());
+  expect(CHROMIUM).toBe('/usr/bin/chromium');
 });
 
 test('each step is a screenshot at 1280 wide, kept with the page console', async () => {
