@@ -86,3 +86,11 @@ test('registered credential values of any length are scrubbed from free text: lo
   // an empty value registers nothing (it would match everywhere)
   expect(redactText('nothing to hide')).toBe('nothing to hide');
 });
+
+test('a "__proto__" key read from JSON stays a plain key of a plain object', () => {
+  const copy = redact(JSON.parse('{"a":1,"__proto__":{"isAdmin":true},"password":"x"}') as Record<string, unknown>);
+  expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+  expect(Object.keys(copy)).toEqual(['a', '__proto__', 'password']);
+  expect((copy as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+  expect(JSON.parse(JSON.stringify(copy))).toEqual(JSON.parse('{"a":1,"__proto__":{"isAdmin":true},"password":"<redacted>"}'));
+});

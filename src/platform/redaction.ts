@@ -129,12 +129,14 @@ export function redactLogValue(value: unknown, depth = 0): unknown {
 }
 
 function redactEntries(value: Record<string, unknown>, inner: (v: unknown) => unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const entries: [string, unknown][] = [];
   for (const [k, v] of Object.entries(value)) {
     const nk = normalize(k);
-    if (isSecretKey(nk)) out[k] = v === undefined || v === null ? v : REDACTED;
-    else if (CARD_KEYS.has(nk)) out[k] = typeof v === 'string' || typeof v === 'number' ? maskCard(String(v)) : REDACTED;
-    else out[k] = inner(v);
+    if (isSecretKey(nk)) entries.push([k, v === undefined || v === null ? v : REDACTED]);
+    else if (CARD_KEYS.has(nk)) entries.push([k, typeof v === 'string' || typeof v === 'number' ? maskCard(String(v)) : REDACTED]);
+    else entries.push([k, inner(v)]);
   }
-  return out;
+  // fromEntries defines own properties: a "__proto__" key that JSON.parse kept as data stays data
+  // (an assignment would set the copy's prototype, and the copy would no longer be plain JSON)
+  return Object.fromEntries(entries);
 }

@@ -20,6 +20,8 @@ test('raw and JSON-escaped NUL become U+FFFD; an escaped backslash before u0000 
   expect(storableText('{"a":"x\\\\u0000y"}')).toBe('{"a":"x\\\\u0000y"}');
   expect(storableText('{"a":"x\\\\\\u0000y"}')).toBe('{"a":"x\\\\\\ufffdy"}');
   expect(storableText('plain')).toBe('plain');
+  expect(storableText('lone \ud800 surrogate')).toBe('lone \uFFFD surrogate');
+  expect(storableText('pair \ud83d\ude00 kept')).toBe('pair \ud83d\ude00 kept');
 });
 
 test('storableJson replaces NUL in nested strings and keys, and hands back the same object when there is none', () => {
@@ -31,6 +33,11 @@ test('storableJson replaces NUL in nested strings and keys, and hands back the s
 test('a jsonb value holding NUL is stored, with U+FFFD in its place', async () => {
   const row = await db.one(sql.type(z.object({ doc: z.object({ note: z.string() }) }))`select ${storableJsonb({ note: 'before\u0000after' })}::jsonb as doc`);
   expect(row.doc.note).toBe('before\uFFFDafter');
+});
+
+test('a jsonb value holding an unpaired surrogate or a "__proto__" key is stored as plain JSON', async () => {
+  const row = await db.one(sql.type(z.object({ doc: z.unknown() }))`select ${storableJsonb(JSON.parse('{"status":"\\ud800","__proto__":{"x":1}}'))}::jsonb as doc`);
+  expect(JSON.stringify(row.doc)).toBe('{"status":"\uFFFD","__proto__":{"x":1}}');
 });
 
 test('a text value holding NUL is stored, with U+FFFD in its place', async () => {

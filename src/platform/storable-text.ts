@@ -1,4 +1,4 @@
-// PostgreSQL's text and jsonb cannot hold U+0000: a statement carrying one fails as a whole
+// PostgreSQL's text and jsonb cannot hold U+0000 (nor jsonb an unpaired surrogate): a statement carrying one fails as a whole
 // ("unsupported Unicode escape sequence"), so a NUL inside a provider's answer or a result event
 // would turn an ordinary write (evidence, inbox row, parked message) into a database error retried
 // forever. Input the farm owns (the order) refuses NUL at its schema; what is only kept as a record
@@ -9,10 +9,14 @@ const RAW_NUL = /\u0000/g;
 // a JSON escape \u0000 not itself escaped (an even run of backslashes before it)
 const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/gi;
 
-/** The value with every NUL, raw or as a JSON escape, replaced by U+FFFD. */
+/**
+ * The value with every NUL, raw or as a JSON escape, and every unpaired surrogate (which jsonb
+ * refuses as well) replaced by U+FFFD.
+ */
 export function storableText(value: string): string {
-  if (!value.includes('\u0000') && !/\\u0000/i.test(value)) return value;
-  return value.replace(RAW_NUL, '\uFFFD').replace(ESCAPED_NUL, '$1\\ufffd');
+  const wellFormed = value.isWellFormed() ? value : value.toWellFormed();
+  if (!wellFormed.includes('\u0000') && !/\\u0000/i.test(wellFormed)) return wellFormed;
+  return wellFormed.replace(RAW_NUL, '\uFFFD').replace(ESCAPED_NUL, '$1\\ufffd');
 }
 
 /** The JSON value with NUL replaced in every string and key; the same object when it holds none. */

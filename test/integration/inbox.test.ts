@@ -6,6 +6,8 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { claimDueInboxEvents, retryDueInboxEvents, type InboxRetryHandler } from '../../src/events/inbox-retries.ts';
 import { RetryLater, receiveOnce, retryDelaySeconds, type InboxVerdict } from '../../src/events/inbox.ts';
+import { RECORD_FAILURES_BEFORE_PARKING, positionId, startInboxConsumer } from '../../src/events/inbox-consumer.ts';
+import type { ConsumeOptions, ConsumedMessage, MessageBus } from '../../src/events/message-bus.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -197,3 +199,26 @@ test('a message carrying NUL (which PostgreSQL cannot store) is recorded with U+
   expect(JSON.stringify(stored.payload)).not.toContain('\\u0000');
   expect(stored.payload).toEqual({ raw: '{"status":"DONE\uFFFD"}', 'key\uFFFD': 1 });
 });
+
+test('a message that cannot even be recorded is parked by its position after a few deliveries, so the partition moves on', async () => {
+  // the bus port driven by hand: what is under test is the consumer's answer to a refused write
+  let consume: ConsumeOptions | undefined;
+  const bus: MessageBus = { ensureTopics: async () => {}, producer: async () => ({ send: async () => {} }) as never, consume: async (options) => ((consume = options), { close: async () => {} }) };
+  await startInboxConsumer({
+    bus, db, log: quiet, topic, groupId: 'test', describes: 'test event',
+    verify: () => ({ ok: true }),
+    decode: () => ({ kind: 'result' }),
+    deliver: async () => {
+      throw new Error('JSON payload must be a primitive value or a plain object');
+    },
+  });
+  const msg: ConsumedMessage = { topic, partition: 0, offset: String(Date.now()), key: 'k', value: '{}' };
+  const deliveries: ('ok' | 'again')[] = [];
+  for (let delivery = 1; delivery <= RECORD_FAILURES_BEFORE_PARKING; delivery++) {
+    deliveries.push(await consume!.handle(msg).then(() => 'ok' as const, () => 'again' as const));
+  }
+  expect(deliveries).toEqual([...Array(RECORD_FAILURES_BEFORE_PARKING - 1).fill('again'), 'ok']);
+  const parked = await row(positionId(topic, 0, msg.offset));
+  expect(parked.status).toBe('PARKED_CONTRACT_VIOLATION');
+  expect(parked.last_error).toContain('could not be recorded after 3 deliveries: Error: JSON payload must be');
+}, 20_000);
