@@ -30,7 +30,21 @@ export interface IntakeDeps extends AcceptOrderDeps {
 }
 
 export function buildIntakeServer(deps: IntakeDeps): FastifyInstance {
-  const app: FastifyInstance = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 256 * 1024 });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+    // errors the router raises before any route runs (a malformed percent-escape, a path parameter
+    // past its length) get problem documents too, not fastify's own error body
+    frameworkErrors: (err, _req, reply) => {
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      return sendProblem(reply, {
+        type: problemType(tooLong ? 'path-parameter-too-long' : 'bad-url'),
+        title: tooLong ? 'Path parameter too long' : 'Malformed URL',
+        status: tooLong ? 414 : 400,
+        detail: tooLong ? 'a path parameter of this URL is longer than any id the API knows (100 characters at most)' : 'the URL is not well formed: a percent-escape in its path does not decode',
+      });
+    },
+  });
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     if (err instanceof ProblemError) return sendProblem(reply, err.problem);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;

@@ -154,3 +154,12 @@ test('an unknown route answers a problem, not an HTML page', async () => {
   expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(problemCode(answer)).toBe('not-found');
 });
+
+test('what the router refuses before any route (a malformed percent-escape, an over-long path parameter) answers a problem too', async () => {
+  const badEscape = await record(h.intakeUrl, 'GET', '/orders/%s%n%x', { headers: asViewer });
+  expect([badEscape.status, problemCode(badEscape)]).toEqual([400, 'bad-url']);
+  expect(badEscape.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const tooLong = await record(h.intakeUrl, 'GET', `/orders/${'x'.repeat(101)}`, { headers: asViewer });
+  expect([tooLong.status, problemCode(tooLong)]).toEqual([414, 'path-parameter-too-long']);
+  expect(tooLong.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+});
