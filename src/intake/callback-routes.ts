@@ -7,10 +7,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DatabasePool } from 'slonik';
 import { parseProvisioningCallback } from '../adapters/provisioning/callback.ts';
-import { provisioningSigning, verifyProvisioningSignature, type ProvisioningSigning } from '../adapters/provisioning/signature.ts';
+import { verifyProvisioningSignature, type ProvisioningSigning } from '../adapters/provisioning/signature.ts';
 import { deliverProvisioningResult } from '../core/provisioning-results/result-inbox.ts';
 import type { MessagePublisher } from '../core/ports/message-publisher.ts';
-import { loadConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { problemType, sendProblem } from './problem.ts';
 
@@ -18,12 +17,12 @@ export interface CallbackDeps {
   readonly db: DatabasePool;
   readonly messages: MessagePublisher;
   readonly log: Logger;
-  /** the provider's secrets and replay window; by default the process's configuration */
-  readonly callbackSigning?: ProvisioningSigning;
+  /** the provider's secrets and replay window (the composition root reads them from the configuration) */
+  readonly callbackSigning: ProvisioningSigning;
 }
 
 export function callbackRoutes(app: FastifyInstance, deps: CallbackDeps): void {
-  const signing = deps.callbackSigning ?? provisioningSigning(loadConfig());
+  const signing = deps.callbackSigning;
   // a plugin scope, so the raw-body parser below is this route's alone (named app for the contracts' route scan)
   void app.register(async (app) => {
     // fastify's own JSON reading (it refuses __proto__ and constructor poisoning), run after the check

@@ -17,6 +17,7 @@ import { registerRateLimit } from './auth/intake-rate-limit.ts';
 import { ProblemError } from './auth/problem-error.ts';
 import { consoleRoutes } from './console/console-routes.ts';
 import type { ConsoleSettings } from './console/console-settings.ts';
+import type { ProvisioningSigning } from '../adapters/provisioning/signature.ts';
 
 export interface IntakeDeps extends AcceptOrderDeps {
   readonly log: Logger;
@@ -27,6 +28,8 @@ export interface IntakeDeps extends AcceptOrderDeps {
   readonly access: ApiAccess;
   /** the operator console at /console/ (consoleSettings(config)); left out, the intake serves no console */
   readonly console?: ConsoleSettings;
+  /** how provider callbacks are verified: provisioningSigning(config) */
+  readonly callbackSigning: ProvisioningSigning;
 }
 
 export function buildIntakeServer(deps: IntakeDeps): FastifyInstance {

@@ -2,6 +2,7 @@
 // relay.ts) reads its configuration, asks this file to compose its parts, serves, and shuts down;
 // what the processes share (database pool, the one gateway channel, message publisher, engine
 // port) is built here and only here, so no process borrows another's pieces.
+import { provisioningSigning } from '../adapters/provisioning/signature.ts';
 import { collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { engineOverGateway } from '../adapters/engine/engine-port.ts';
@@ -122,7 +123,7 @@ export async function composeIntake(config: Config): Promise<ServingProcess> {
   const gateway = openGateway(config);
   // ready = engine and database answer
   const ops: OpsEndpoints = { registry: metrics.registry, liveness: [eventLoopCheck()], readiness: [engineCheck(gateway), databaseCheck(db)], checkTimeoutMs: config.HEALTH_CHECK_TIMEOUT_MS };
-  const app: FastifyInstance = buildIntakeServer({ db, messages: intakeStartPublisher(gateway, { engineTimeoutMs: config.INTAKE_ENGINE_TIMEOUT_MS, maxPendingStarts: config.INTAKE_MAX_PENDING_STARTS }), engine: engineOverGateway(config, gateway), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA, log, ops, access: apiAccess(config), console: consoleSettings(config) });
+  const app: FastifyInstance = buildIntakeServer({ db, messages: intakeStartPublisher(gateway, { engineTimeoutMs: config.INTAKE_ENGINE_TIMEOUT_MS, maxPendingStarts: config.INTAKE_MAX_PENDING_STARTS }), engine: engineOverGateway(config, gateway), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA, log, ops, access: apiAccess(config), console: consoleSettings(config), callbackSigning: provisioningSigning(config) });
   return {
     log,
     async serve() {

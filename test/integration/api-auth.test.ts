@@ -4,6 +4,7 @@
 // reach, and the per-client rate limit of POST /orders (429 with Retry-After for one client while
 // another is still served). That a decision is recorded as the token's operator, whatever the body
 // says, is proven end to end in test/workflow/reconciliation.test.ts.
+import { provisioningSigning } from '../../src/adapters/provisioning/signature.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT, generateKeyPair } from 'jose';
@@ -53,6 +54,7 @@ async function intake(overrides: Partial<Config> = {}, now?: () => number): Prom
     provisioningSla: config.PROVISIONING_SLA,
     log: createLogger('api-auth-test', 'silent'),
     access: apiAccess(settings, now === undefined ? {} : { now }),
+    callbackSigning: provisioningSigning(settings),
   });
   servers.push(server);
   await server.ready();

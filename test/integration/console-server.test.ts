@@ -2,6 +2,7 @@
 // REST v2) and real tokens: the built page at /console/ with deep links, a problem when it is not
 // built; sign-in by client credentials (the secret never echoed); who am I; and the engine proxy's
 // allow-list and roles (viewer reads, operator acts, the rest refused), engine answers passed through.
+import { provisioningSigning } from '../../src/adapters/provisioning/signature.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,6 +51,7 @@ async function intake(overrides: Partial<ConsoleSettings> = {}): Promise<Fastify
     provisioningSla: config.PROVISIONING_SLA,
     log: createLogger('console-server-test', 'silent'),
     access: apiAccess(config),
+    callbackSigning: provisioningSigning(config),
     console: { ...consoleSettings(config, assets), tokenUrl: apiTokenUrl(stack), ...overrides },
   });
   servers.push(server);

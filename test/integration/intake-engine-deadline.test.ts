@@ -3,6 +3,7 @@
 // answers 'start-failed' (the route's 503 with Retry-After); past the bound of waiting starts a
 // start is refused at once; the same request retried once the engine is fast again is accepted,
 // with one order and one process instance.
+import { provisioningSigning } from '../../src/adapters/provisioning/signature.ts';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { sql, type DatabasePool } from 'slonik';
@@ -45,7 +46,7 @@ beforeAll(async () => {
   await gateway.topology();
   const starts = intakeStartPublisher(gateway, { engineTimeoutMs: ENGINE_TIMEOUT_MS, maxPendingStarts: 2 });
   deps = { db, messages: suffixedMessages(starts, suffix), provisioningPollCycle: config.PROVISIONING_POLL_CYCLE, provisioningSla: config.PROVISIONING_SLA };
-  intake = buildIntakeServer({ ...deps, engine: engineOverGateway(config, gateway), log: createLogger('intake-deadline', 'silent'), access: apiAccess({ ...config, API_AUTH: 'off' }) });
+  intake = buildIntakeServer({ ...deps, engine: engineOverGateway(config, gateway), log: createLogger('intake-deadline', 'silent'), access: apiAccess({ ...config, API_AUTH: 'off' }), callbackSigning: provisioningSigning(config) });
   await intake.ready();
 });
 

@@ -2,6 +2,7 @@
 // start and result messages published to the real engine: order intake takes at most 2 on its
 // success path, a provisioning result (callback or result event) at most 3. The slower paths
 // (replay, conflict, engine away, duplicate, unknown request) keep their answers.
+import { provisioningSigning } from '../../src/adapters/provisioning/signature.ts';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'slonik';
 import { z } from 'zod';
@@ -161,7 +162,7 @@ describe('provisioning result', () => {
 
 describe('over HTTP (the intake routes, in process)', () => {
   const app = async () => {
-    const intake = buildIntakeServer({ ...deps, engine: engineOverGateway(config, zeebe), log: createLogger('round-trips-test', 'silent'), access: apiAccess(config) });
+    const intake = buildIntakeServer({ ...deps, engine: engineOverGateway(config, zeebe), log: createLogger('round-trips-test', 'silent'), access: apiAccess(config), callbackSigning: provisioningSigning(config) });
     await intake.ready();
     return intake;
   };

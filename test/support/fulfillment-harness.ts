@@ -2,6 +2,7 @@
 // intake and a farm in this process, and an isolated copy of the fulfillment model (its process id,
 // job types and message names carry a per-run suffix, so test files and parallel runs never take
 // each other's jobs or messages).
+import { provisioningSigning } from '../../src/adapters/provisioning/signature.ts';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -111,7 +112,7 @@ export class FulfillmentHarness {
     const messages = suffixed(zeebeMessagePublisher(pt.zeebe), suffix);
 
     // bearer tokens as in production (API_AUTH=jwt): the stack engine's API clients (stack/api-tokens.ts)
-    const intake = buildIntakeServer({ db, messages, engine: engineOverGateway(base, pt.zeebe), provisioningPollCycle: base.PROVISIONING_POLL_CYCLE, provisioningSla: base.PROVISIONING_SLA, log, access: apiAccess(base), console: consoleSettings(base, opts.consoleAssetsDir) });
+    const intake = buildIntakeServer({ db, messages, engine: engineOverGateway(base, pt.zeebe), provisioningPollCycle: base.PROVISIONING_POLL_CYCLE, provisioningSla: base.PROVISIONING_SLA, log, access: apiAccess(base), callbackSigning: provisioningSigning(base), console: consoleSettings(base, opts.consoleAssetsDir) });
     await intake.listen({ host: '127.0.0.1', port: 0 });
     closers.push(() => intake.close());
     const intakeUrl = `http://127.0.0.1:${(intake.server.address() as AddressInfo).port}`;
