@@ -77,6 +77,9 @@ describe('a completed order', () => {
   });
 
   test('pages newest first, without overlap', async () => {
+    // four orders of its own, so two pages exist whichever suites ran before this one
+    const own: string[] = [];
+    for (let n = 0; n < 4; n += 1) own.push(await h.submitOrder(sampleOrder({ items: 1 })));
     const first = await list('limit=3');
     expect(first.orders).toHaveLength(3);
     expect(first.nextCursor).toEqual(expect.any(String));
@@ -85,7 +88,9 @@ describe('a completed order', () => {
     expect(new Set(all.map((o) => o.orderId)).size).toBe(all.length);
     const times = all.map((o) => Date.parse(o.createdAt));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
-  });
+    // leave nothing running for the suites after this one
+    for (const id of own) await h.awaitOrderStatus(id, 'COMPLETED');
+  }, 90_000);
 
   test('shows every step with its attempts, keys, evidence and the events published for it', async () => {
     const o = await overview(orderId);
