@@ -28,6 +28,8 @@ export const attemptRow = z.object({
   business_object_id: z.string(),
   idempotency_key: z.string(),
   correlation_id: z.string(),
+  /** what made the latest try: `job:<key>` for a job (constant across the job's retries), else a command id */
+  causation_id: z.string(),
   request_hash: z.string(),
   result: z.unknown().nullable(),
   status: z.enum(ATTEMPT_STATUSES),
@@ -45,7 +47,7 @@ export type AttemptRow = z.infer<typeof attemptRow>;
 /** The columns of attemptRow, for a `returning` or a `select`. */
 export const attemptColumns = sql.fragment`
   external_call_id, tenant_id, system_code, operation_code, business_object_type, business_object_id,
-  idempotency_key, correlation_id, request_hash, result, status, external_request_id, external_reference_id,
+  idempotency_key, correlation_id, causation_id, request_hash, result, status, external_request_id, external_reference_id,
   failure_category, failure_reason, retryable, request_sent, attempt_no,
   coalesce(lease_expires_at < now(), false) as lease_expired`;
 
@@ -155,7 +157,7 @@ export async function attemptExists(db: CommonQueryMethods, key: AttemptKey): Pr
     ) as attempted`);
 }
 
-/** A FAILED attempt taken again for another try (the row is locked by the caller). */
+/** A FAILED attempt (or a REJECTED one a new job asks for again) taken for another try (the row is locked by the caller). */
 export async function reclaimAttempt(
   tx: DatabaseTransactionConnection,
   externalCallId: string,
@@ -282,7 +284,7 @@ export async function findAttempt(db: CommonQueryMethods, externalCallId: string
 // ---- the operator's order page ----
 
 // the attempt's own columns without what the order page does not show, plus its times
-export const ledgerEntryRow = attemptRow.omit({ tenant_id: true, correlation_id: true, result: true, lease_expired: true }).extend({
+export const ledgerEntryRow = attemptRow.omit({ tenant_id: true, correlation_id: true, causation_id: true, result: true, lease_expired: true }).extend({
   // timestamptz: slonik's type parser gives epoch milliseconds
   started_at: z.number(),
   completed_at: z.number().nullable(),

@@ -79,6 +79,31 @@ test('a retryable failure is tried again under the same attempt with the next at
   expect(rows).toEqual([{ attempt_no: 1, outcome: 'FAILED' }, { attempt_no: 2, outcome: 'SUCCEEDED' }]);
 });
 
+test("a rejection is replayed to the job that heard it; another job of the step (a person's RETRY) tries again under the same key", async () => {
+  const key = `k-${randomUUID()}`;
+  let sends = 0;
+  const reject = async (): Promise<ExternalResult<Value>> => (sends++, { kind: 'rejected', category: 'BUSINESS_REJECTED', reasonCode: 'BIL-ERR-7781', reasonMessage: 'not eligible', exchange: { httpStatus: 422 } });
+  const first = await calls.run(billingCall(key, reject, { causationId: 'job:100' }));
+  // the same job again (a redelivery after a lost answer): the stored rejection
+  const again = await calls.run(billingCall(key, reject, { causationId: 'job:100' }));
+  // an operator command (not a job) is not a new task instance either
+  const command = await calls.run(billingCall(key, reject, { causationId: 'command:7' }));
+  expect(first).toMatchObject({ kind: 'rejected', attemptNo: 1, replayed: false });
+  expect(again).toMatchObject({ kind: 'rejected', attemptNo: 1, replayed: true });
+  expect(command).toMatchObject({ kind: 'rejected', attemptNo: 1, replayed: true });
+  expect(sends).toBe(1);
+  // the process came back to the task: a new job, the cause fixed at billing
+  const retried = await calls.run(billingCall(key, async () => (sends++, ok('EXT-R')), { causationId: 'job:200' }));
+  expect(retried).toMatchObject({ kind: 'succeeded', attemptNo: 2, replayed: false, externalCallId: first.externalCallId });
+  expect(sends).toBe(2);
+  // and from then on the success is what every job hears
+  expect(await calls.run(billingCall(key, reject, { causationId: 'job:300' }))).toMatchObject({ kind: 'succeeded', value: { ref: 'EXT-R' }, replayed: true });
+  expect(sends).toBe(2);
+  const rows = await db.any(sql.type(z.object({ attempt_no: z.number(), outcome: z.string() }))`
+    select attempt_no, outcome from external_call_evidence where external_call_id = ${first.externalCallId} and kind = 'CALL' order by attempt_no`);
+  expect(rows).toEqual([{ attempt_no: 1, outcome: 'REJECTED' }, { attempt_no: 2, outcome: 'SUCCEEDED' }]);
+});
+
 test('an ambiguous outcome opens one reconciliation case and is never re-sent', async () => {
   const key = `k-${randomUUID()}`;
   let sends = 0;

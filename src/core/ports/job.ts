@@ -13,3 +13,7 @@ export interface JobRef {
   /** epoch ms after which the engine may hand the job to another worker */
   readonly deadline: number;
 }
+
+export const JOB_CAUSATION_PREFIX = 'job:';
+/** The causation id of what a job does (ledger attempts, events): constant across the job's retries, timeouts and incidents. */
+export const jobCausationId = (job: Pick<JobRef, 'key'>): string => `${JOB_CAUSATION_PREFIX}${job.key}`;

@@ -8,7 +8,7 @@ import { FULFILLMENT_TASK_STATUSES } from '../domain/fulfillment-task.ts';
 import { orderSnapshotSchema } from '../domain/order.ts';
 import { PROVISIONING_STATUSES } from '../ports/provisioning.ts';
 import { complete, type EngineAction } from '../ports/engine-action.ts';
-import type { JobRef } from '../ports/job.ts';
+import { jobCausationId, type JobRef } from '../ports/job.ts';
 import { toEngineAction } from '../../integration/outcome-mapping.ts';
 import { attemptRow } from '../../integration/ledger/attempt-ledger.ts';
 import { claimFromOrderInsert, releaseUnusedClaim } from '../../repositories/external-call-attempt.ts';
@@ -47,7 +47,7 @@ export async function checkProvisioningStatus(s: FarmServices, job: JobRef, inpu
         businessObjectType: businessObject.type,
         businessObjectId: claimSubjects.orderItem(input.orderItemId),
         idempotencyKey: ['provisioning-status:', { cte: 'related', column: 'external_request_id' }, `:${job.elementInstanceKey}`],
-        causationId: `job:${job.key}`,
+        causationId: jobCausationId(job),
         leaseMs: longestLeaseMs(s),
       })})
     select o.order_snapshot, (select to_jsonb(c) from claim c) as claimed, (select to_jsonb(r) from related r) as activation
@@ -72,7 +72,7 @@ export async function checkProvisioningStatus(s: FarmServices, job: JobRef, inpu
     businessObject,
     idempotencyKey: pollKey(providerRequestId, job),
     correlationId: order.correlationId,
-    causationId: `job:${job.key}`,
+    causationId: jobCausationId(job),
     request: { providerRequestId },
     resultSchema: result,
     send: () => s.portsFor(order.tenantId).provisioning.status(providerRequestId),

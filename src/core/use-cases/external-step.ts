@@ -26,7 +26,7 @@ import type { CallOutcome, ExternalCallSpec, Trouble, Writes } from '../../integ
 import { RECORDED, attemptRow, type AttemptRow, type Write } from '../../integration/ledger/attempt-ledger.ts';
 import { toEngineAction, type OutcomePolicy } from '../../integration/outcome-mapping.ts';
 import { orderSnapshotSchema, ORDER_STATUSES, type OrderSnapshot, type OrderStatus } from '../domain/order.ts';
-import type { JobRef } from '../ports/job.ts';
+import { jobCausationId, type JobRef } from '../ports/job.ts';
 import type { Clock } from '../ports/clock.ts';
 import { foundTask, taskOutcomeOf, type FoundTask, type TaskScope } from './fulfillment-tasks.ts';
 import { requestCaseHandling } from '../reconciliation/request-case-handling.ts';
@@ -136,7 +136,7 @@ async function prepare(s: FarmServices, job: JobRef, step: ExternalStep<unknown>
     sql.fragment`related as (${step.related ? taskSelect(step.related.scope) : sql.fragment`select null::uuid as fulfillment_task_id where false`})`,
     sql.fragment`subject as (select o.* from ord o ${conditions.length ? sql.fragment`where ${sql.join(conditions, sql.fragment` and `)}` : sql.fragment``})`,
     sql.fragment`task as (${taskUpsertFromOrder('subject', step.task)})`,
-    sql.fragment`claim as (${claimFromOrderInsert('subject', { ...step.claim, causationId: `job:${job.key}`, leaseMs: longestLeaseMs(s) })})`,
+    sql.fragment`claim as (${claimFromOrderInsert('subject', { ...step.claim, causationId: jobCausationId(job), leaseMs: longestLeaseMs(s) })})`,
   ];
   if (step.startsFulfillment) ctes.push(sql.fragment`link as (${linkProcessInstanceUpdate(step.orderId, job.processInstanceKey, job.elementId)})`);
   const row = await s.db.maybeOne(sql.type(prepared)`
@@ -176,7 +176,7 @@ export async function runExternalStep<T>(s: FarmServices, job: JobRef, step: Ext
     const gated = await gateCapability(s, { tenantId, orderId: order.orderId, system: built.call.system, operation: built.call.operation, idempotencyKey: built.call.idempotencyKey, capability: step.capability, skipped: step.skipped, claimedNow: claimed !== undefined }, taskId);
     if (gated) {
       if (claimed) await releaseUnusedClaim(s.db, claimed.external_call_id);
-      if (step.startsFulfillment) await markFulfillmentStarted(s.db, order, `job:${job.key}`);
+      if (step.startsFulfillment) await markFulfillmentStarted(s.db, order, jobCausationId(job));
       return { taskId, outcome: undefined, ...gated };
     }
   }
@@ -186,7 +186,7 @@ export async function runExternalStep<T>(s: FarmServices, job: JobRef, step: Ext
       send: () => built.call.send(taskId),
       tenantId,
       correlationId: order.correlationId,
-      causationId: `job:${job.key}`,
+      causationId: jobCausationId(job),
       leaseMs: claimed ? longestLeaseMs(s) : await callLeaseMs(s, tenantId, built.call.system),
       context: { orderId: order.orderId, jobKey: job.key, processInstanceKey: job.processInstanceKey, bpmnProcessId: job.bpmnProcessId },
       claimed,
@@ -195,7 +195,7 @@ export async function runExternalStep<T>(s: FarmServices, job: JobRef, step: Ext
   );
   // The first step's order transition rides on its result's statement; on a slower path (the key
   // was taken, the call is someone else's) it is made on its own, once.
-  if (step.startsFulfillment && (!claimed || outcome.kind === 'in-progress' || outcome.replayed)) await markFulfillmentStarted(s.db, order, `job:${job.key}`);
+  if (step.startsFulfillment && (!claimed || outcome.kind === 'in-progress' || outcome.replayed)) await markFulfillmentStarted(s.db, order, jobCausationId(job));
   if (outcome.kind === 'ambiguous') await startReconciliation(s, outcome.reconciliationCaseId);
   return { taskId, outcome, action: toEngineAction(outcome, built.policy(taskId), job) };
 }
@@ -203,7 +203,7 @@ export async function runExternalStep<T>(s: FarmServices, job: JobRef, step: Ext
 /** What a step stores with its call's outcome, in the outcome's statement (gated on RECORDED). */
 function stepWrites<T>(step: ExternalStep<T>, built: StepCall<T>, at: { order: OrderSnapshot; taskId: string; job: JobRef; clock: Clock }): Writes<T> {
   const { order } = at;
-  const causationId = `job:${at.job.key}`;
+  const causationId = jobCausationId(at.job);
   return (o) => {
     const occurredAt = at.clock.now();
     const writes: Write[] = [];

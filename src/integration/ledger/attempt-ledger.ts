@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type DatabasePool, type DatabaseTransactionConnection, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import type { ExternalSystem } from '../../core/ports/external-result.ts';
+import { JOB_CAUSATION_PREFIX } from '../../core/ports/job.ts';
 import {
   attemptNoOf,
   insertStartedAttempt,
@@ -111,9 +112,15 @@ export class AttemptLedger {
       // on the request, and a re-claim stores this request's hash.
       if (existing.request_hash !== UNKNOWN_REQUEST_HASH && existing.request_hash !== id.requestHash) return { decision: 'conflict', attempt: existing };
       switch (existing.status) {
+        case 'REJECTED':
+          // A rejection answers the job that heard it (its retries and redeliveries replay it).
+          // Another job of the same step means the process came back to the task on purpose (a
+          // person chose RETRY once the cause was fixed, or an operator moved the token): the
+          // same key and request go out again as the attempt's next try.
+          if (isAnotherJob(existing.causation_id, id.causationId)) return { decision: 'send', attempt: await this.retake(tx, existing, id) };
+          return { decision: 'replay', attempt: existing };
         case 'SUCCEEDED':
         case 'PENDING':
-        case 'REJECTED':
         case 'CONFLICT':
           return { decision: 'replay', attempt: existing };
         case 'AMBIGUOUS':
@@ -130,11 +137,15 @@ export class AttemptLedger {
             const reason = `attempt ${existing.attempt_no} reached ${existing.system_code} but its answer could not be read (${existing.failure_reason ?? 'schema mismatch'}); the request may have been carried out, so it is not sent again`;
             return { decision: 'ambiguous', attempt: existing, abandoned: true, reason };
           }
-          const retried = await reclaimAttempt(tx, existing.external_call_id, { causationId: id.causationId, requestHash: id.requestHash, requestSnapshot: id.requestSnapshot, leaseMs: id.leaseMs });
-          return { decision: 'send', attempt: retried };
+          return { decision: 'send', attempt: await this.retake(tx, existing, id) };
         }
       }
     });
+  }
+
+  /** The attempt's next try, made by this caller. */
+  private retake(tx: DatabaseTransactionConnection, existing: AttemptRow, id: AttemptIdentity): Promise<AttemptRow> {
+    return reclaimAttempt(tx, existing.external_call_id, { causationId: id.causationId, requestHash: id.requestHash, requestSnapshot: id.requestSnapshot, leaseMs: id.leaseMs });
   }
 
   /**
@@ -223,3 +234,6 @@ const writesGlue = (writes: readonly Write[]): FragmentSqlToken =>
 
 /** A fresh evidence id (chosen before the statement, so the outcome that names it can be built first). */
 export const newEvidenceId = (): string => randomUUID();
+
+/** Both tries made for jobs, and not the same job (a job keeps its key through retries, timeouts and incidents). */
+const isAnotherJob = (triedBy: string, asking: string): boolean => triedBy.startsWith(JOB_CAUSATION_PREFIX) && asking.startsWith(JOB_CAUSATION_PREFIX) && triedBy !== asking;
