@@ -96,6 +96,13 @@ export async function registerControl(app: FastifyInstance, state: SimulatorStat
         }
       });
 
+      // the billing team fixes a refused account (BA-REJECT…): its next activation is accepted
+      scope.put('/billing/eligible-accounts/:billingAccountId', async (request, reply) => {
+        const { billingAccountId } = request.params as { billingAccountId: string };
+        state.billing.makeEligible(billingAccountId);
+        return reply.code(200).send({ billingAccountId, eligible: true });
+      });
+
       scope.post('/reset', async (_request, reply) => {
         state.reset();
         return reply.code(204).send();

@@ -65,6 +65,17 @@ describe('billing POST /billing/v3/subscriptions/{subscriptionId}/activation', (
     expect((await activate('SUB-1', activation(), 'BK-1')).status).toBe(201);
   });
 
+  it('activates a BA-REJECT account the billing team made eligible, under the key it refused, and forgets that on reset', async () => {
+    expect((await activate('SUB-1', activation({ billingAccountId: 'BA-REJECT-7' }), 'BK-1')).status).toBe(422);
+    const fixed = await call(sim.url, 'PUT', '/__sim/billing/eligible-accounts/BA-REJECT-7');
+    expect(fixed).toMatchObject({ status: 200, body: { billingAccountId: 'BA-REJECT-7', eligible: true } });
+    expect((await activate('SUB-1', activation({ billingAccountId: 'BA-REJECT-7' }), 'BK-1')).status).toBe(201);
+    // another refused account is still refused
+    expect((await activate('SUB-2', activation({ billingAccountId: 'BA-REJECT-8' }), 'BK-2')).status).toBe(422);
+    sim.state.reset();
+    expect((await activate('SUB-3', activation({ billingAccountId: 'BA-REJECT-7' }), 'BK-3')).status).toBe(422);
+  });
+
   it.each([
     ['an amount as a number', activation({ charges: [{ chargeCode: 'C', amount: 49.9, currency: 'EUR', frequency: 'MONTHLY', type: 'RECURRING' }] })],
     ['an activation date that is not a date', activation({ activationDate: 'tomorrow' })],

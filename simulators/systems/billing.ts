@@ -1,6 +1,7 @@
 // Billing: subscription activation, idempotent on the Idempotency-Key header. One subscription
 // is activated once: another key for an active subscription is ALREADY_ACTIVE, never a second
-// activation. Billing accounts BA-REJECT… are not eligible (demo data).
+// activation. Billing accounts BA-REJECT… are not eligible (demo data) until the billing team
+// makes one eligible (makeEligible: the control API's PUT /__sim/billing/eligible-accounts/:id).
 import { z } from 'zod';
 import { bearerAuth } from '../kit/auth.ts';
 import { payloadHash } from '../kit/fingerprint.ts';
@@ -51,8 +52,15 @@ function headerText(request: SimRequest, name: string): string | undefined {
   return first === undefined || first === '' ? undefined : first;
 }
 
-export function createBillingSystem(options: { readonly token: string; readonly sideEffects: SideEffectRecorder }): SimulatedSystem & { readonly activations: ReadonlyMap<string, Activation> } {
+export interface BillingSystem extends SimulatedSystem {
+  readonly activations: ReadonlyMap<string, Activation>;
+  /** the cause of a BA-REJECT… refusal fixed in billing: the account's next activation goes through */
+  makeEligible(billingAccountId: string): void;
+}
+
+export function createBillingSystem(options: { readonly token: string; readonly sideEffects: SideEffectRecorder }): BillingSystem {
   const activations = new Map<string, Activation>();
+  const madeEligible = new Set<string>();
   const activeBySubscription = new Map<string, Activation>();
   const keys = new IdempotencyStore<ActivationView>();
 
@@ -76,7 +84,7 @@ export function createBillingSystem(options: { readonly token: string; readonly 
         body: { ...errorBody('ALREADY_ACTIVE', `subscription ${subscriptionId} is already active (activation ${active.activationId})`), activeSnapshotVersion: active.chargeSnapshotVersion },
       };
     }
-    if (activation.billingAccountId.startsWith('BA-REJECT')) {
+    if (activation.billingAccountId.startsWith('BA-REJECT') && !madeEligible.has(activation.billingAccountId)) {
       return { status: 422, body: errorBody('BIL-ERR-7781', `billing account ${activation.billingAccountId} is not eligible for activation`) };
     }
 
@@ -113,7 +121,9 @@ export function createBillingSystem(options: { readonly token: string; readonly 
   return {
     definition,
     activations,
+    makeEligible: (billingAccountId) => void madeEligible.add(billingAccountId),
     reset: () => {
+      madeEligible.clear();
       activations.clear();
       activeBySubscription.clear();
       keys.clear();

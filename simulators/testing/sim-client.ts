@@ -64,6 +64,8 @@ export function simControl(baseUrl: string) {
     clearFaults: () => call(baseUrl, 'DELETE', '/__sim/faults'),
     sideEffects: (filter: Readonly<Record<string, string>> = {}) => call<any[]>(baseUrl, 'GET', `/__sim/side-effects?${new URLSearchParams(filter).toString()}`).then((r) => r.body),
     reset: () => call(baseUrl, 'POST', '/__sim/reset'),
+    /** the billing team fixes a refused BA-REJECT… account */
+    makeBillingAccountEligible: (billingAccountId: string) => call(baseUrl, 'PUT', `/__sim/billing/eligible-accounts/${encodeURIComponent(billingAccountId)}`),
   };
 }
 

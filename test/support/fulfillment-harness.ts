@@ -32,6 +32,7 @@ import { startFarm, type Farm } from '../../src/worker-runtime/farm.ts';
 import { workers } from '../../workers/index.ts';
 import { ProcessTest, eventually, type IsolatedModel } from './process-test.ts';
 import { adapterUrlsFor } from '../../simulators/endpoints.ts';
+import { simControl } from '../../simulators/testing/sim-client.ts';
 
 export const MODEL = path.resolve(import.meta.dirname, '..', '..', 'bpmn', 'order-fulfillment.bpmn');
 const caseRow = z.object({ reconciliation_case_id: z.string(), system_code: z.string(), mismatch_type: z.string(), status: z.string() });
@@ -236,6 +237,12 @@ export class FulfillmentHarness {
   async clearFaults(): Promise<void> {
     const res = await fetch(`${this.simulatorUrl}/__sim/faults`, { method: 'DELETE' });
     if (!res.ok) throw new Error(`clearing faults failed: HTTP ${res.status} ${await res.text()}`);
+  }
+
+  /** The billing team fixes a refused BA-REJECT… account: its next activation is accepted. */
+  async makeBillingAccountEligible(billingAccountId: string): Promise<void> {
+    const res = await simControl(this.simulatorUrl).makeBillingAccountEligible(billingAccountId);
+    if (res.status !== 200) throw new Error(`making ${billingAccountId} eligible failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
   }
 
   async sideEffects(query: Record<string, string>): Promise<{ system: string; operation: string; idempotencyKey?: string; ref: string }[]> {

@@ -2,6 +2,7 @@
 // side effects compensate them, billing fallout waits for a person in Tasklist.
 import { randomUUID } from 'node:crypto';
 import { FulfillmentHarness } from '../support/fulfillment-harness.ts';
+import { eventually } from '../support/process-test.ts';
 import { sampleOrder } from '../../tools/demo/sample-orders.ts';
 
 let h: FulfillmentHarness;
@@ -66,6 +67,30 @@ test('a billing rejection is fallout for a person: a Tasklist user task, and CAN
   await h.awaitOrderStatus(orderId, 'CANCELLED');
   const passed = await h.pt.awaitPassed(pik, ['EndEvent_OrderCancelled']);
   expect(passed).toEqual(expect.arrayContaining(['IntermediateThrowEvent_CompensateOnBillingCancel', 'ServiceTask_ReleaseInventory', 'ServiceTask_DeactivateService']));
+});
+
+test("a billing rejection RETRIED once billing fixed the account activates under the same key, once, and the order completes", async () => {
+  const order = sampleOrder({ billingAccountId: `BA-REJECT-${randomUUID().slice(0, 6)}` });
+  const orderId = await h.submitOrder(order);
+  const pik = await h.processInstanceOf(orderId);
+  const first = await h.pt.awaitUserTask(pik, 'UserTask_ResolveBillingFallout');
+
+  // RETRY while the account is still refused: billing is asked again and refuses again, a person decides again
+  await h.pt.completeUserTask(first.key, { falloutDecision: 'RETRY', falloutNote: 'retry before the fix' });
+  const second = await eventually('the fallout task again', async () => {
+    const task = await h.pt.awaitUserTask(pik, 'UserTask_ResolveBillingFallout');
+    return task.key === first.key ? undefined : task;
+  });
+  const billing = async () => (await h.attempts(orderId)).filter((a) => a.system_code === 'BILLING');
+  expect(await billing()).toEqual([expect.objectContaining({ status: 'REJECTED', attempt_no: 2, failure_category: 'BUSINESS_REJECTED' })]);
+
+  await h.makeBillingAccountEligible(order.subscription.billingAccountId);
+  await h.pt.completeUserTask(second.key, { falloutDecision: 'RETRY', falloutNote: 'account made eligible by the billing team' });
+  await h.awaitOrderStatus(orderId, 'COMPLETED');
+  expect(await billing()).toEqual([expect.objectContaining({ status: 'SUCCEEDED', attempt_no: 3, failure_category: null })]);
+  const activations = await h.sideEffects({ system: 'billing', ref: order.subscription.subscriptionId });
+  expect(activations).toHaveLength(1);
+  expect(activations[0]?.idempotencyKey).toMatch(new RegExp(`^billing-activation:[^:]+:${orderId}:`));
 });
 
 test('billing holding a conflicting activation is an external conflict for review, never auto-repaired', async () => {
