@@ -1,10 +1,9 @@
 // In a real browser: billing rejects the subscription (the account is not eligible), so the order
 // waits for a person: the billing fallout user task. The order page says it waits; a viewer sees the
 // task's form read only; the operator finds the task under User tasks, claims and unclaims it, opens
-// it, is told the form needs a decision, chooses "Cancel the order" with a note and completes it:
-// the order's process runs to its end (services deactivated, inventory released) and the order
-// reads CANCELLED. ("Retry billing" cannot end this order: the ledger answers the same activation
-// key with the stored rejection, so the task comes back.)
+// it, is told the form needs a decision; the billing team makes the account eligible; the operator
+// chooses "Retry billing" with a note and completes the task: billing is asked again under the same
+// key (the attempt's next try), activates, and the order reads COMPLETED, its diagram at its end.
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import type { FulfillmentHarness } from '../support/fulfillment-harness.ts';
@@ -16,11 +15,13 @@ let setup: ConsoleSetup | undefined;
 let h: FulfillmentHarness;
 let browser: Browser;
 let orderId: string;
+// the billing simulator refuses accounts BA-REJECT… (422, not eligible) until made eligible
+const order = sampleOrder({ billingAccountId: `BA-REJECT-${randomUUID().slice(0, 6)}` });
+const { billingAccountId, subscriptionId } = order.subscription;
 beforeAll(async () => {
   setup = await startConsoleSetup();
   ({ h, browser } = setup);
-  // the billing simulator refuses accounts BA-REJECT… (422, not eligible)
-  orderId = await h.submitOrder(sampleOrder({ billingAccountId: `BA-REJECT-${randomUUID().slice(0, 6)}` }));
+  orderId = await h.submitOrder(order);
   await h.pt.awaitUserTask(await h.processInstanceOf(orderId), 'UserTask_ResolveBillingFallout');
 }, 120_000);
 afterAll(async () => {
@@ -42,14 +43,15 @@ test("a viewer sees the fallout task and its form, read only, with no action off
   });
 }, 120_000);
 
-test('the operator completes the fallout task with its form and the order runs to its end', async () => {
+test('the operator completes the fallout task with its form, billing is retried and the order completes', async () => {
   const s = await BrowserScenario.open(browser, 'billing rejected');
   await s.run(async ({ page }) => {
     await signIn(s, h.intakeUrl, 'operator');
     await openOrderFromList(s, orderId);
     await page.getByTestId('order-waiting').waitFor();
     await page.getByTestId('order-status').filter({ hasText: 'IN_FULFILLMENT' }).waitFor();
-    await page.locator('[data-testid="order-step"][data-task-type="ACTIVATE_BILLING"]').getByTestId('attempt-outcome').filter({ hasText: 'REJECTED' }).waitFor();
+    const billingStep = page.locator('[data-testid="order-step"][data-task-type="ACTIVATE_BILLING"]');
+    await billingStep.getByTestId('attempt-outcome').filter({ hasText: 'REJECTED' }).waitFor();
     await page.getByTestId('order-diagram').locator(diagramShape('UserTask_ResolveBillingFallout', 'state-active')).waitFor();
     await s.step('the order waits for a person');
 
@@ -76,20 +78,29 @@ test('the operator completes the fallout task with its form and the order runs t
     await page.getByTestId('form-error-falloutDecision').filter({ hasText: /\S/ }).waitFor();
     await s.step('the form asks for a decision');
 
-    await page.getByTestId('form-option-falloutDecision-CANCEL').check();
-    await page.getByTestId('form-field-falloutNote').locator('textarea').fill('customer withdrew: the account will not be eligible');
+    // meanwhile the billing team fixes the account
+    await h.makeBillingAccountEligible(billingAccountId);
+    await page.getByTestId('form-option-falloutDecision-RETRY').check();
+    await page.getByTestId('form-field-falloutNote').locator('textarea').fill('the billing team made the account eligible');
     await s.step('decision and note filled in');
     await page.getByTestId('user-task-complete').click();
-    // Complete leads back to the order; a reload shows it once the compensation has run
+    // Complete leads back to the order; a reload shows it once billing has been retried
     await page.getByTestId('order-status').waitFor();
-    await reloadUntil(s, () => page.getByTestId('order-status'), 'CANCELLED', 60_000);
+    await reloadUntil(s, () => page.getByTestId('order-status'), 'COMPLETED', 60_000);
     await orderPageLoaded(s);
     const diagram = page.getByTestId('order-diagram');
     await diagram.locator(diagramShape('UserTask_ResolveBillingFallout', 'state-completed')).waitFor();
-    await diagram.locator(diagramShape('EndEvent_OrderCancelled', 'state-completed')).waitFor();
-    await page.locator('[data-testid="order-step"][data-task-type="DEACTIVATE_SERVICE"]').getByTestId('step-status').filter({ hasText: 'SUCCEEDED' }).waitFor();
-    await s.step('the order ran to its end: cancelled, services deactivated');
+    await diagram.locator(diagramShape('EndEvent_OrderCompleted', 'state-completed')).waitFor();
+    // one ledger attempt under one key: its first try rejected, its second succeeded
+    await billingStep.getByTestId('step-status').filter({ hasText: 'SUCCEEDED' }).waitFor();
+    await billingStep.getByTestId('attempt-outcome').filter({ hasText: 'SUCCEEDED' }).waitFor();
+    await billingStep.getByTestId('attempt-evidence').locator('summary').click();
+    const evidence = billingStep.getByTestId('evidence');
+    await evidence.filter({ hasText: 'REJECTED' }).first().waitFor();
+    await evidence.filter({ hasText: 'SUCCEEDED' }).first().waitFor();
+    await s.step('billing retried: the order completed');
   });
-  expect(await h.orderStatus(orderId)).toBe('CANCELLED');
+  expect(await h.orderStatus(orderId)).toBe('COMPLETED');
   await h.pt.awaitCompleted(await h.processInstanceOf(orderId));
+  expect(await h.sideEffects({ system: 'billing', operation: 'activateSubscription', ref: subscriptionId })).toHaveLength(1);
 }, 150_000);
