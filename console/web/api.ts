@@ -76,5 +76,10 @@ export interface Page<T> {
   readonly page?: { readonly totalItems?: number };
 }
 
-export const search = <T>(resource: string, filter: Record<string, unknown>, limit = 1000): Promise<T[]> =>
-  send<Page<T>>('POST', engine(`/${resource}/search`), { filter, page: { limit } }).then((page) => [...(page?.items ?? [])]);
+/** One page of an engine search; `newestBy` sorts it newest first, so a long history never hides what just happened. */
+export const search = <T>(resource: string, filter: Record<string, unknown>, opts: { readonly newestBy?: string; readonly limit?: number } = {}): Promise<T[]> =>
+  send<Page<T>>('POST', engine(`/${resource}/search`), {
+    filter,
+    page: { limit: opts.limit ?? 1000 },
+    ...(opts.newestBy ? { sort: [{ field: opts.newestBy, order: 'DESC' }] } : {}),
+  }).then((page) => [...(page?.items ?? [])]);

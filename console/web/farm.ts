@@ -36,5 +36,5 @@ export interface UserTask {
 }
 
 export const listOrders = (query: URLSearchParams): Promise<{ orders: OrderListEntry[]; nextCursor?: string | null }> => getJson(`/operator/orders?${query.toString()}`);
-export const activeIncidents = (filter: Record<string, unknown> = {}): Promise<Incident[]> => search<Incident>('incidents', { state: 'ACTIVE', ...filter });
-export const openUserTasks = (filter: Record<string, unknown> = {}): Promise<UserTask[]> => search<UserTask>('user-tasks', { state: 'CREATED', ...filter });
+export const activeIncidents = (filter: Record<string, unknown> = {}): Promise<Incident[]> => search<Incident>('incidents', { state: 'ACTIVE', ...filter }, { newestBy: 'creationTime' });
+export const openUserTasks = (filter: Record<string, unknown> = {}): Promise<UserTask[]> => search<UserTask>('user-tasks', { state: 'CREATED', ...filter }, { newestBy: 'creationDate' });

@@ -57,7 +57,7 @@ async function diagramOf(container: HTMLElement, instanceKey: string): Promise<v
   const instance = await getJson<{ processDefinitionKey: string; state: string }>(engine(`/process-instances/${instanceKey}`));
   const [xml, elements, incidents] = await Promise.all([
     getText(engine(`/process-definitions/${instance.processDefinitionKey}/xml`)),
-    search<ElementInstance>('element-instances', { processInstanceKey: instanceKey }, 10_000),
+    search<ElementInstance>('element-instances', { processInstanceKey: instanceKey }, { limit: 10_000 }),
     activeIncidents({ processInstanceKey: instanceKey }),
   ]);
   const marks = marksOf(elements, incidents.map((incident) => incident.elementId));

@@ -17,7 +17,7 @@ export async function userTaskPage(outlet: HTMLElement, userTaskKey: string): Pr
   const task = await getJson<UserTask & { elementInstanceKey?: string; candidateGroups?: string[] }>(engine(`/user-tasks/${userTaskKey}`));
   const [formAnswer, variables, list] = await Promise.all([
     fetchForm(userTaskKey),
-    search<Variable>('variables', { processInstanceKey: task.processInstanceKey }, 1000),
+    search<Variable>('variables', { processInstanceKey: task.processInstanceKey }, { limit: 1000 }),
     listOrders(new URLSearchParams({ limit: '200' })),
   ]);
   // the task's own scope wins over the instance's
