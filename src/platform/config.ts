@@ -94,6 +94,12 @@ export const configSchema = z.object({
   PROVISIONING_SLA: z.string().regex(/^P/, 'an ISO 8601 duration such as PT2H').default('PT2H'),
   /** How many times the reconciler asks an external system before a person decides. */
   RECONCILIATION_MAX_CHECKS: z.coerce.number().int().min(1).max(100).default(5),
+  /**
+   * How long after a call went unanswered "not found" at a system that does not deduplicate (the
+   * notification provider) still means "not yet": the request may be carried out late, and a
+   * re-send there would be a second message. Until then the check answers UNKNOWN.
+   */
+  RECONCILIATION_ABSENCE_SETTLE_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** Wait between two checks of a case whose external state is still unknown (ISO 8601 duration). */
   RECONCILIATION_RECHECK_DELAY: z.string().regex(/^P/, 'an ISO 8601 duration such as PT30S').default('PT30S'),
   /** Order intake and callback HTTP server. */

@@ -13,6 +13,7 @@ import { acceptOrder } from '../../src/core/use-cases/accept-order.ts';
 import { activateBilling } from '../../src/core/use-cases/activate-billing.ts';
 import { activateService } from '../../src/core/use-cases/activate-service.ts';
 import { reserveInventory } from '../../src/core/use-cases/reserve-inventory.ts';
+import { notifyCustomer } from '../../src/core/use-cases/notify-customer.ts';
 import type { FarmServices } from '../../src/core/services.ts';
 import type { MessagePublisher } from '../../src/core/ports/message-publisher.ts';
 import type { SystemPorts } from '../../src/core/ports/systems.ts';
@@ -231,4 +232,61 @@ test('a billing activation whose worker died mid-call, its task never linked to 
     { envelope: expect.objectContaining({ causationId: `case:${caseId}`, payload: expect.objectContaining({ subscriptionId: order.subscription.subscriptionId, billingReference }) }) },
   ]);
   expect(await step(s)).toEqual({ kind: 'complete', variables: { billingReference } });
+});
+
+/** The notification worker's request is held on its way (a slow network, a busy provider) and the worker dies; `land` lets it reach the provider. */
+function notificationHeldInFlight(): { services: FarmServices; land: () => Promise<Answer> } {
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let landed: Promise<Answer> | undefined;
+  const services = withPortMethod('notification', 'send', (real) => async (...args) => {
+    await gate;
+    landed = real(...args);
+    await landed;
+    return new Promise<Answer>(() => undefined);
+  });
+  return { services, land: async () => (open(), await eventuallyDefined(() => landed)) };
+}
+const eventuallyDefined = async <T>(get: () => Promise<T> | undefined): Promise<T> => {
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    const value = get();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the held request never left');
+};
+const ageCase = (caseId: string, seconds: number) =>
+  db.query(sql.unsafe`update reconciliation_case set detected_at = detected_at - make_interval(secs => ${seconds}) where reconciliation_case_id = ${caseId}`);
+const messagesFor = async (orderId: string) => (await sideEffects('notification')).filter((e) => e.ref.includes(orderId));
+
+test('a notification still in flight when its case is checked: "not found" is only early at a provider that does not deduplicate, and the late message is repaired, never sent twice', async () => {
+  const { orderId } = await accept();
+  const step: Step = (services) => notifyCustomer(services, job('notify-customer'), { orderId });
+  const held = notificationHeldInFlight();
+  void step(held.services);
+  await eventuallyDefined(() => attemptOf(orderId, 'SEND_ORDER_CONFIRMATION').then((a) => (a?.status === 'STARTED' ? a : undefined)));
+  const { caseId, checked } = await rerunAndReconcile(orderId, 'SEND_ORDER_CONFIRMATION', 'NOTIFY_CUSTOMER', step);
+  // nothing at the provider yet: not taken as "never sent" within RECONCILIATION_ABSENCE_SETTLE_MS
+  expect(checked).toMatchObject({ reconciliationOutcome: 'UNKNOWN', observedSummary: expect.stringContaining('does not deduplicate') });
+  expect(await messagesFor(orderId)).toHaveLength(0);
+
+  await held.land();
+  expect(await messagesFor(orderId)).toHaveLength(1);
+  await ageCase(caseId, 61);
+  expect((await checkCase(s, caseId, 'reconciliation-pi-test')).reconciliationOutcome).toBe('REPAIRED');
+  expect(await step(s)).toMatchObject({ kind: 'complete' });
+  expect(await messagesFor(orderId)).toHaveLength(1);
+});
+
+test('a notification that never reached the provider is sent again once the absence has settled, and only then', async () => {
+  const { orderId } = await accept();
+  const step: Step = (services) => notifyCustomer(services, job('notify-customer'), { orderId });
+  void step(notificationHeldInFlight().services); // never lands
+  await eventuallyDefined(() => attemptOf(orderId, 'SEND_ORDER_CONFIRMATION').then((a) => (a?.status === 'STARTED' ? a : undefined)));
+  const { caseId, checked } = await rerunAndReconcile(orderId, 'SEND_ORDER_CONFIRMATION', 'NOTIFY_CUSTOMER', step);
+  expect(checked.reconciliationOutcome).toBe('UNKNOWN');
+  await ageCase(caseId, 61);
+  expect((await checkCase(s, caseId, 'reconciliation-pi-test')).reconciliationOutcome).toBe('SAFE_TO_RETRY');
+  expect(await step(s)).toMatchObject({ kind: 'complete' });
+  expect(await messagesFor(orderId)).toHaveLength(1);
 });

@@ -11,7 +11,7 @@ import { RECONCILER, appendCaseEvent, loadCase, setCaseStatus, type CaseRow } fr
 import { linkHandlerProcess, setCheckCount } from '../../repositories/reconciliation-case.ts';
 import { observeExternalState, type Observation } from './external-state.ts';
 import { recordRepair } from './record-repair.ts';
-import { repairRule } from './repair-policy.ts';
+import { repairRule, type RepairRule } from './repair-policy.ts';
 
 export type CheckOutcome = 'REPAIRED' | 'SAFE_TO_RETRY' | 'UNKNOWN' | 'MANUAL_REVIEW';
 
@@ -51,15 +51,27 @@ export async function checkCase(s: FarmServices, caseId: string, handlerProcessI
     case 'executed':
       if (!rule.recordObservedSuccess) return escalate(s, { ...c, check_count: checks }, expectedSummary, `${observation.summary}; the policy does not let the reconciler record it (${rule.why})`);
       return repaired(s, { ...c, check_count: checks }, attempt, observation, expectedSummary, rule.why);
-    case 'not-executed':
+    case 'not-executed': {
       if (!rule.resendWhenAbsent) return escalate(s, { ...c, check_count: checks }, expectedSummary, `${observation.summary}; the policy does not let the reconciler send it again (${rule.why})`);
+      const unsettledMs = absenceSettlesInMs(s, c, rule);
+      // not counted against the cap: the answer is only early, and asking again settles it
+      if (unsettledMs > 0) {
+        return { reconciliationOutcome: 'UNKNOWN', reconciliationChecks: checks, expectedSummary, observedSummary: `${observation.summary} yet; ${attempt.system_code} does not deduplicate and a request that went unanswered may still be carried out, so absence counts ${Math.ceil(unsettledMs / 1000)} s from now` };
+      }
       return safeToRetry(s, { ...c, check_count: checks }, attempt.external_call_id, expectedSummary, `${observation.summary}; ${rule.why}`, observation);
+    }
     case 'executed-differently':
       return escalate(s, { ...c, check_count: checks }, expectedSummary, observation.summary);
     case 'unknown':
       if (checks >= s.config.RECONCILIATION_MAX_CHECKS) return escalate(s, { ...c, check_count: checks }, expectedSummary, `still unknown after ${checks} checks: ${observation.summary}`);
       return { reconciliationOutcome: 'UNKNOWN', reconciliationChecks: checks, expectedSummary, observedSummary: observation.summary };
   }
+}
+
+/** How long "absent" still proves nothing for this case (0: it proves the request was never carried out). */
+function absenceSettlesInMs(s: FarmServices, c: CaseRow, rule: RepairRule): number {
+  if (rule.deduplicatesByKey) return 0;
+  return Math.max(0, c.detected_at + s.config.RECONCILIATION_ABSENCE_SETTLE_MS - s.clock.now().getTime());
 }
 
 async function repaired(s: FarmServices, c: CaseRow, attempt: AttemptRow, o: Extract<Observation, { kind: 'executed' }>, expectedSummary: string, why: string): Promise<CheckResult> {

@@ -12,3 +12,11 @@ test('side effects are never repeated blindly; unknown operations go to a person
   }
   expect(repairRule('ERP', 'POST_INVOICE')).toMatchObject({ repeatable: false, recordObservedSuccess: false, resendWhenAbsent: false, why: 'no automatic repair is defined for ERP POST_INVOICE' });
 });
+
+test('only a system that deduplicates by our key may have "absent" acted on at once; the notification provider does not', () => {
+  for (const [system, operation] of [['BILLING', 'ACTIVATE_SUBSCRIPTION'], ['INVENTORY', 'RESERVE_RESOURCE'], ['PROVISIONING', 'ACTIVATE_SERVICE'], ['PROVISIONING', 'DEACTIVATE_SERVICE']] as const) {
+    expect(repairRule(system, operation)).toMatchObject({ resendWhenAbsent: true, deduplicatesByKey: true });
+  }
+  expect(repairRule('NOTIFICATION', 'SEND_ORDER_CONFIRMATION')).toMatchObject({ resendWhenAbsent: true, deduplicatesByKey: false });
+  expect(repairRule('ERP', 'POST_INVOICE').deduplicatesByKey).toBe(false);
+});
