@@ -54,7 +54,7 @@ export async function checkCase(s: FarmServices, caseId: string, handlerProcessI
     case 'not-executed': {
       if (!rule.resendWhenAbsent) return escalate(s, { ...c, check_count: checks }, expectedSummary, `${observation.summary}; the policy does not let the reconciler send it again (${rule.why})`);
       const unsettledMs = absenceSettlesInMs(s, c, rule);
-      // not counted against the cap: the answer is only early, and asking again settles it
+      // never escalated for this: the answer is only early, and a later check settles it
       if (unsettledMs > 0) {
         return { reconciliationOutcome: 'UNKNOWN', reconciliationChecks: checks, expectedSummary, observedSummary: `${observation.summary} yet; ${attempt.system_code} does not deduplicate and a request that went unanswered may still be carried out, so absence counts ${Math.ceil(unsettledMs / 1000)} s from now` };
       }
