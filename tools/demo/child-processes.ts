@@ -49,7 +49,8 @@ export const logSays = (child: Child, text: string) => async () => readFileSync(
 export async function stopChildren(children: readonly Child[], graceMs = 15_000): Promise<void> {
   await Promise.all(
     children.map(async (c) => {
-      if (c.process.exitCode !== null) return;
+      // gone already (exited, or killed by a signal: a Ctrl-C reaches the children too)
+      if (c.process.exitCode !== null || c.process.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => c.process.once('exit', () => resolve()));
       c.process.kill('SIGTERM');
       const timer = setTimeout(() => c.process.kill('SIGKILL'), graceMs);

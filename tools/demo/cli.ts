@@ -1,8 +1,9 @@
-// `npm run demo [-- --orders N] [-- --replicas N]`: the project's main job. Brings the local stack
+// `npm run demo [-- --orders N] [-- --replicas N] [-- --stay]`: the project's main job. Brings the local stack
 // up, deploys the models, starts the simulators, the intake and farm replicas, submits a batch of
 // orders (a few made to hit rejection, retry, fallout and ambiguity), shows progress, stages a
 // notification provider outage (incidents, open breakers, an operator's retry), and prints where
-// every order ended, the replicas' metrics and where to look next. The stack keeps running afterwards.
+// every order ended, the replicas' metrics and where to look next. The stack keeps running afterwards;
+// with --stay the simulators, intake (and its console) and replicas do too, until Ctrl-C.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -31,7 +32,7 @@ import { scrapeReplicas, seriesRows, type ReplicaScrape } from './metrics-summar
 import { notificationOutage, OUTAGE_ELEMENT } from './outage-drill.ts';
 import { intakeSender, submitUntilAccepted } from '../../src/intake/submission.ts';
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '6' }, replicas: { type: 'string', default: '2' }, 'timeout-seconds': { type: 'string' } } });
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '6' }, replicas: { type: 'string', default: '2' }, 'timeout-seconds': { type: 'string' }, stay: { type: 'boolean', default: false } } });
 const started = Date.now();
 const since = () => `${Math.round((Date.now() - started) / 1000)}s`;
 const say = (msg: string) => console.log(`[${since()}] ${msg}`);
@@ -175,6 +176,16 @@ The stack keeps running (npm run stack:status); stop it with: npm run stack:down
   const failed = rows.filter((r) => !r.ok).length + (outageOk ? 0 : 1);
   if (failed) console.log(`\n${failed} scenario(s) did not end as expected (logs: ${logDir})`);
   exitCode = failed ? 1 : 0;
+  if (values.stay) {
+    const waiting = submitted.find((o) => o.scenario.name === 'billing-rejected');
+    console.log(`
+Still running (--stay): simulators :${config.SIMULATOR_PORT}, intake and console http://127.0.0.1:${config.HTTP_PORT}/console/, ${replicaOps.length} farm replica(s).${waiting ? `
+  The billing-rejected order ${waiting.orderId} waits under User tasks. Billing refuses its account until the billing team fixes it:
+    curl -X PUT http://127.0.0.1:${config.SIMULATOR_PORT}/__sim/billing/eligible-accounts/${waiting.scenario.order.subscription.billingAccountId}
+  then complete the task with "Retry billing" and the order completes (before the fix, billing refuses again and the task comes back).` : ''}
+Ctrl-C stops them (the stack keeps running).`);
+    await untilInterrupted();
+  }
 } catch (err) {
   console.error(`demo failed: ${(err as Error).message}`);
 } finally {
@@ -184,3 +195,11 @@ The stack keeps running (npm run stack:status); stop it with: npm run stack:down
 }
 say(exitCode === 0 ? 'demo finished: every order ended as expected' : 'demo finished with problems');
 process.exit(exitCode);
+
+/** Resolves on Ctrl-C or SIGTERM (the children get the signal too; stopChildren then waits for them). */
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

@@ -85,8 +85,12 @@ describe('with a server', () => {
     const refused = await client.send({ method: 'POST', path: '/x', body: {} });
     expect(refused).toMatchObject({ kind: 'refused', reason: 'CIRCUIT_OPEN' });
     expect(server.requests).toHaveLength(5);
-    // an open circuit is a fast, retryable technical failure (seed 000 §7.3), never ambiguous
-    expect(failureOf(refused, { sideEffect: true })).toMatchObject({ kind: 'failed', category: 'CONNECTION_FAILED', sent: false, retryable: true });
+    // an open circuit is a fast, retryable technical failure (seed 000 §7.3), never ambiguous,
+    // retried no sooner than the breaker lets a probe through
+    const retryAfterMs = refused.kind === 'refused' ? refused.retryAfterMs : undefined;
+    expect(retryAfterMs).toBeGreaterThan(0);
+    expect(retryAfterMs).toBeLessThanOrEqual(150);
+    expect(failureOf(refused, { sideEffect: true })).toMatchObject({ kind: 'failed', category: 'CONNECTION_FAILED', sent: false, retryable: true, retryAfterMs });
 
     await new Promise((r) => setTimeout(r, 200));
     server.respond({ status: 200, body: {} });

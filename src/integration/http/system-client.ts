@@ -51,7 +51,8 @@ export type HttpOutcome =
       readonly exchange: Exchange;
     }
   | { readonly kind: 'transport'; readonly failure: TransportFailure; readonly exchange: Exchange }
-  | { readonly kind: 'refused'; readonly reason: 'CIRCUIT_OPEN' | 'BULKHEAD_FULL'; readonly message: string; readonly exchange: Exchange }
+  /** not sent; `retryAfterMs` for an open circuit: until it lets a probe through */
+  | { readonly kind: 'refused'; readonly reason: 'CIRCUIT_OPEN' | 'BULKHEAD_FULL'; readonly message: string; readonly retryAfterMs?: number | undefined; readonly exchange: Exchange }
   /** not sent: the tenant has no usable configuration or credential for the system (the message says what to set) */
   | { readonly kind: 'unconfigured'; readonly message: string; readonly exchange: Exchange };
 
@@ -76,6 +77,9 @@ export class SystemHttpClient implements HttpSender {
   private readonly breaker;
   private readonly credentials: (() => Record<string, string>) | undefined;
   private readonly maxResponseBytes: number;
+  private readonly halfOpenAfterMs: number;
+  /** when the circuit last opened (epoch ms) */
+  private openedAt = 0;
 
   constructor(opts: SystemClientOptions) {
     this.system = opts.system;
@@ -89,10 +93,12 @@ export class SystemHttpClient implements HttpSender {
       timeout: { lookup: 1_000, connect: opts.connectTimeoutMs ?? 2_000, response: opts.responseTimeoutMs ?? 10_000, request: (opts.responseTimeoutMs ?? 10_000) + (opts.connectTimeoutMs ?? 2_000) },
       responseType: 'text',
     });
+    this.halfOpenAfterMs = (opts.breaker ?? DEFAULT_BREAKER).halfOpenAfterMs;
     this.breaker = circuitBreaker(handleWhenResult(countsAgainstCircuit), {
-      halfOpenAfter: (opts.breaker ?? DEFAULT_BREAKER).halfOpenAfterMs,
+      halfOpenAfter: this.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker((opts.breaker ?? DEFAULT_BREAKER).consecutiveFailures),
     });
+    this.breaker.onBreak(() => (this.openedAt = Date.now()));
     const immediateRetry = retry(handleWhenResult(connectionNeverMade), { maxAttempts: 1, backoff: new ConstantBackoff(200) });
     const isolation = bulkhead(opts.bulkhead?.limit ?? 16, opts.bulkhead?.queue ?? 64);
     this.policy = wrap(isolation, immediateRetry, this.breaker);
@@ -112,7 +118,11 @@ export class SystemHttpClient implements HttpSender {
     try {
       return (await this.policy.execute(() => this.once(req, requestSnapshot))) as HttpOutcome;
     } catch (err) {
-      if (isBrokenCircuitError(err)) return { kind: 'refused', reason: 'CIRCUIT_OPEN', message: `circuit open for ${this.system}: recent calls failed, not sending`, exchange: { request: requestSnapshot } };
+      if (isBrokenCircuitError(err)) {
+        // a job retried before the breaker lets a probe through would only spend a retry on it
+        const retryAfterMs = Math.max(this.openedAt + this.halfOpenAfterMs - Date.now(), Math.min(1_000, this.halfOpenAfterMs));
+        return { kind: 'refused', reason: 'CIRCUIT_OPEN', message: `circuit open for ${this.system}: recent calls failed, not sending (next probe in ${Math.ceil(retryAfterMs / 1000)} s)`, retryAfterMs, exchange: { request: requestSnapshot } };
+      }
       if (isBulkheadRejectedError(err)) return { kind: 'refused', reason: 'BULKHEAD_FULL', message: `too many concurrent calls to ${this.system}, not sending`, exchange: { request: requestSnapshot } };
       throw err;
     }
@@ -181,7 +191,7 @@ export type FailureResult = Extract<ExternalResult<never>, { kind: 'failed' | 'a
 export function failureOf(outcome: HttpOutcome, opts: { readonly sideEffect: boolean }): FailureResult {
   const { exchange } = outcome;
   if (outcome.kind === 'unconfigured') return { kind: 'failed', category: 'AUTH_FAILED', retryable: false, sent: false, message: outcome.message, exchange };
-  if (outcome.kind === 'refused') return { kind: 'failed', category: 'CONNECTION_FAILED', retryable: true, sent: false, message: outcome.message, exchange };
+  if (outcome.kind === 'refused') return { kind: 'failed', category: 'CONNECTION_FAILED', retryable: true, sent: false, message: outcome.message, retryAfterMs: outcome.retryAfterMs, exchange };
   if (outcome.kind === 'transport') {
     const f = outcome.failure;
     if (f.sent && opts.sideEffect) return { kind: 'ambiguous', message: `request sent, then ${f.message}`, exchange };
