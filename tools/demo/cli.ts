@@ -163,7 +163,7 @@ try {
   const rest = `${config.ZEEBE_REST_ADDRESS.replace(/\/$/, '')}/v2`;
   console.log(`
 Operator console (orders, diagrams, incidents with Retry, user tasks, reconciliation cases; in place of Operate and Tasklist)
-  npm run intake, then http://127.0.0.1:${config.HTTP_PORT}/console/   sign in as dev-operator-client / dev-operator-client-secret (or dev-viewer-client)
+  ${values.stay ? '' : 'npm run intake, then '}http://127.0.0.1:${config.HTTP_PORT}/console/   sign in as dev-operator-client / dev-operator-client-secret (or dev-viewer-client)
 Engine REST API v2 (${config.CAMUNDA_AUTH_STRATEGY === 'NONE' ? 'no login' : `${config.CAMUNDA_AUTH_STRATEGY} auth`}), gRPC gateway ${config.ZEEBE_GRPC_ADDRESS}
   instances                      POST ${rest}/process-instances/search   {"filter":{"hasIncident":true}}
   incidents                      POST ${rest}/incidents/search           {"filter":{"state":"ACTIVE"}}
