@@ -24,6 +24,12 @@ const orderListQuery = z.object({
   status: z.enum(ORDER_STATUSES).optional(),
   view: z.enum(ORDER_LIST_VIEWS).optional(),
   q: z.string().min(1).max(100).optional(),
+  // comma-separated process instance keys (the engine's are decimal)
+  instance: z
+    .string()
+    .regex(/^\d{1,20}(,\d{1,20}){0,99}$/, 'up to 100 process instance keys, comma-separated')
+    .transform((keys) => keys.split(','))
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(400).optional(),
 });
@@ -39,7 +45,8 @@ export function operatorOrderRoutes(app: FastifyInstance, deps: OperatorOrderDep
   app.get('/operator/orders', async (req, reply) => {
     const q = orderListQuery.safeParse(req.query);
     if (!q.success) return sendProblem(reply, { type: problemType('bad-query'), title: 'Invalid query', status: 400, detail: issuesText(q.error.issues) });
-    const page = await listOrders(deps.db, q.data);
+    const { instance, ...rest } = q.data;
+    const page = await listOrders(deps.db, { ...rest, processInstanceKeys: instance });
     if (page.kind === 'bad-cursor') return sendProblem(reply, { type: problemType('bad-query'), title: 'Invalid query', status: 400, detail: 'cursor: not a cursor of this list (take nextCursor of the previous page)' });
     return reply.header('cache-control', 'no-store').send({ orders: page.orders, nextCursor: page.nextCursor });
   });

@@ -4,7 +4,7 @@ import { storableJsonb } from '../platform/storable-text.ts';
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { ORDER_STATUSES, type OrderStatus } from '../core/domain/order.ts';
-import { processInstanceKeyOfColumn } from './order-orchestration-link.ts';
+import { orderRunsAsOneOf, processInstanceKeyOfColumn } from './order-orchestration-link.ts';
 import { undecidedCaseCountOfColumn, undecidedCaseOfOrderColumnExists } from './reconciliation-case.ts';
 
 export const orderRow = z.object({ order_snapshot: z.unknown(), order_status: z.enum(ORDER_STATUSES) });
@@ -100,6 +100,8 @@ export interface OrderListFilter {
   readonly view?: OrderListView | undefined;
   /** the order id starts with it */
   readonly orderIdPrefix?: string | undefined;
+  /** the order runs as one of these process instances */
+  readonly processInstanceKeys?: readonly string[] | undefined;
   readonly limit: number;
   /** the page after this order (its created_at as cursorAt, exactly as read; ties broken by order id) */
   readonly after?: { readonly cursorAt: string; readonly orderId: string } | undefined;
@@ -131,6 +133,7 @@ export async function listOrdersForOperator(db: CommonQueryMethods, f: OrderList
   if (f.status) conditions.push(sql.fragment`o.order_status = ${f.status}`);
   if (f.view) conditions.push(VIEW_CONDITIONS[f.view]);
   if (f.orderIdPrefix) conditions.push(sql.fragment`starts_with(o.order_id, ${f.orderIdPrefix})`);
+  if (f.processInstanceKeys) conditions.push(orderRunsAsOneOf(['o', 'order_id'], f.processInstanceKeys));
   if (f.after) conditions.push(sql.fragment`(o.created_at, o.order_id) < (${f.after.cursorAt}::timestamptz, ${f.after.orderId})`);
   return db.any(sql.type(orderListRow)`
     select o.order_id, o.tenant_id, o.customer_account_id, o.order_status, o.created_at, o.updated_at,

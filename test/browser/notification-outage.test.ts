@@ -30,6 +30,10 @@ test('the incident shows on the order page; Retry after the provider is back com
   const s = await BrowserScenario.open(browser, 'notification outage');
   await s.run(async ({ page }) => {
     await signIn(s, h.intakeUrl, 'operator');
+    // the open incidents, newest first, each named by its order
+    await page.getByTestId('nav-incidents').click();
+    await page.getByTestId('incident-order-link').filter({ hasText: orderId }).first().waitFor();
+    await s.step('the incident among the open incidents, linked to its order');
     // the orders with an incident, narrowed to this order by its id
     await page.getByTestId('nav-orders').click();
     await page.getByTestId('orders-filter-incidents').click();

@@ -74,6 +74,10 @@ describe('a completed order', () => {
     expect((await list(`q=${orderId}&view=reconciliation-open`)).orders).toHaveLength(0);
     // a prefix finds it too
     expect((await list(`q=${orderId.slice(0, -4)}`)).orders.map((o) => o.orderId)).toContain(orderId);
+    // and its process instance names it (how the console names the orders of the engine's incidents and user tasks)
+    expect((await list(`instance=${pik}`)).orders).toEqual([expect.objectContaining({ orderId, processInstanceKey: pik })]);
+    expect((await list(`instance=1,${pik},2`)).orders.map((o) => o.orderId)).toEqual([orderId]);
+    expect((await list(`instance=${pik}&view=fallout`)).orders).toHaveLength(0);
   });
 
   test('pages newest first, without overlap', async () => {
@@ -222,6 +226,8 @@ describe('refusals', () => {
     ['/operator/orders?limit=0', 400, 'bad-query'],
     ['/operator/orders?status=DONE', 400, 'bad-query'],
     ['/operator/orders?cursor=not-a-cursor', 400, 'bad-query'],
+    ['/operator/orders?instance=not-a-key', 400, 'bad-query'],
+    [`/operator/orders?instance=${Array.from({ length: 101 }, (_, n) => n + 1).join(',')}`, 400, 'bad-query'],
     ['/operator/orders/bad%20id', 400, 'bad-order-id'],
     ['/operator/orders/no-such-order', 404, 'order-not-found'],
   ])('GET %s is a %d problem', async (path, status, type) => {

@@ -4,7 +4,7 @@
 import { ApiError, engine, getJson, getOptionalJson, search, send } from '../api.ts';
 import { showError, showNotice } from '../banner.ts';
 import { h, show, time } from '../dom.ts';
-import { listOrders, type UserTask } from '../farm.ts';
+import { orderIdsOfInstances, type UserTask } from '../farm.ts';
 import { parseFormSchema } from '../form/form-schema.ts';
 import { renderForm } from '../form/render-form.ts';
 import { link, navigate } from '../router.ts';
@@ -15,17 +15,17 @@ interface Variable { name: string; value: string; scopeKey: string; isTruncated?
 export async function userTaskPage(outlet: HTMLElement, userTaskKey: string): Promise<void> {
   show(outlet, h('p', { class: 'crumbs' }, h('a', { href: link('/user-tasks') }, 'User tasks'), ' / ', userTaskKey), h('p', { class: 'loading' }, 'Loading the task…'));
   const task = await getJson<UserTask & { elementInstanceKey?: string; candidateGroups?: string[] }>(engine(`/user-tasks/${userTaskKey}`));
-  const [formAnswer, variables, list] = await Promise.all([
+  const [formAnswer, variables, orderOfInstance] = await Promise.all([
     fetchForm(userTaskKey),
     search<Variable>('variables', { processInstanceKey: task.processInstanceKey }, { limit: 1000 }),
-    listOrders(new URLSearchParams({ limit: '200' })),
+    orderIdsOfInstances([task.processInstanceKey]),
   ]);
   // the task's own scope wins over the instance's
   const values: Record<string, unknown> = {};
   for (const scope of [task.processInstanceKey, task.elementInstanceKey]) {
     for (const variable of variables.filter((entry) => entry.scopeKey === scope && !entry.isTruncated)) values[variable.name] = parsed(variable.value);
   }
-  const orderId = list.orders.find((order) => order.processInstanceKey === task.processInstanceKey)?.orderId ?? (typeof values['orderId'] === 'string' ? values['orderId'] : undefined);
+  const orderId = orderOfInstance.get(task.processInstanceKey) ?? (typeof values['orderId'] === 'string' ? values['orderId'] : undefined);
   const me = currentCaller()?.displayName || currentCaller()?.clientId || '';
   const open = task.state === 'CREATED';
   const form = formAnswer ? renderForm(parseFormSchema(formAnswer.schema), values, { readOnly: !mayAct() || !open }) : undefined;

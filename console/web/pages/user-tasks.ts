@@ -3,15 +3,15 @@
 import { engine, send } from '../api.ts';
 import { showError } from '../banner.ts';
 import { h, show, time } from '../dom.ts';
-import { listOrders, openUserTasks, type UserTask } from '../farm.ts';
+import { openUserTasks, orderIdsOfInstances, type UserTask } from '../farm.ts';
 import { link } from '../router.ts';
 import { currentCaller, mayAct } from '../session.ts';
 
 export async function userTasksPage(outlet: HTMLElement): Promise<void> {
   const holder = h('div', { class: 'table-holder' }, h('p', { class: 'loading' }, 'Loading user tasks…'));
   show(outlet, h('h1', {}, 'User tasks'), holder);
-  const [tasks, list] = await Promise.all([openUserTasks(), listOrders(new URLSearchParams({ limit: '200' }))]);
-  const orderOfInstance = new Map(list.orders.filter((order) => order.processInstanceKey !== null).map((order) => [order.processInstanceKey, order.orderId]));
+  const tasks = await openUserTasks();
+  const orderOfInstance = await orderIdsOfInstances(tasks.map((task) => task.processInstanceKey));
   const me = currentCaller()?.displayName || currentCaller()?.clientId || '';
   const act = (task: UserTask, claim: boolean) => () => {
     const call = claim ? send('POST', engine(`/user-tasks/${task.userTaskKey}/assignment`), { assignee: me, allowOverride: false }) : send('DELETE', engine(`/user-tasks/${task.userTaskKey}/assignee`));

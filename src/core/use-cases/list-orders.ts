@@ -11,6 +11,8 @@ export interface OrderListQuery {
   readonly view?: OrderListView | undefined;
   /** the start of an order id */
   readonly q?: string | undefined;
+  /** orders running as these process instances (what the console asks for the engine's incidents and user tasks) */
+  readonly processInstanceKeys?: readonly string[] | undefined;
   readonly limit: number;
   /** from the previous page's nextCursor */
   readonly cursor?: string | undefined;
@@ -53,7 +55,7 @@ export async function listOrders(db: CommonQueryMethods, query: OrderListQuery):
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   if (query.cursor !== undefined && !after) return { kind: 'bad-cursor' };
   // one more than asked tells whether there is a next page
-  const rows = await listOrdersForOperator(db, { status: query.status, view: query.view, orderIdPrefix: query.q, limit: query.limit + 1, after });
+  const rows = await listOrdersForOperator(db, { status: query.status, view: query.view, orderIdPrefix: query.q, processInstanceKeys: query.processInstanceKeys, limit: query.limit + 1, after });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
