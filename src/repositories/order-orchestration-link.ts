@@ -32,11 +32,11 @@ export async function processInstanceKeyOf(db: CommonQueryMethods, orderId: stri
   return key ?? null;
 }
 
-/** The process instance serving the order whose id is in column `orderIdColumn` (e.g. ['o', 'order_id']), as a scalar subquery. */
 /** The order in column `orderIdColumn` runs as one of these process instances, as a condition (served by the unique key). */
 export const orderRunsAsOneOf = (orderIdColumn: readonly string[], processInstanceKeys: readonly string[]): FragmentSqlToken => sql.fragment`
   ${sql.identifier([...orderIdColumn])} in (select order_id from order_orchestration_link where process_instance_key = any(${sql.array([...processInstanceKeys], 'text')}))`;
 
+/** The process instance serving the order whose id is in column `orderIdColumn` (e.g. ['o', 'order_id']), as a scalar subquery. */
 export const processInstanceKeyOfColumn = (orderIdColumn: readonly string[]): FragmentSqlToken => sql.fragment`
   (select process_instance_key from order_orchestration_link where order_id = ${sql.identifier([...orderIdColumn])})`;
 
