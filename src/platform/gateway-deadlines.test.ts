@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { startLatencyProxy, type LatencyProxy } from '../../test/support/latency-proxy.ts';
+import { startToEndProcessXml } from '../../test/support/process-test.ts';
 import { loadConfig } from './config.ts';
 import { connectGatewayAt, GatewayCommandError, type GatewayConnection } from './gateway-client.ts';
 import { createOrchestrationClient } from './orchestration-client.ts';
@@ -12,15 +13,7 @@ import { createOrchestrationClient } from './orchestration-client.ts';
 const config = loadConfig();
 const [engineHost, enginePort] = config.ZEEBE_GRPC_ADDRESS.replace(/^grpcs?:\/\//, '').split(':') as [string, string];
 const PROCESS_ID = `deadline-probe-${randomUUID().slice(0, 8)}`;
-const PROBE_XML = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Definitions_DeadlineProbe" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="${PROCESS_ID}" isExecutable="true">
-    <bpmn:startEvent id="StartEvent_Probe"><bpmn:outgoing>Flow_Probe</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="Flow_Probe" sourceRef="StartEvent_Probe" targetRef="EndEvent_Probe" />
-    <bpmn:endEvent id="EndEvent_Probe"><bpmn:incoming>Flow_Probe</bpmn:incoming></bpmn:endEvent>
-  </bpmn:process>
-</bpmn:definitions>
-`;
+const PROBE_XML = startToEndProcessXml(PROCESS_ID);
 
 /** per attempt 300 ms, per command 1.7 s in all */
 const TIMEOUT_MS = 300;

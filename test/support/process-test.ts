@@ -264,16 +264,21 @@ export class ProcessTest {
 }
 
 const CLOCK_PROBE = 'process-test-clock-probe';
-/** A none start and a none end: its instances complete at once, their start date is the engine's now. */
-const CLOCK_PROBE_XML = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Definitions_ClockProbe" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="${CLOCK_PROBE}" isExecutable="true">
+/** Its instances complete at once: their start date is the engine's now. */
+const CLOCK_PROBE_XML = startToEndProcessXml(CLOCK_PROBE);
+
+/** A process of a none start and a none end (its instances complete at once), for probing an engine. */
+export function startToEndProcessXml(processId: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Definitions_Probe" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="${processId}" isExecutable="true">
     <bpmn:startEvent id="StartEvent_Probe"><bpmn:outgoing>Flow_Probe</bpmn:outgoing></bpmn:startEvent>
     <bpmn:sequenceFlow id="Flow_Probe" sourceRef="StartEvent_Probe" targetRef="EndEvent_Probe" />
     <bpmn:endEvent id="EndEvent_Probe"><bpmn:incoming>Flow_Probe</bpmn:incoming></bpmn:endEvent>
   </bpmn:process>
 </bpmn:definitions>
 `;
+}
 
 /** An isolated copy of a model, as deployed: every name the engine routes by carries the suffix. */
 export interface IsolatedModel {
